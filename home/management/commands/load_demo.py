@@ -1,0 +1,42 @@
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from home.demo.loader import DemoLoader
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo site: thirteen organizations of a civil-liberties network, their network, "
+        "three letters, and French and Arabic translations. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--create-admin",
+            action="store_true",
+            help="Also create an 'admin' superuser with a random password if no superuser exists.",
+        )
+
+    def handle(self, *args, create_admin=False, **options):
+        DemoLoader(log=self.stdout.write).load()
+        if create_admin:
+            self.ensure_admin()
+
+    def ensure_admin(self) -> None:
+        User = get_user_model()
+        if User.objects.filter(is_superuser=True).exists():
+            self.stdout.write(
+                "An administrator already exists. Forgot the password? "
+                "Run: .venv/bin/python manage.py changepassword admin"
+            )
+            return
+        password = secrets.token_urlsafe(12)
+        User.objects.create_superuser("admin", "admin@example.org", password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created the administrator 'admin' with password {password} "
+                "(shown once; change it with `manage.py changepassword admin`)."
+            )
+        )

@@ -1,0 +1,462 @@
+"""Content: the pages and snippets an editor writes.
+
+This app knows nothing of the publishing pipeline (feeds, share cards, social
+posts): `publishing` listens to Wagtail's signals and offers template tags.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model_string
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from .blocks import ContactsBlock, LetterBodyBlock
+from .countries import country_name, validate_country_code
+from .widgets import CountrySelect
+
+PAGE_TRANSLATABLE_FIELDS = [
+    TranslatableField("title"),
+    TranslatableField("slug"),
+    TranslatableField("seo_title"),
+    TranslatableField("search_description"),
+]
+LETTERS_PER_PAGE = 20
+
+
+class SocialNetwork(models.TextChoices):
+    """Networks on which an organization can be mentioned by its handle."""
+
+    X = "x", "X"
+    MASTODON = "mastodon", "Mastodon"
+    BLUESKY = "bluesky", "Bluesky"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    LINKEDIN = "linkedin", "LinkedIn"
+    THREADS = "threads", "Threads"
+
+
+class Topic(TranslatableMixin, models.Model):
+    """A subject letters are filed under (and followed through its feed)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"), max_length=100, allow_unicode=False, help_text=_("Used in feed addresses.")
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+    translatable_fields = [TranslatableField("name"), SynchronizedField("slug")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["locale", "slug"], name="unique_topic_slug_per_locale")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def source_language_only() -> dict:
+    """Choices limited to the source language (used by the topic picker)."""
+    return {"locale__language_code": settings.LANGUAGE_CODE}
+
+
+class HomePage(Page):
+    """The root of one language's tree."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["home.LetterIndexPage", "home.OrganizationIndexPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_letters"] = letters_for_listing(
+            LetterPage.objects.live().public().descendant_of(self)
+        )[:5]
+        return context
+
+
+class LetterIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.LetterPage"]
+
+    class Meta:
+        verbose_name = _("letter index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        letters = letters_for_listing(LetterPage.objects.live().public().child_of(self))
+        context["letters"] = Paginator(letters, LETTERS_PER_PAGE).get_page(request.GET.get("page"))
+        return context
+
+
+class OrganizationIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.OrganizationPage"]
+
+    class Meta:
+        verbose_name = _("organization index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["organizations"] = (
+            OrganizationPage.objects.live()
+            .public()
+            .child_of(self)
+            .order_by("title")
+            .select_related("logo", "locale")
+        )
+        return context
+
+
+class OrganizationPage(Page):
+    """An organization that signs letters: a member of a network, or the network itself."""
+
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        validators=[validate_country_code],
+        help_text=_("Where the organization is based. Shown in the reader's language."),
+    )
+    logo = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = RichTextField(_("description"), blank=True, features=["bold", "italic", "link"])
+    member_of = models.ForeignKey(
+        "home.OrganizationPage",
+        verbose_name=_("member of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        help_text=_("The network this organization belongs to, if any."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("acronym"), FieldPanel("country", widget=CountrySelect)]),
+        FieldPanel("logo"),
+        FieldPanel("website"),
+        FieldPanel("description"),
+        FieldPanel("member_of"),
+        InlinePanel("handles", label=_("Social handles")),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("acronym", boost=2),
+        index.AutocompleteField("acronym"),
+        index.SearchField("description"),
+    ]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
+        TranslatableField("acronym"),
+        TranslatableField("description"),
+        SynchronizedField("country"),
+        SynchronizedField("logo"),
+        SynchronizedField("website"),
+        SynchronizedField("member_of"),
+        SynchronizedField("handles"),
+    ]
+    parent_page_types = ["home.OrganizationIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("organization page")
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+    @property
+    def display_name(self) -> str:
+        """Name with acronym, as signatory lists show it: “Liberty” or “American … (ACLU)”."""
+        if self.acronym and self.acronym.casefold() not in self.title.casefold():
+            return f"{self.title} ({self.acronym})"
+        return self.title
+
+    def handle_on(self, network: str) -> str:
+        for handle in self.handles.all():
+            if handle.network == network:
+                return handle.handle
+        return ""
+
+    def get_context(self, request, *args, **kwargs):
+        from .signatories import letters_signed_by
+
+        context = super().get_context(request, *args, **kwargs)
+        context["letters"] = letters_for_listing(letters_signed_by(self))
+        return context
+
+
+class OrganizationHandle(Orderable):
+    organization = ParentalKey(OrganizationPage, on_delete=models.CASCADE, related_name="handles")
+    network = models.CharField(_("network"), max_length=20, choices=SocialNetwork.choices)
+    handle = models.CharField(
+        _("handle"),
+        max_length=200,
+        help_text=_("As the network writes it: @aclu, @aclu@mastodon.social, aclu.org …"),
+    )
+
+    panels = [FieldRowPanel([FieldPanel("network"), FieldPanel("handle")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("social handle")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "network"], name="one_handle_per_network"
+            )
+        ]
+
+
+class LetterType(models.TextChoices):
+    OPEN_LETTER = "open_letter", _("Open letter")
+    JOINT_STATEMENT = "joint_statement", _("Joint statement")
+
+
+class LetterPage(Page):
+    """An open letter or joint statement and the organizations that sign it."""
+
+    letter_type = models.CharField(
+        _("kind"), max_length=20, choices=LetterType.choices, default=LetterType.OPEN_LETTER
+    )
+    standfirst = models.TextField(
+        _("standfirst"),
+        max_length=600,
+        help_text=_("One or two sentences that say what the letter asks. Used in feeds and posts."),
+    )
+    publication_date = models.DateField(_("publication date"), default=timezone.localdate)
+    addressees = models.CharField(
+        _("addressed to"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Who the letter is written to, for example “Google, Amazon, Microsoft and Apple”."
+        ),
+    )
+    body = StreamField(LetterBodyBlock(), verbose_name=_("body"))
+    published_by = models.ForeignKey(
+        OrganizationPage,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The organization or network that publishes the letter; its “about” text is shown."
+        ),
+    )
+    contacts = StreamField(ContactsBlock(), verbose_name=_("contacts"), blank=True)
+    topics = ParentalManyToManyField(
+        Topic,
+        verbose_name=_("topics"),
+        blank=True,
+        related_name="+",
+        # Letters are filed under source-language topics; readers see the
+        # topic's translation (see localized_topics).
+        limit_choices_to=source_language_only,
+    )
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("letter_type"), FieldPanel("publication_date")]),
+        FieldPanel("standfirst"),
+        FieldPanel("addressees"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [InlinePanel("signatories", label=_("Signatory organization"))],
+            heading=_("Signatory organizations"),
+        ),
+        MultiFieldPanel(
+            [InlinePanel("signers", label=_("Named signer"))],
+            heading=_("Individually named signers"),
+        ),
+        FieldPanel("published_by"),
+        FieldPanel("contacts"),
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("standfirst", boost=1.5),
+        index.SearchField("addressees"),
+        index.SearchField("body"),
+        index.FilterField("publication_date"),
+    ]
+    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
+        TranslatableField("standfirst"),
+        TranslatableField("addressees"),
+        TranslatableField("body"),
+        TranslatableField("contacts"),
+        TranslatableField("signers"),
+        SynchronizedField("letter_type"),
+        SynchronizedField("publication_date"),
+        SynchronizedField("published_by"),
+        SynchronizedField("signatories"),
+        SynchronizedField("topics"),
+    ]
+    parent_page_types = ["home.LetterIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+
+    @cached_property
+    def resolved_signatories(self):
+        from .signatories import resolve_signatories
+
+        return resolve_signatories(self)
+
+    def get_context(self, request, *args, **kwargs):
+        from .signatories import localize_pages
+
+        context = super().get_context(request, *args, **kwargs)
+        context["signatories"] = self.resolved_signatories
+        context["signers"] = list(self.signers.select_related("organization"))
+        context["topics"] = localized_topics(self)
+        publisher = localize_pages([self.published_by])[0] if self.published_by_id else None
+        context["publisher"] = publisher
+        context["network"] = (
+            localize_pages([publisher.member_of])[0]
+            if publisher and publisher.member_of_id
+            else None
+        )
+        return context
+
+
+class SignatoryVisibility(models.TextChoices):
+    PUBLIC = "public", _("Named")
+    ANONYMOUS_WITH_COUNTRY = "anonymous_country", _("Anonymous, country shown")
+    ANONYMOUS = "anonymous", _("Anonymous")
+    WITHHELD = "withheld", _("Withheld: not listed or counted anywhere")
+
+
+class LetterSignatory(Orderable):
+    """One organization that signs a letter, in the order the letter lists them.
+
+    An at-risk signatory can be anonymised (listed without its name, optionally
+    with its country) or withheld (not listed, not counted, not linked from its
+    own page): the record stays so the editor keeps track of who signed.
+    """
+
+    letter = ParentalKey(LetterPage, on_delete=models.CASCADE, related_name="signatories")
+    organization = models.ForeignKey(
+        OrganizationPage,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="signatures",
+    )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=20,
+        choices=SignatoryVisibility.choices,
+        default=SignatoryVisibility.PUBLIC,
+        help_text=_("Protect an at-risk signatory by hiding its name, or withholding it entirely."),
+    )
+
+    panels = [FieldRowPanel([FieldPanel("organization"), FieldPanel("visibility")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("signatory organization")
+        verbose_name_plural = _("signatory organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "organization"], name="organization_signs_letter_once"
+            )
+        ]
+
+    @property
+    def is_named(self) -> bool:
+        return self.visibility == SignatoryVisibility.PUBLIC
+
+
+class LetterSigner(TranslatableMixin, Orderable):
+    """A person who signs a letter in their own name (their role is translated)."""
+
+    letter = ParentalKey(LetterPage, on_delete=models.CASCADE, related_name="signers")
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    organization = models.ForeignKey(
+        OrganizationPage,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("role")]), FieldPanel("organization")]
+    translatable_fields = [
+        SynchronizedField("name"),
+        TranslatableField("role"),
+        SynchronizedField("organization"),
+    ]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        verbose_name = _("named signer")
+        verbose_name_plural = _("named signers")
+
+
+def letters_for_listing(queryset):
+    """Letters newest first, with what a listing shows fetched up front."""
+    return queryset.select_related("locale", "alias_of").order_by(
+        "-publication_date", "-first_published_at", "-pk"
+    )
+
+
+def localized_topics(letter: LetterPage) -> list[Topic]:
+    """The letter's topics in the active language, falling back to the source names."""
+    topics = list(letter.topics.all())
+    if not topics:
+        return []
+    translated = {
+        topic.translation_key: topic
+        for topic in Topic.objects.filter(
+            translation_key__in=[t.translation_key for t in topics], locale_id=letter.locale_id
+        )
+    }
+    return [translated.get(topic.translation_key, topic) for topic in topics]
+
+
+__all__ = [
+    "HomePage",
+    "LetterIndexPage",
+    "LetterPage",
+    "LetterSignatory",
+    "LetterSigner",
+    "OrganizationHandle",
+    "OrganizationIndexPage",
+    "OrganizationPage",
+    "SignatoryVisibility",
+    "SocialNetwork",
+    "Topic",
+]

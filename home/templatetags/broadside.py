@@ -1,0 +1,84 @@
+"""Template tags for the site layer: page languages and navigation."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+from wagtail.models import Locale, Page
+
+from home.countries import country_name as _country_name
+from home.i18n import local_language_name, page_languages, text_direction
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def page_i18n(context, page):
+    """Languages of `page` (cached on the request: the head and the switcher both use it)."""
+    request = context.get("request")
+    cache = getattr(request, "_broadside_page_languages", None) if request else None
+    if cache is None:
+        cache = {}
+        if request is not None:
+            request._broadside_page_languages = cache
+    if page.pk not in cache:
+        cache[page.pk] = page_languages(page, request)
+    return cache[page.pk]
+
+
+@register.simple_tag(takes_context=True)
+def site_sections(context):
+    """The home, letters and organizations pages of the reader's language (one query)."""
+    request = context.get("request")
+    cached = getattr(request, "_broadside_sections", None) if request else None
+    if cached is not None:
+        return cached
+    from home.models import HomePage, LetterIndexPage, OrganizationIndexPage
+
+    sections = {"home": None, "letters": None, "organizations": None}
+    try:
+        locale = Locale.get_active()
+    except Locale.DoesNotExist:
+        locale = None
+    if locale is not None:
+        pages = (
+            Page.objects.live()
+            .filter(locale=locale, depth__in=[2, 3])
+            .type(HomePage, LetterIndexPage, OrganizationIndexPage)
+            .select_related("content_type", "locale")
+            .order_by("path")
+        )
+        for page in pages:
+            model = page.content_type.model
+            key = {"homepage": "home", "letterindexpage": "letters"}.get(model, "organizations")
+            if sections[key] is None:
+                sections[key] = page
+    if request is not None:
+        request._broadside_sections = sections
+    return sections
+
+
+@register.simple_tag(takes_context=True)
+def view_alternates(context):
+    """For pages that are views, not Wagtail pages (search): the same view in each language."""
+    request = context["request"]
+    current = get_language()
+    return [
+        {
+            "language_code": code,
+            "language_name": local_language_name(code),
+            "url": translate_url(request.get_full_path(), code),
+            "is_current": code == current,
+        }
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+@register.filter
+def direction(language_code: str) -> str:
+    return text_direction(language_code)
+
+
+@register.filter
+def country_name(code: str) -> str:
+    return _country_name(code)

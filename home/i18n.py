@@ -91,7 +91,8 @@ def page_languages(page: Page, request=None) -> PageLanguages:
         for p in ordered
     ]
     urls = {a.language_code: a.url for a in alternates}
-    content_language = source.locale.language_code
+    source_locale = next((p.locale for p in translations if p.pk == source.pk), None)
+    content_language = (source_locale or source.locale).language_code
     default = urls.get(settings.LANGUAGE_CODE) or urls.get(content_language) or ""
     canonical = urls.get(content_language) or source.get_full_url(request)
     return PageLanguages(

@@ -337,20 +337,30 @@ class LetterPage(Page):
         return resolve_signatories(self)
 
     def get_context(self, request, *args, **kwargs):
-        from .signatories import localize_pages
 
         context = super().get_context(request, *args, **kwargs)
         context["signatories"] = self.resolved_signatories
         context["signers"] = list(self.signers.select_related("organization"))
         context["topics"] = localized_topics(self)
-        publisher = localize_pages([self.published_by])[0] if self.published_by_id else None
-        context["publisher"] = publisher
-        context["network"] = (
-            localize_pages([publisher.member_of])[0]
-            if publisher and publisher.member_of_id
-            else None
-        )
+        context["publisher"], context["network"] = self.publisher_and_network()
         return context
+
+    def publisher_and_network(self):
+        """The publishing organization and its network, in the page's language (two queries)."""
+        from .signatories import localize_pages
+
+        if not self.published_by_id:
+            return None, None
+        publisher = (
+            OrganizationPage.objects.select_related("locale", "member_of", "member_of__locale")
+            .filter(pk=self.published_by_id)
+            .first()
+        )
+        if publisher is None:
+            return None, None
+        pages = [publisher, publisher.member_of] if publisher.member_of_id else [publisher]
+        localized = localize_pages(pages, self.locale_id)
+        return localized[0], (localized[1] if len(localized) > 1 else None)
 
 
 class SignatoryVisibility(models.TextChoices):

@@ -13,3 +13,4 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="broadside-test-media-"))
 # Tests run tasks in-process unless a test selects a real backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

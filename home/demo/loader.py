@@ -109,11 +109,7 @@ class DemoLoader:
         root = Page.get_first_root_node()
         home = HomePage.objects.filter(depth=2, locale=locale).first()
         if home is None:
-            # Wagtail's migrations leave a bare "Welcome" page at the site root
-            # (and tree synchronisation its aliases in every language).
-            for page in root.get_children():
-                if page.specific_class is Page and page.numchild == 0:
-                    page.delete()
+            remove_placeholder_pages()
             home = HomePage(
                 title=str(content.HOME["title"]), slug="home", intro=str(content.HOME["intro"])
             )
@@ -233,33 +229,49 @@ class DemoLoader:
         self.created += 1
         return image
 
-    # -- translations ------------------------------------------------------------
     def translate(self, instance, locale: Locale, strings: dict[str, str]) -> None:
-        """Translate `instance` into `locale` from `strings`, unless a translation exists."""
-        existing = instance.get_translation_or_none(locale)
-        if existing is not None and not getattr(existing, "alias_of_id", None):
-            return
-        source, _created = TranslationSource.get_or_create_from_instance(instance)
-        translation, _created = Translation.objects.get_or_create(
-            source=source, target_locale=locale, defaults={"enabled": True}
-        )
-        po = translation.export_po()
-        titles = {entry.msgctxt: entry.msgid for entry in po}
-        for entry in po:
-            if entry.msgctxt == "slug":
-                title = strings.get(titles.get("title", ""), "")
-                # Organizations keep their short source slug (/fr/organisations/ccla/).
-                keep = isinstance(instance, OrganizationPage)
-                entry.msgstr = entry.msgid if keep else slugify(title) or entry.msgid
-            elif entry.msgid in strings:
-                entry.msgstr = strings[entry.msgid]
-            else:
-                raise DemoTranslationMissing(
-                    f"No {locale.language_code} translation for {entry.msgid!r} "
-                    f"({instance!r}, {entry.msgctxt}). Add it to home/demo/content.py."
-                )
-        translation.import_po(po, tool_name="load_demo")
-        source.create_or_update_translation(
-            locale, publish=True, copy_parent_pages=True, fallback=False
-        )
-        self.created += 1
+        if translate_from_strings(instance, locale, strings):
+            self.created += 1
+
+
+def remove_placeholder_pages() -> None:
+    """Delete the bare "Welcome" page Wagtail's migrations create (and its aliases)."""
+    for page in Page.get_first_root_node().get_children():
+        if page.specific_class is Page and page.numchild == 0:
+            page.delete()
+
+
+def translate_from_strings(instance, locale: Locale, strings: dict[str, str]) -> bool:
+    """Translate `instance` into `locale` through wagtail-localize, from a string catalogue.
+
+    Does nothing (returns False) when a real translation already exists. Raises
+    DemoTranslationMissing when the catalogue lacks one of the instance's strings.
+    The translated page is published on commit, as wagtail-localize does it.
+    """
+    existing = instance.get_translation_or_none(locale)
+    if existing is not None and not getattr(existing, "alias_of_id", None):
+        return False
+    source, _created = TranslationSource.get_or_create_from_instance(instance)
+    translation, _created = Translation.objects.get_or_create(
+        source=source, target_locale=locale, defaults={"enabled": True}
+    )
+    po = translation.export_po()
+    titles = {entry.msgctxt: entry.msgid for entry in po}
+    for entry in po:
+        if entry.msgctxt == "slug":
+            # Organizations keep their short source slug (/fr/organisations/ccla/).
+            keep = isinstance(instance, OrganizationPage)
+            title = strings.get(titles.get("title", ""), "")
+            entry.msgstr = entry.msgid if keep else slugify(title) or entry.msgid
+        elif entry.msgid in strings:
+            entry.msgstr = strings[entry.msgid]
+        else:
+            raise DemoTranslationMissing(
+                f"No {locale.language_code} translation for {entry.msgid!r} "
+                f"({instance!r}, {entry.msgctxt})."
+            )
+    translation.import_po(po, tool_name="load_demo")
+    source.create_or_update_translation(
+        locale, publish=True, copy_parent_pages=True, fallback=False
+    )
+    return True

@@ -4,7 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from home.countries import country_name as _country_name
 from home.i18n import local_language_name, page_languages, text_direction
@@ -36,23 +36,18 @@ def site_sections(context):
     from home.models import HomePage, LetterIndexPage, OrganizationIndexPage
 
     sections = {"home": None, "letters": None, "organizations": None}
-    try:
-        locale = Locale.get_active()
-    except Locale.DoesNotExist:
-        locale = None
-    if locale is not None:
-        pages = (
-            Page.objects.live()
-            .filter(locale=locale, depth__in=[2, 3])
-            .type(HomePage, LetterIndexPage, OrganizationIndexPage)
-            .select_related("content_type", "locale")
-            .order_by("path")
-        )
-        for page in pages:
-            model = page.content_type.model
-            key = {"homepage": "home", "letterindexpage": "letters"}.get(model, "organizations")
-            if sections[key] is None:
-                sections[key] = page
+    pages = (
+        Page.objects.live()
+        .filter(locale__language_code=get_language(), depth__in=[2, 3])
+        .type(HomePage, LetterIndexPage, OrganizationIndexPage)
+        .select_related("content_type", "locale")
+        .order_by("path")
+    )
+    for page in pages:
+        model = page.content_type.model
+        key = {"homepage": "home", "letterindexpage": "letters"}.get(model, "organizations")
+        if sections[key] is None:
+            sections[key] = page
     if request is not None:
         request._broadside_sections = sections
     return sections

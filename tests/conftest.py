@@ -1,0 +1,120 @@
+"""Fixtures: a small source-language site, and helpers to add organizations,
+letters and wagtail-localize translations to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from wagtail.models import Locale, Page, Site
+
+from home.demo.loader import remove_placeholder_pages, translate_from_strings
+from home.models import (
+    HomePage,
+    LetterIndexPage,
+    LetterPage,
+    LetterSignatory,
+    OrganizationIndexPage,
+    OrganizationPage,
+)
+
+
+@dataclass
+class Tree:
+    home: HomePage
+    letters: LetterIndexPage
+    organizations: OrganizationIndexPage
+
+
+def publish(page: Page) -> Page:
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    remove_placeholder_pages()
+    root = Page.get_first_root_node()
+    home = HomePage(title="Home", slug="home", locale=Locale.objects.get(language_code="en"))
+    root.add_child(instance=home)
+    publish(home)
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+    )
+    letters = LetterIndexPage(title="Letters", slug="letters")
+    home.add_child(instance=letters)
+    organizations = OrganizationIndexPage(title="Organizations", slug="organizations")
+    home.add_child(instance=organizations)
+    return Tree(home=home, letters=publish(letters), organizations=publish(organizations))
+
+
+@pytest.fixture
+def make_organization(tree):
+    def make(slug: str, title: str | None = None, **fields) -> OrganizationPage:
+        page = OrganizationPage(title=title or slug.upper(), slug=slug, **fields)
+        tree.organizations.add_child(instance=page)
+        return publish(page)
+
+    return make
+
+
+@pytest.fixture
+def make_letter(tree):
+    def make(
+        slug: str,
+        signatories=(),
+        title: str | None = None,
+        publication_date: date = date(2025, 1, 1),
+        **fields,
+    ) -> LetterPage:
+        fields.setdefault("standfirst", f"Standfirst of {slug}.")
+        fields.setdefault("body", [{"type": "paragraph", "value": f"<p>Body of {slug}.</p>"}])
+        page = LetterPage(
+            title=title or slug.replace("-", " ").title(),
+            slug=slug,
+            publication_date=publication_date,
+            **fields,
+        )
+        page.signatories = [
+            item if isinstance(item, LetterSignatory) else LetterSignatory(organization=item)
+            for item in signatories
+        ]
+        tree.letters.add_child(instance=page)
+        return publish(page)
+
+    return make
+
+
+@pytest.fixture
+def translate(django_capture_on_commit_callbacks):
+    """Translate a page or snippet through wagtail-localize; `strings` maps source to target.
+
+    Strings missing from the mapping are translated as "[xx] source" so tests can
+    see translated text without spelling every string out.
+    """
+
+    def run(instance, language: str, strings: dict[str, str] | None = None):
+        locale = Locale.objects.get(language_code=language)
+        catalogue = _PrefixingCatalogue(language, strings or {})
+        with django_capture_on_commit_callbacks(execute=True):
+            translate_from_strings(instance, locale, catalogue)
+        return type(instance).objects.get(translation_key=instance.translation_key, locale=locale)
+
+    return run
+
+
+class _PrefixingCatalogue(dict):
+    def __init__(self, language: str, strings: dict[str, str]):
+        super().__init__(strings)
+        self.language = language
+
+    def __contains__(self, key) -> bool:
+        return True
+
+    def __missing__(self, key: str) -> str:
+        return f"[{self.language}] {key}"
+
+    def get(self, key, default=None):
+        return self[key]

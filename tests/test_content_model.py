@@ -1,0 +1,108 @@
+"""Page models, their validation, and who-signed-what rules."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
+
+from home.countries import country_name, validate_country_code
+from home.models import LetterPage, LetterSignatory, SignatoryVisibility
+from home.signatories import count_signatories, letters_signed_by, resolve_signatories
+
+
+def test_country_names_are_localized():
+    assert country_name("EG", "en") == "Egypt"
+    assert country_name("EG", "fr") == "Égypte"
+    assert country_name("EG", "ar") == "مصر"
+    with translation.override("hu"):
+        assert country_name("HU") == "Magyarország"
+
+
+def test_unknown_country_code_is_refused_with_a_clear_message():
+    validate_country_code("KE")
+    with pytest.raises(ValidationError, match="not an ISO 3166-1 country code"):
+        validate_country_code("XQ")
+    with pytest.raises(ValidationError):
+        validate_country_code("EU")  # a CLDR territory, not a country
+
+
+def test_organization_with_bad_country_does_not_validate(make_organization):
+    organization = make_organization("aclu", "American Civil Liberties Union", country="US")
+    organization.country = "ZZ"
+    with pytest.raises(ValidationError) as error:
+        organization.full_clean()
+    assert "country" in error.value.message_dict
+
+
+def test_display_name_adds_the_acronym_only_when_it_says_something(make_organization):
+    aclu = make_organization("aclu", "American Civil Liberties Union", acronym="ACLU")
+    liberty = make_organization("liberty", "Liberty", acronym="Liberty")
+    assert aclu.display_name == "American Civil Liberties Union (ACLU)"
+    assert liberty.display_name == "Liberty"
+
+
+def test_letter_requires_a_standfirst(tree):
+    letter = LetterPage(title="No standfirst", slug="no-standfirst", body=[])
+    with pytest.raises(ValidationError) as error:
+        tree.letters.add_child(instance=letter)
+    assert "standfirst" in error.value.message_dict
+
+
+def test_an_organization_signs_a_letter_once(make_organization, make_letter):
+    aclu = make_organization("aclu")
+    letter = make_letter("one", signatories=[aclu])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LetterSignatory.objects.create(letter=letter, organization=aclu)
+
+
+def test_signatory_order_and_visibility(make_organization, make_letter):
+    a, b, c, d = (make_organization(slug, country="EG") for slug in "abcd")
+    letter = make_letter(
+        "ordered",
+        signatories=[
+            LetterSignatory(organization=c),
+            LetterSignatory(organization=a, visibility=SignatoryVisibility.ANONYMOUS),
+            LetterSignatory(organization=d, visibility=SignatoryVisibility.WITHHELD),
+            LetterSignatory(organization=b, visibility=SignatoryVisibility.ANONYMOUS_WITH_COUNTRY),
+        ],
+    )
+    shown = resolve_signatories(letter)
+    assert [s.organization.slug if s.organization else None for s in shown] == ["c", None, None]
+    assert [s.country for s in shown] == ["EG", "", "EG"]
+    assert count_signatories(letter) == 3
+
+
+def test_organization_lists_only_letters_that_name_it_newest_first(make_organization, make_letter):
+    from datetime import date
+
+    org = make_organization("eipr")
+    old = make_letter("old", signatories=[org], publication_date=date(2020, 1, 1))
+    new = make_letter("new", signatories=[org], publication_date=date(2024, 1, 1))
+    make_letter(
+        "anonymous",
+        signatories=[LetterSignatory(organization=org, visibility=SignatoryVisibility.ANONYMOUS)],
+    )
+    make_letter(
+        "withheld",
+        signatories=[LetterSignatory(organization=org, visibility=SignatoryVisibility.WITHHELD)],
+    )
+    draft = make_letter("draft", signatories=[org])
+    draft.unpublish()
+
+    from home.models import letters_for_listing
+
+    assert list(letters_for_listing(letters_signed_by(org))) == [new, old]
+
+
+def test_organization_page_does_not_reveal_anonymous_signatures(
+    client, make_organization, make_letter
+):
+    org = make_organization("eipr", "Egyptian Initiative for Personal Rights")
+    make_letter(
+        "secret-letter",
+        title="A letter signed in secret",
+        signatories=[LetterSignatory(organization=org, visibility=SignatoryVisibility.ANONYMOUS)],
+    )
+    response = client.get(org.url)
+    assert response.status_code == 200
+    assert "A letter signed in secret" not in response.content.decode()

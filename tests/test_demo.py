@@ -1,0 +1,100 @@
+"""`manage.py load_demo`: the demo site, translated through wagtail-localize, idempotent."""
+
+import pytest
+from django.core.management import call_command
+from wagtail.images import get_image_model
+from wagtail.models import Page, Revision, Site
+
+from home.models import LetterPage, OrganizationPage, SignatoryVisibility, Topic
+
+
+def snapshot() -> dict:
+    pages = [
+        (
+            p.locale.language_code,
+            p.url_path,
+            p.title,
+            p.content_type.model,
+            p.live,
+            bool(p.alias_of_id),
+        )
+        for p in Page.objects.select_related("locale", "content_type").order_by("path")
+    ]
+    return {
+        "pages": pages,
+        "revisions": Revision.objects.count(),
+        "images": get_image_model().objects.count(),
+        "topics": sorted(Topic.objects.values_list("locale__language_code", "name")),
+        "site": list(Site.objects.values_list("site_name", "root_page__url_path")),
+    }
+
+
+@pytest.fixture
+def load_demo(db, django_capture_on_commit_callbacks):
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("load_demo", stdout=open("/dev/null", "w"))
+
+    return run
+
+
+def test_load_demo_twice_gives_the_same_content(load_demo):
+    load_demo()
+    first = snapshot()
+    load_demo()
+    assert snapshot() == first
+
+
+def test_demo_has_thirteen_signatories_and_french_and_arabic_translations(load_demo, client):
+    load_demo()
+    letter = LetterPage.objects.get(slug="private-messaging-russia", locale__language_code="en")
+    assert letter.signatories.count() == 13
+    members = OrganizationPage.objects.filter(locale__language_code="en", member_of__slug="inclo")
+    assert members.count() == 13
+    assert set(members.values_list("country", flat=True)) == {
+        "RU",
+        "US",
+        "IL",
+        "CA",
+        "AR",
+        "CO",
+        "EG",
+        "IN",
+        "HU",
+        "IE",
+        "KE",
+        "ZA",
+        "GB",
+    }
+    for language, title in [
+        ("fr", "Défendez la messagerie privée en Russie"),
+        ("ar", "دافعوا عن المراسلة الخاصة في روسيا"),
+    ]:
+        translated = letter.get_translation(
+            letter.locale.__class__.objects.get(language_code=language)
+        )
+        assert translated.title == title and translated.live and not translated.alias_of_id
+        response = client.get(translated.url)
+        assert response.status_code == 200
+        assert title in response.content.decode()
+    # The other configured languages mirror the source tree as labelled aliases.
+    spanish = LetterPage.objects.get(
+        translation_key=letter.translation_key, locale__language_code="es"
+    )
+    assert spanish.alias_of_id == letter.pk
+
+
+def test_demo_shows_an_anonymised_signatory(load_demo, client):
+    load_demo()
+    letter = LetterPage.objects.get(slug="protest-is-a-right", locale__language_code="en")
+    assert letter.signatories.filter(visibility=SignatoryVisibility.ANONYMOUS_WITH_COUNTRY).exists()
+    html = client.get(letter.url).content.decode()
+    assert "Egyptian Initiative for Personal Rights" not in html
+    assert "An organization in Egypt" in html
+
+
+def test_every_demo_page_renders(load_demo, client):
+    load_demo()
+    for page in Page.objects.live().filter(depth__gt=1).specific():
+        response = client.get(page.url)
+        assert response.status_code == 200, page.url_path

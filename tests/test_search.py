@@ -1,0 +1,56 @@
+"""Search over letters and organizations, in the reader's language only."""
+
+from wagtail.models import Locale
+from wagtail_localize.synctree import synchronize_tree
+
+
+def titles(response) -> list[str]:
+    return [result.title for result in response.context["search_results"]]
+
+
+def test_search_finds_letters_and_organizations_in_the_readers_language(
+    client, make_organization, make_letter, translate
+):
+    org = make_organization("cels", "Centro de Estudios Legales y Sociales")
+    letter = make_letter("encryption", title="Defend encryption", signatories=[org])
+    translate(letter, "fr", {"Defend encryption": "Défendez le chiffrement"})
+
+    english = client.get("/en/search/", {"query": "encryption"})
+    assert english.status_code == 200
+    assert titles(english) == ["Defend encryption"]
+
+    french = client.get("/fr/search/", {"query": "chiffrement"})
+    assert titles(french) == ["Défendez le chiffrement"]
+    assert titles(client.get("/fr/search/", {"query": "Defend"})) == []
+    assert titles(client.get("/en/search/", {"query": "chiffrement"})) == []
+
+    assert titles(client.get("/en/search/", {"query": "Legales"})) == [
+        "Centro de Estudios Legales y Sociales"
+    ]
+
+
+def test_untranslated_letters_are_found_once_and_labelled(client, make_letter):
+    make_letter("only-english", title="Surveillance cameras")
+    synchronize_tree(Locale.objects.get(language_code="en"), Locale.objects.get(language_code="es"))
+    response = client.get("/es/search/", {"query": "cameras"})
+    assert titles(response) == ["Surveillance cameras"]
+    assert '<li lang="en" dir="ltr">' in response.content.decode()
+
+
+def test_drafts_are_not_found(client, make_letter):
+    make_letter("draft", title="Unreleased statement").unpublish()
+    assert titles(client.get("/en/search/", {"query": "Unreleased"})) == []
+
+
+def test_empty_and_overlong_queries_get_a_clear_answer(client, tree):
+    empty = client.get("/en/search/")
+    assert empty.status_code == 200 and empty.context["search_results"] is None
+    long = client.get("/fr/search/", {"query": "x" * 201})
+    assert long.status_code == 200
+    assert "200 caractères au maximum" in long.content.decode()
+
+
+def test_search_page_switcher_offers_the_same_search_in_other_languages(client, tree):
+    html = client.get("/en/search/", {"query": "privacy"}).content.decode()
+    assert 'href="/fr/search/?query=privacy"' in html
+    assert 'href="/ar/search/?query=privacy"' in html

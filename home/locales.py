@@ -30,4 +30,7 @@ def ensure_locales() -> list[Locale]:
 
 
 def ensure_locales_after_migrate(sender, **kwargs) -> None:
-    ensure_locales()
+    from .background import inline_tasks
+
+    with inline_tasks():
+        ensure_locales()

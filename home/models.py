@@ -220,7 +220,7 @@ class OrganizationPage(Page):
         return context
 
 
-class OrganizationHandle(Orderable):
+class OrganizationHandle(TranslatableMixin, Orderable):
     organization = ParentalKey(OrganizationPage, on_delete=models.CASCADE, related_name="handles")
     network = models.CharField(_("network"), max_length=20, choices=SocialNetwork.choices)
     handle = models.CharField(
@@ -231,7 +231,7 @@ class OrganizationHandle(Orderable):
 
     panels = [FieldRowPanel([FieldPanel("network"), FieldPanel("handle")])]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("social handle")
         constraints = [
             models.UniqueConstraint(
@@ -370,12 +370,15 @@ class SignatoryVisibility(models.TextChoices):
     WITHHELD = "withheld", _("Withheld: not listed or counted anywhere")
 
 
-class LetterSignatory(Orderable):
+class LetterSignatory(TranslatableMixin, Orderable):
     """One organization that signs a letter, in the order the letter lists them.
 
     An at-risk signatory can be anonymised (listed without its name, optionally
     with its country) or withheld (not listed, not counted, not linked from its
     own page): the record stays so the editor keeps track of who signed.
+
+    Translatable only so that wagtail-localize keeps each row's primary key
+    when it synchronises the list into translations; it has no text.
     """
 
     letter = ParentalKey(LetterPage, on_delete=models.CASCADE, related_name="signatories")
@@ -395,7 +398,7 @@ class LetterSignatory(Orderable):
 
     panels = [FieldRowPanel([FieldPanel("organization"), FieldPanel("visibility")])]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("signatory organization")
         verbose_name_plural = _("signatory organizations")
         constraints = [

@@ -3,6 +3,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from home.background import inline_tasks
 from home.demo.loader import DemoLoader
 
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, create_admin=False, **options):
-        DemoLoader(log=self.stdout.write).load()
+        with inline_tasks():
+            DemoLoader(log=self.stdout.write).load()
         if create_admin:
             self.ensure_admin()
 

@@ -24,5 +24,6 @@ if settings.DEBUG:
 # Every public page lives under its language prefix (/en/, /fr/, /ar/ …).
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("", include("publishing.urls")),
     path("", include(wagtail_urls)),
 )

@@ -11,3 +11,9 @@ class PublishingConfig(AppConfig):
 
     name = "publishing"
     verbose_name = _("Publishing")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .signal_handlers import register_signal_handlers
+
+        register_signal_handlers()

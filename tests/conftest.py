@@ -33,6 +33,16 @@ def publish(page: Page) -> Page:
     return page
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (rendered feeds are cached per process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db) -> Tree:
     remove_placeholder_pages()

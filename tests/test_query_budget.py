@@ -70,3 +70,17 @@ def test_listings_do_not_query_per_letter(client, make_letter, tree):
     for i in range(12):
         make_letter(f"many-{i}")
     assert count_queries(client, tree.letters.url) == few
+
+
+def test_feed_queries_do_not_depend_on_entry_count(client, make_organization, make_letter):
+    from django.core.cache import cache
+
+    organizations = [make_organization(f"signer-{i}") for i in range(4)]
+    for i in range(3):
+        make_letter(f"feed-few-{i}", signatories=organizations)
+    cache.clear()
+    few = count_queries(client, "/en/feeds/letters.atom")
+    for i in range(12):
+        make_letter(f"feed-many-{i}", signatories=organizations)
+    cache.clear()
+    assert count_queries(client, "/en/feeds/letters.atom") == few

@@ -190,6 +190,12 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
+# Publishing ---------------------------------------------------------------------
+# A WebSub hub to ping when feeds change (https://www.w3.org/TR/websub/); empty: none.
+BROADSIDE_WEBSUB_HUB = os.environ.get("BROADSIDE_WEBSUB_HUB", "")
+# The date in feed ids (tag: URIs, RFC 4151): a day the site's host name was yours.
+BROADSIDE_TAG_DATE = os.environ.get("BROADSIDE_TAG_DATE", "2026")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,240 @@
+"""The letters feeds: per language, per organization, per topic.
+
+Each lists live, public letters *really written in* the feed's language: an
+alias standing in for an untranslated letter is left out, and the letter
+appears in that language's feed once it is translated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime, time
+
+from django.conf import settings
+from django.http import Http404
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Locale, Site
+
+from home.models import (
+    LetterIndexPage,
+    LetterPage,
+    LetterSignatory,
+    OrganizationPage,
+    SignatoryVisibility,
+    Topic,
+    letters_for_listing,
+)
+from home.signatories import letters_signed_by, localize_pages
+
+from .base import Alternate, Author, Category, Feed
+from .text import absolutize_urls
+
+
+def feed_letters(locale: Locale):
+    """Letters a feed in `locale` may list: live (a scheduled page is not, until it goes
+    live), public, and really in that language (not an alias)."""
+    return LetterPage.objects.live().public().filter(locale=locale, alias_of__isnull=True)
+
+
+class LetterFeed(Feed):
+    """Shared hooks for every feed of letters."""
+
+    def get_object(self, request, **kwargs):
+        self.locale = Locale.get_active()
+        self.site = Site.find_for_request(request)
+        return self.locale
+
+    def letters(self, obj):
+        return feed_letters(self.locale)
+
+    def items(self, obj):
+        return letters_for_listing(self.letters(obj))
+
+    def language(self, obj) -> str:
+        return self.locale.language_code
+
+    def site_name(self) -> str:
+        return (self.site.site_name if self.site else "") or settings.WAGTAIL_SITE_NAME
+
+    def author_name(self, obj) -> str:
+        return self.site_name()
+
+    def logo(self, obj) -> str:
+        return self.request.build_absolute_uri(static("img/feed-logo.png"))
+
+    def tag(self, specific: str, date: str | None = None) -> str:
+        """A tag: URI (RFC 4151): stable when titles, slugs or addresses change."""
+        authority = self.site.hostname if self.site else self.request.get_host().split(":")[0]
+        return f"tag:{authority},{date or settings.BROADSIDE_TAG_DATE}:{specific}"
+
+    def feed_id(self, obj) -> str:
+        return self.tag(f"{self.feed_kind}/{self.language(obj)}")
+
+    feed_kind = "letters"
+
+    # -- batch loading: a handful of queries for the whole feed ------------------------
+    def prepare(self, obj, items: Sequence[LetterPage]) -> None:
+        keys = [letter.translation_key for letter in items]
+        self.translations = defaultdict(list)
+        for page in (
+            LetterPage.objects.live()
+            .public()
+            .filter(translation_key__in=keys, alias_of__isnull=True)
+            .exclude(locale=self.locale)
+            .select_related("locale")
+            .order_by("locale__language_code")
+        ):
+            self.translations[page.translation_key].append(page)
+
+        # Signatures as (letter, organization) pairs; each organization loaded once.
+        pairs = list(
+            LetterSignatory.objects.filter(letter__in=items, visibility=SignatoryVisibility.PUBLIC)
+            .order_by("letter_id", "sort_order")
+            .values_list("letter_id", "organization_id")
+        )
+        organizations = list(
+            OrganizationPage.objects.filter(pk__in={pk for _, pk in pairs}).select_related("locale")
+        )
+        localized = dict(
+            zip(
+                (o.pk for o in organizations),
+                localize_pages(organizations, self.locale.pk),
+                strict=True,
+            )
+        )
+        authors = {
+            pk: Author(page.display_name, page.get_full_url(self.request))
+            for pk, page in localized.items()
+        }
+        self.authors = defaultdict(list)
+        for letter_id, organization_pk in pairs:
+            self.authors[letter_id].append(authors[organization_pk])
+
+        through = LetterPage.topics.through.objects.filter(letterpage__in=items).select_related(
+            "topic"
+        )
+        source_topics = defaultdict(list)
+        for link in through:
+            source_topics[link.letterpage_id].append(link.topic)
+        topic_keys = {t.translation_key for topics in source_topics.values() for t in topics}
+        translated = {
+            topic.translation_key: topic
+            for topic in Topic.objects.filter(translation_key__in=topic_keys, locale=self.locale)
+        }
+        self.topics = {
+            letter_id: [translated.get(t.translation_key, t) for t in topics]
+            for letter_id, topics in source_topics.items()
+        }
+
+    # -- item hooks -------------------------------------------------------------------
+    def item_id(self, letter: LetterPage) -> str:
+        first = timezone.localdate(letter.first_published_at or timezone.now()).isoformat()
+        return self.tag(f"letter/{letter.translation_key}/{letter.locale.language_code}", first)
+
+    def item_title(self, letter: LetterPage) -> str:
+        return letter.title
+
+    def item_link(self, letter: LetterPage) -> str:
+        return letter.get_full_url(self.request)
+
+    def item_summary(self, letter: LetterPage) -> str:
+        return letter.standfirst
+
+    def item_content(self, letter: LetterPage) -> str:
+        html = str(letter.body.render_as_block())
+        return absolutize_urls(html, self.request.build_absolute_uri("/"))
+
+    def item_published(self, letter: LetterPage) -> datetime:
+        """The letter's publication date; its real first-publish time if that is the same day."""
+        first = letter.first_published_at
+        if first and timezone.localdate(first) == letter.publication_date:
+            return first
+        return timezone.make_aware(datetime.combine(letter.publication_date, time(0)))
+
+    def item_updated(self, letter: LetterPage) -> datetime:
+        return letter.last_published_at or self.item_published(letter)
+
+    def item_authors(self, letter: LetterPage) -> Iterable[Author]:
+        return self.authors.get(letter.pk, [])
+
+    def item_categories(self, letter: LetterPage) -> Iterable[Category]:
+        return [Category(topic.slug, topic.name) for topic in self.topics.get(letter.pk, [])]
+
+    def item_alternates(self, letter: LetterPage) -> Iterable[Alternate]:
+        return [
+            Alternate(page.get_full_url(self.request), page.locale.language_code, page.title)
+            for page in self.translations.get(letter.translation_key, [])
+        ]
+
+
+class LocaleLetterFeed(LetterFeed):
+    """The latest letters in one language."""
+
+    def title(self, obj) -> str:
+        return _("%(site)s: letters") % {"site": self.site_name()}
+
+    def subtitle(self, obj) -> str:
+        return _("Open letters and joint statements published by %(site)s.") % {
+            "site": self.site_name()
+        }
+
+    def link(self, obj) -> str:
+        index = LetterIndexPage.objects.live().filter(locale=self.locale).first()
+        return index.get_full_url(self.request) if index else self.request.build_absolute_uri("/")
+
+
+class OrganizationLetterFeed(LetterFeed):
+    """The letters an organization signed, in the reader's language."""
+
+    feed_kind = "organization"
+
+    def get_object(self, request, slug: str = "", **kwargs):
+        super().get_object(request)
+        organization = (
+            OrganizationPage.objects.live().public().filter(locale=self.locale, slug=slug).first()
+        )
+        if organization is None:
+            raise Http404(_("No such organization."))
+        return organization
+
+    def letters(self, organization: OrganizationPage):
+        return letters_signed_by(organization).filter(alias_of__isnull=True)
+
+    def feed_id(self, organization) -> str:
+        return self.tag(f"organization/{organization.translation_key}/{self.language(None)}")
+
+    def title(self, organization) -> str:
+        return _("Letters signed by %(name)s") % {"name": organization.display_name}
+
+    def link(self, organization) -> str:
+        return organization.get_full_url(self.request)
+
+
+class TopicLetterFeed(LetterFeed):
+    """The letters filed under a topic, in the reader's language."""
+
+    feed_kind = "topic"
+
+    def get_object(self, request, slug: str = "", **kwargs):
+        super().get_object(request)
+        topics = Topic.objects.filter(slug=slug)
+        topic = topics.filter(locale=self.locale).first() or topics.first()
+        if topic is None:
+            raise Http404(_("No such topic."))
+        return topic
+
+    def letters(self, topic: Topic):
+        return feed_letters(self.locale).filter(topics__translation_key=topic.translation_key)
+
+    def feed_id(self, topic) -> str:
+        return self.tag(f"topic/{topic.translation_key}/{self.language(None)}")
+
+    def title(self, topic) -> str:
+        return _("%(site)s: letters on %(topic)s") % {"site": self.site_name(), "topic": topic.name}
+
+    def link(self, topic) -> str:
+        index = LetterIndexPage.objects.live().filter(locale=self.locale).first()
+        return index.get_full_url(self.request) if index else self.request.build_absolute_uri("/")

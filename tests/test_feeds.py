@@ -1,0 +1,252 @@
+"""RSS and Atom feeds: valid, in the right language, current, and cheap to poll."""
+
+from datetime import timedelta
+from unittest import mock
+
+import feedparser
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
+from lxml import etree
+from wagtail.models import Locale
+
+from home.models import LetterSignatory, SignatoryVisibility, Topic
+from publishing.feeds.base import Feed, LinkPreservingFeedEntry
+from tests.servers.websub import WebSubHub
+
+FORMATS = ["rss", "atom"]
+
+
+def fetch(client, url: str, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, (url, response.status_code)
+    parsed = feedparser.parse(response.content)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    return response, parsed
+
+
+@pytest.fixture
+def letters(make_organization, make_letter, translate):
+    english = Locale.objects.get(language_code="en")
+    privacy = Topic.objects.create(name="Privacy", slug="privacy", locale=english)
+    ccla = make_organization("ccla", "Canadian Civil Liberties Association", acronym="CCLA")
+    hidden = make_organization("hidden", "Hidden Org")
+    letter = make_letter(
+        "encryption",
+        title="Protect encryption",
+        standfirst="We ask for strong encryption.",
+        signatories=[
+            LetterSignatory(organization=ccla),
+            LetterSignatory(organization=hidden, visibility=SignatoryVisibility.WITHHELD),
+        ],
+    )
+    letter.topics.set([privacy])
+    letter.save_revision().publish()
+    translate(privacy, "fr", {"Privacy": "Vie privée"})
+    translate(
+        ccla,
+        "fr",
+        {"Canadian Civil Liberties Association": "Association canadienne", "CCLA": "ACLC"},
+    )
+    french = translate(letter, "fr", {"Protect encryption": "Protégez le chiffrement"})
+    return {"en": letter, "fr": french, "ccla": ccla, "topic": privacy}
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_language_feed_is_valid_and_in_its_language(client, letters, format):
+    response, feed = fetch(client, f"/fr/feeds/letters.{format}")
+    assert response["Content-Type"].startswith(f"application/{format}+xml")
+    assert feed.feed.language == "fr"
+    assert [entry.title for entry in feed.entries] == ["Protégez le chiffrement"]
+    entry = feed.entries[0]
+    assert entry.link == f"http://localhost{letters['fr'].url}"
+    assert entry.summary == "[fr] We ask for strong encryption."
+    assert "[fr] Body of encryption." in entry.content[0].value
+    assert entry.published_parsed and entry.updated_parsed
+    assert entry.id.startswith("tag:localhost,")
+    # Atom: term (stable slug) + label; RSS: the reader-facing name.
+    expected = {"atom": [("privacy", "Vie privée")], "rss": [("Vie privée", None)]}[format]
+    assert [(tag.term, tag.get("label")) for tag in entry.tags] == expected
+    # Signatories as authors, localized; withheld ones never.
+    assert "Association canadienne (ACLC)" in response.content.decode()
+    assert "Hidden Org" not in response.content.decode()
+
+
+def test_atom_entries_link_their_translations_with_hreflang(client, letters):
+    _, feed = fetch(client, "/fr/feeds/letters.atom")
+    links = {(link.get("hreflang"), link.href) for link in feed.entries[0].links}
+    assert ("en", f"http://localhost{letters['en'].url}") in links
+    assert ("fr", f"http://localhost{letters['fr'].url}") in links
+    assert all(
+        link.rel == "alternate" and link.type == "text/html" for link in feed.entries[0].links
+    )
+
+
+def test_feedgen_loses_atom_link_attributes_and_our_entry_keeps_them():
+    def render(entry_class):
+        feed = FeedGenerator()
+        feed.id("tag:example.org,2026:test")
+        feed.title("t")
+        feed.author(name="a")
+        entry = feed.add_entry(entry_class())
+        entry.id("tag:example.org,2026:e")
+        entry.title("e")
+        entry.link(href="https://example.org/fr/", rel="alternate", type="text/html", hreflang="fr")
+        entry.link(href="https://example.org/c.png", rel="enclosure", type="image/png", length="42")
+        root = etree.fromstring(feed.atom_str())
+        return [dict(link.attrib) for link in root.iter("{http://www.w3.org/2005/Atom}link")]
+
+    # The upstream bug (feedgen#135) that the workaround exists for:
+    assert render(FeedEntry) == [
+        {"href": "https://example.org/fr/"},
+        {"href": "https://example.org/c.png"},
+    ]
+    assert render(LinkPreservingFeedEntry) == [
+        {
+            "href": "https://example.org/fr/",
+            "rel": "alternate",
+            "type": "text/html",
+            "hreflang": "fr",
+        },
+        {
+            "href": "https://example.org/c.png",
+            "rel": "enclosure",
+            "type": "image/png",
+            "length": "42",
+        },
+    ]
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_organization_and_topic_feeds(client, letters, format):
+    _, feed = fetch(client, f"/fr/feeds/organizations/ccla.{format}")
+    assert [entry.title for entry in feed.entries] == ["Protégez le chiffrement"]
+    _, feed = fetch(client, f"/en/feeds/topics/privacy.{format}")
+    assert [entry.title for entry in feed.entries] == ["Protect encryption"]
+    _, feed = fetch(client, f"/fr/feeds/topics/privacy.{format}")
+    assert [entry.title for entry in feed.entries] == ["Protégez le chiffrement"]
+    assert feed.feed.title.endswith("Vie privée")
+
+
+def test_withheld_signatory_has_no_feed_entry(client, letters):
+    _, feed = fetch(client, "/en/feeds/organizations/hidden.atom")
+    assert feed.entries == []
+
+
+def test_unknown_feeds_are_404(client, letters):
+    assert client.get("/en/feeds/organizations/nobody.atom").status_code == 404
+    assert client.get("/en/feeds/topics/nothing.rss").status_code == 404
+    assert client.get("/en/feeds/letters.json").status_code == 404
+
+
+def test_untranslated_letter_appears_in_a_language_once_translated(client, make_letter, translate):
+    letter = make_letter("later", title="Translated later")
+    call_command("sync_locale_trees")  # Spanish gets an alias
+    _, feed = fetch(client, "/es/feeds/letters.atom")
+    assert feed.entries == []
+    translate(letter, "es", {"Translated later": "Traducida después"})
+    _, feed = fetch(client, "/es/feeds/letters.atom")
+    assert [entry.title for entry in feed.entries] == ["Traducida después"]
+
+
+def test_unpublishing_removes_the_entry_and_invalidates_the_cache(client, letters):
+    _, before = fetch(client, "/en/feeds/letters.atom")
+    assert len(before.entries) == 1
+    letters["en"].unpublish()
+    _, after = fetch(client, "/en/feeds/letters.atom")
+    assert after.entries == []
+
+
+def test_publishing_shows_up_at_once_not_on_a_timer(client, letters, make_letter):
+    first, _ = fetch(client, "/en/feeds/letters.rss")
+    make_letter("second", title="A second letter")
+    second, feed = fetch(client, "/en/feeds/letters.rss")
+    assert second["ETag"] != first["ETag"]
+    assert "A second letter" in [entry.title for entry in feed.entries]
+
+
+def test_scheduled_letter_appears_only_once_live(client, tree, make_letter):
+    letter = make_letter("scheduled", title="Scheduled letter")
+    letter.unpublish()
+    letter.refresh_from_db()
+    letter.go_live_at = timezone.now() + timedelta(hours=1)
+    letter.save_revision().publish()  # with go_live_at in the future this only schedules it
+    _, feed = fetch(client, "/en/feeds/letters.atom")
+    assert feed.entries == []
+    later = timezone.now() + timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        call_command("publish_scheduled")
+    letter.refresh_from_db()
+    assert letter.live
+    _, feed = fetch(client, "/en/feeds/letters.atom")
+    assert [entry.title for entry in feed.entries] == ["Scheduled letter"]
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_text_xml_cannot_carry_is_removed(client, make_letter, format):
+    make_letter(
+        "control",
+        title="Bell\x07 and vertical\x0btab",
+        standfirst="Escape <b>this</b> & that ]]> too\x00",
+        body=[{"type": "paragraph", "value": "<p>5 &lt; 6 &amp; <i>fine</i> ]]&gt; end</p>"}],
+    )
+    response, feed = fetch(client, f"/en/feeds/letters.{format}")
+    entry = feed.entries[0]
+    assert entry.title == "Bell and verticaltab"
+    assert "<b>this</b> & that ]]> too" in entry.summary or "this" in entry.summary
+    assert "<i>fine</i>" in entry.content[0].value
+    assert "5 &lt; 6 &amp;" in entry.content[0].value
+
+
+def test_xml_safe_removes_what_xml_1_0_forbids():
+    from publishing.feeds.text import cdata_safe, xml_safe
+
+    assert xml_safe("a\x00b\x08c\x0bd\x1fe\ufffef\ud800g\tn\n") == "abcdefg\tn\n"
+    assert xml_safe("Arabic العربية, emoji 🙂, Devanagari हिन्दी") == (
+        "Arabic العربية, emoji 🙂, Devanagari हिन्दी"
+    )
+    assert cdata_safe("x ]]> y") == "x ]]&gt; y"
+
+
+def test_conditional_get_answers_304_without_rebuilding(
+    client, letters, django_assert_max_num_queries
+):
+    response, _ = fetch(client, "/fr/feeds/letters.atom")
+    etag, last_modified = response["ETag"], response["Last-Modified"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    with mock.patch.object(Feed, "render", side_effect=AssertionError("rebuilt")):
+        with django_assert_max_num_queries(1):
+            by_etag = client.get("/fr/feeds/letters.atom", HTTP_IF_NONE_MATCH=etag)
+        by_date = client.get("/fr/feeds/letters.atom", HTTP_IF_MODIFIED_SINCE=last_modified)
+        full = client.get("/fr/feeds/letters.atom", HTTP_IF_NONE_MATCH='"something-else"')
+    assert by_etag.status_code == 304 and by_etag.content == b""
+    assert by_etag["ETag"] == etag
+    assert by_date.status_code == 304 and by_date.content == b""
+    assert full.status_code == 200 and full.content == response.content
+
+
+def test_feeds_are_discoverable_from_pages(client, letters):
+    html = client.get(letters["fr"].url).content.decode()
+    assert '<link rel="alternate" type="application/atom+xml"' in html
+    assert 'href="http://testserver/fr/feeds/letters.atom"' in html
+    assert 'href="http://testserver/fr/feeds/letters.rss"' in html
+    assert "/feeds/organizations/" not in html
+    organization_html = client.get(letters["ccla"].url).content.decode()
+    assert 'href="http://testserver/en/feeds/organizations/ccla.atom"' in organization_html
+
+
+def test_websub_hub_is_announced_and_pinged_after_publish(
+    client, settings, letters, make_letter, django_capture_on_commit_callbacks
+):
+    with WebSubHub() as hub:
+        settings.BROADSIDE_WEBSUB_HUB = hub.url
+        _, feed = fetch(client, "/en/feeds/letters.atom")
+        assert {"rel": "hub", "href": hub.url} in [
+            {"rel": link.rel, "href": link.href} for link in feed.feed.links if link.rel == "hub"
+        ]
+        with django_capture_on_commit_callbacks(execute=True):
+            make_letter("pinged", signatories=[letters["ccla"]])
+    assert "http://localhost/en/feeds/letters.atom" in hub.pings
+    assert "http://localhost/en/feeds/organizations/ccla.rss" in hub.pings

@@ -127,7 +127,7 @@ def test_organization_and_topic_feeds(client, letters, format):
     assert [entry.title for entry in feed.entries] == ["Protect encryption"]
     _, feed = fetch(client, f"/fr/feeds/topics/privacy.{format}")
     assert [entry.title for entry in feed.entries] == ["Protégez le chiffrement"]
-    assert feed.feed.title.endswith("Vie privée")
+    assert feed.feed.title == "Broadside : lettres sur le thème « Vie privée »"
 
 
 def test_withheld_signatory_has_no_feed_entry(client, letters):

@@ -6,12 +6,18 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from publishing import views as publishing_views
 from search import views as search_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path(
+        "share-images/<path:name>",
+        publishing_views.share_image_file,
+        name="share_image_file",
+    ),
 ]
 
 if settings.DEBUG:

@@ -1,7 +1,21 @@
 """Publishing state kept in the database."""
 
+from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.images import get_image_model_string
+
+hex_colour = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # and six hexadecimal digits, like #1b1b1f.")
+)
+
+
+def font_family_choices() -> list[tuple[str, str]]:
+    return [(key, key) for key in settings.BROADSIDE_SHARE_IMAGE_FONTS]
 
 
 class FeedsVersion(models.Model):
@@ -28,3 +42,104 @@ class FeedsVersion(models.Model):
     def bump(cls) -> None:
         if not cls.objects.filter(pk=1).update(version=models.F("version") + 1):
             cls.objects.get_or_create(pk=1, defaults={"version": 2})
+
+
+class ShareImage(models.Model):
+    """The rendered share card of one page in one variant (og, square, portrait, bluesky).
+
+    `input_hash` covers everything the card shows, so a republish with the same
+    inputs renders nothing; the file name contains it, so its URL changes
+    exactly when the image does and can be cached for ever.
+    """
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="share_images"
+    )
+    variant = models.CharField(_("variant"), max_length=20)
+    input_hash = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(help_text=_("In bytes."))
+    mime_type = models.CharField(max_length=50)
+    alt_text = models.TextField(_("alternative text"))
+    problems = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("What could not be drawn (bad logos, missing glyphs)."),
+    )
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("share image")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "variant"], name="one_share_image_per_variant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} {self.variant}"
+
+    @property
+    def url(self) -> str:
+        from publishing.share_images.storage import share_image_storage
+
+        return share_image_storage().url(self.file_name)
+
+
+class ShareImageOverride(models.Model):
+    """An image the editor chose instead of the generated card, for one page."""
+
+    page = ParentalKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="share_image_overrides"
+    )
+    image = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("image"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=400,
+        help_text=_("Describe the image for people who cannot see it."),
+    )
+
+    panels = [FieldPanel("image"), FieldPanel("alt_text")]
+
+    class Meta:
+        verbose_name = _("share image override")
+
+
+@register_setting(icon="image")
+class ShareCardSettings(BaseSiteSetting):
+    """How generated share cards look."""
+
+    background_colour = models.CharField(
+        _("background colour"), max_length=7, default="#1b1b1f", validators=[hex_colour]
+    )
+    text_colour = models.CharField(
+        _("text colour"), max_length=7, default="#fbfaf7", validators=[hex_colour]
+    )
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#e4572e", validators=[hex_colour]
+    )
+    brand = models.CharField(
+        _("brand"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown on every card. Default: the site name."),
+    )
+    font_family = models.CharField(
+        _("font family"), max_length=40, default="noto-sans", choices=font_family_choices
+    )
+
+    panels = [
+        FieldPanel("brand"),
+        FieldPanel("background_colour"),
+        FieldPanel("text_colour"),
+        FieldPanel("accent_colour"),
+        FieldPanel("font_family"),
+    ]
+
+    class Meta:
+        verbose_name = _("share cards")

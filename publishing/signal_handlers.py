@@ -6,6 +6,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from home.models import LetterPage, OrganizationPage, Topic
 
 from .feeds import changes
+from .share_images import changes as share_image_changes
 
 
 def register_signal_handlers() -> None:
@@ -17,3 +18,6 @@ def register_signal_handlers() -> None:
             changes.on_page_deleted, sender=model, dispatch_uid=f"feeds-del-{model}"
         )
     post_save.connect(changes.on_topic_saved, sender=Topic, dispatch_uid="feeds-topic-saved")
+    page_published.connect(
+        share_image_changes.on_page_published, dispatch_uid="share-images-published"
+    )

@@ -41,3 +41,20 @@ def ping_websub_hub(feed_urls: list[str]) -> int:
         logger.warning("WebSub hub %s refused pings: %s", hub, "; ".join(failures))
         raise WebSubPingFailed("; ".join(failures))
     return len(feed_urls)
+
+
+@task()
+def render_share_images_for_page(page_id: int) -> dict[str, bool]:
+    """Render (or confirm current) the share cards of a live letter. Safe to run twice."""
+    from wagtail.models import Page
+
+    from home.models import LetterPage
+    from publishing.share_images.service import render_share_images
+
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None or not page.live or page.alias_of_id:
+        return {}
+    letter = page.specific
+    if not isinstance(letter, LetterPage):
+        return {}
+    return render_share_images(letter)

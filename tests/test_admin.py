@@ -58,6 +58,10 @@ def test_editor_can_create_a_letter_through_the_admin(editor_client, tree, make_
         "signers-INITIAL_FORMS": "0",
         "signers-MIN_NUM_FORMS": "0",
         "signers-MAX_NUM_FORMS": "1000",
+        "share_image_overrides-TOTAL_FORMS": "0",
+        "share_image_overrides-INITIAL_FORMS": "0",
+        "share_image_overrides-MIN_NUM_FORMS": "0",
+        "share_image_overrides-MAX_NUM_FORMS": "1",
         "action-publish": "Publish",
     }
     response = editor_client.post(

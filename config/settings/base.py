@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -118,28 +119,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Internationalisation ---------------------------------------------------------
-# Every language Broadside knows how to present. The ones an installation
-# publishes in are chosen with BROADSIDE_LANGUAGES (the first is the source
-# language that translations are made from).
-KNOWN_LANGUAGES = {
-    "en": "English",
-    "fr": "Français",
-    "es": "Español",
-    "ru": "Русский",
-    "ar": "العربية",
-    "he": "עברית",
-    "hi": "हिन्दी",
-    "hu": "Magyar",
-}
+# The languages an installation publishes in come from BROADSIDE_LANGUAGES (the
+# first is the source language that translations are made from); any language
+# Django knows can be used. Each is named in its own language.
 _languages = env_list("BROADSIDE_LANGUAGES", "en,fr,es,ru,ar,he,hi,hu")
-_unknown = [code for code in _languages if code not in KNOWN_LANGUAGES]
+_unknown = [code for code in _languages if code not in LANG_INFO]
 if _unknown:
     raise RuntimeError(
-        f"BROADSIDE_LANGUAGES names languages Broadside has no name for: {', '.join(_unknown)}. "
-        f"Known: {', '.join(KNOWN_LANGUAGES)}."
+        f"BROADSIDE_LANGUAGES names languages Django does not know: {', '.join(_unknown)}."
     )
 LANGUAGE_CODE = _languages[0]
-LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [(code, KNOWN_LANGUAGES[code]) for code in _languages]
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
+    (code, LANG_INFO[code]["name_local"][:1].upper() + LANG_INFO[code]["name_local"][1:])
+    for code in _languages
+]
 WAGTAIL_I18N_ENABLED = True
 USE_I18N = True
 USE_TZ = True
@@ -160,6 +153,8 @@ MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Share cards (content-addressed names); see publishing/share_images/storage.py.
+    "share_images": {"BACKEND": "publishing.share_images.storage.ShareImageFileStorage"},
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -195,6 +190,32 @@ WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 BROADSIDE_WEBSUB_HUB = os.environ.get("BROADSIDE_WEBSUB_HUB", "")
 # The date in feed ids (tag: URIs, RFC 4151): a day the site's host name was yours.
 BROADSIDE_TAG_DATE = os.environ.get("BROADSIDE_TAG_DATE", "2026")
+
+# Share cards: font families, each an ordered fallback list of faces (regular,
+# bold). Relative paths are in site/fonts/. Add a CJK face here before adding a
+# CJK language; `manage.py check` says when a language's script is not covered.
+BROADSIDE_SHARE_IMAGE_FONTS = {
+    "noto-sans": [
+        {"name": "Noto Sans", "regular": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf"},
+        {
+            "name": "Noto Sans Arabic",
+            "regular": "NotoSansArabic-Regular.ttf",
+            "bold": "NotoSansArabic-Bold.ttf",
+        },
+        {
+            "name": "Noto Sans Hebrew",
+            "regular": "NotoSansHebrew-Regular.ttf",
+            "bold": "NotoSansHebrew-Bold.ttf",
+        },
+        {
+            "name": "Noto Sans Devanagari",
+            "regular": "NotoSansDevanagari-Regular.ttf",
+            "bold": "NotoSansDevanagari-Bold.ttf",
+        },
+    ]
+}
+# Logos larger than this many pixels are refused on cards (decompression bombs).
+BROADSIDE_SHARE_IMAGE_MAX_LOGO_PIXELS = 25_000_000
 
 LOGGING = {
     "version": 1,

@@ -29,7 +29,7 @@ from home.models import (
 )
 from home.signatories import letters_signed_by, localize_pages
 
-from .base import Alternate, Author, Category, Feed
+from .base import Alternate, Author, Category, Enclosure, Feed
 from .text import absolutize_urls
 
 
@@ -113,6 +113,13 @@ class LetterFeed(Feed):
         for letter_id, organization_pk in pairs:
             self.authors[letter_id].append(authors[organization_pk])
 
+        from publishing.models import ShareImage
+
+        self.share_images = {
+            image.page_id: image
+            for image in ShareImage.objects.filter(page__in=items, variant="og")
+        }
+
         through = LetterPage.topics.through.objects.filter(letterpage__in=items).select_related(
             "topic"
         )
@@ -162,6 +169,19 @@ class LetterFeed(Feed):
 
     def item_categories(self, letter: LetterPage) -> Iterable[Category]:
         return [Category(topic.slug, topic.name) for topic in self.topics.get(letter.pk, [])]
+
+    def item_enclosure(self, letter: LetterPage) -> Enclosure | None:
+        image = self.share_images.get(letter.pk)
+        if image is None:
+            return None
+        return Enclosure(
+            url=self.request.build_absolute_uri(image.url),
+            length=image.size,
+            mime_type=image.mime_type,
+            width=image.width,
+            height=image.height,
+            description=image.alt_text,
+        )
 
     def item_alternates(self, letter: LetterPage) -> Iterable[Alternate]:
         return [

@@ -45,3 +45,19 @@ def feed_links(context, page=None):
         for feed in feeds:
             feed["href"] = request.build_absolute_uri(feed["href"])
     return {"feeds": feeds}
+
+
+@register.inclusion_tag("publishing/share_image_meta.html", takes_context=True)
+def share_image_meta(context, page=None):
+    """og:image and twitter:image for the page's card (an alias shows its original's)."""
+    if page is None:
+        return {}
+    from publishing.models import ShareImage
+
+    source_id = page.alias_of_id or page.pk
+    image = ShareImage.objects.filter(page_id=source_id, variant="og").first()
+    if image is None:
+        return {}
+    request = context.get("request")
+    url = request.build_absolute_uri(image.url) if request else image.url
+    return {"image": image, "url": url}

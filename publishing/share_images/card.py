@@ -1,0 +1,225 @@
+"""Drawing a share card. A pure function of its inputs: same inputs, same bytes."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageDraw
+
+from .fonts import Face, faces_for
+from .layout import Line, TextStyle, clean, fit, paragraph_direction
+
+# Bump when the drawing changes, so stored cards are rendered again.
+RENDERER_VERSION = 3
+
+
+@dataclass(frozen=True)
+class Variant:
+    key: str
+    width: int
+    height: int
+    format: str  # "PNG" or "JPEG"
+    max_bytes: int | None = None
+    title_sizes: range = range(76, 35, -4)
+    title_lines: int = 4
+    logos: int = 8
+
+    @property
+    def mime_type(self) -> str:
+        return f"image/{self.format.lower()}"
+
+    @property
+    def extension(self) -> str:
+        return {"PNG": "png", "JPEG": "jpg"}[self.format]
+
+
+VARIANTS = {
+    # Facebook, X (summary_large_image), LinkedIn, Mastodon: Open Graph 1200×630 (1.91:1).
+    "og": Variant("og", 1200, 630, "PNG"),
+    # Instagram: square and portrait (4:5).
+    "square": Variant(
+        "square", 1080, 1080, "PNG", title_sizes=range(92, 43, -4), title_lines=6, logos=7
+    ),
+    "portrait": Variant(
+        "portrait", 1080, 1350, "PNG", title_sizes=range(100, 47, -4), title_lines=8, logos=7
+    ),
+    # Bluesky: blobs up to 1,000,000 bytes.
+    "bluesky": Variant("bluesky", 1200, 630, "JPEG", max_bytes=1_000_000),
+}
+
+
+@dataclass(frozen=True)
+class Colours:
+    background: str = "#1b1b1f"
+    text: str = "#fbfaf7"
+    accent: str = "#e4572e"
+
+
+@dataclass(frozen=True)
+class CardContent:
+    """Everything a card shows, already localized."""
+
+    title: str
+    kicker: str  # "Open letter · 3 May 2018"
+    signatures: str  # "Signed by 13 organizations"
+    brand: str
+    language: str
+    direction: str  # "ltr" / "rtl" of the language
+    logos: tuple[Image.Image, ...] = ()
+    more_logos: str = ""  # "+5 more", when not all logos fit
+    colours: Colours = field(default_factory=Colours)
+    font_family: str = "noto-sans"
+
+
+@dataclass
+class RenderedCard:
+    data: bytes
+    width: int
+    height: int
+    mime_type: str
+    dropped: list[str]  # graphemes no configured font could draw (left out, never tofu)
+
+
+PADDING = 64
+LOGO_SIZE = 72
+LOGO_GAP = 14
+
+
+def render_card(content: CardContent, variant: Variant) -> RenderedCard:
+    faces = faces_for(content.font_family)
+    canvas = Image.new("RGB", (variant.width, variant.height), content.colours.background)
+    draw = ImageDraw.Draw(canvas)
+    painter = _Painter(draw, faces, content, variant)
+    painter.paint()
+    data = _encode(canvas, variant)
+    return RenderedCard(data, variant.width, variant.height, variant.mime_type, painter.dropped)
+
+
+class _Painter:
+    def __init__(self, draw: ImageDraw.ImageDraw, faces: list[Face], content, variant):
+        self.draw, self.faces, self.content, self.variant = draw, faces, content, variant
+        self.width = variant.width - 2 * PADDING
+        self.rtl = content.direction == "rtl"
+        self.dropped: list[str] = []
+
+    def style(self, text: str, size: int, bold: bool) -> TextStyle:
+        base = paragraph_direction(text, self.content.direction)
+        return TextStyle(self.faces, size, bold, self.content.language, base)
+
+    def paint(self) -> None:
+        content, variant = self.content, self.variant
+        self.draw.rectangle((0, 0, variant.width, 12), fill=content.colours.accent)
+        y = PADDING + 8
+        kicker = clean(content.kicker)
+        if kicker:
+            style = self.style(kicker, 28, bold=False)
+            y = self.text_line(style, style.line(kicker), y, content.colours.accent)
+            y += 18
+
+        bottom_block = LOGO_SIZE + 3 * 40 if content.logos else 3 * 40
+        title = clean(content.title)
+        available = variant.height - y - PADDING - bottom_block
+        sizes = variant.title_sizes
+
+        def make(size: int) -> TextStyle:
+            return self.style(title, size, bold=True)
+
+        style, lines = fit(title, make, sizes, self.width, variant.title_lines)
+        while lines and len(lines) * style.line_height > available and style.size > sizes.stop:
+            smaller = range(style.size - 4, sizes.stop, sizes.step)
+            if not len(smaller):
+                break
+            style, lines = fit(title, make, smaller, self.width, variant.title_lines)
+        # The title sits in the middle of the space it has.
+        y += max(0, (available - len(lines) * style.line_height) // 2)
+        for text in lines:
+            y = self.text_line(style, style.line(text), y, content.colours.text)
+        self.dropped.extend(style.dropped if style else [])
+
+        footer_y = variant.height - PADDING
+        brand = clean(content.brand)
+        if brand:
+            brand_style = self.style(brand, 26, bold=True)
+            self.text_line(
+                brand_style, brand_style.line(brand), footer_y - 30, content.colours.text, end=True
+            )
+        signatures = clean(content.signatures)
+        if content.logos:
+            logos_y = footer_y - 40 - LOGO_SIZE - 24
+            self.logo_strip(logos_y)
+        if signatures:
+            sig_style = self.style(signatures, 28, bold=False)
+            sig_y = footer_y - 40 - (LOGO_SIZE + 24 if content.logos else 0) - 48
+            self.text_line(sig_style, sig_style.line(signatures), sig_y, content.colours.text)
+
+    def text_line(self, style: TextStyle, line: Line, y: int, fill: str, end: bool = False) -> int:
+        """Draw a line at top `y`, at the start (right in RTL) or the end. Returns the next y."""
+        align_right = self.rtl != end
+        x = PADDING + (self.width - line.width if align_right else 0)
+        baseline = y + round(style.size * 1.05)
+        for run in line.runs:
+            font = style.font(run.face)
+            self.draw.text(
+                (x, baseline),
+                run.text,
+                font=font,
+                fill=fill,
+                anchor="ls",
+                direction=run.direction,
+                language=style.language,
+            )
+            x += style.run_width(run)
+        self.dropped.extend(style.dropped)
+        style.dropped.clear()
+        return y + style.line_height
+
+    def logo_strip(self, y: int) -> None:
+        content = self.content
+        step = LOGO_SIZE + LOGO_GAP
+        logos = list(content.logos[: self.variant.logos])
+        more = content.more_logos
+        for index, logo in enumerate(logos):
+            offset = index * step
+            x = PADDING + self.width - LOGO_SIZE - offset if self.rtl else PADDING + offset
+            tile = Image.new("RGB", (LOGO_SIZE, LOGO_SIZE), "#ffffff")
+            fitted = logo.copy()
+            fitted.thumbnail((LOGO_SIZE - 8, LOGO_SIZE - 8))
+            position = ((LOGO_SIZE - fitted.width) // 2, (LOGO_SIZE - fitted.height) // 2)
+            tile.paste(fitted, position, fitted if fitted.mode == "RGBA" else None)
+            self.draw._image.paste(tile, (x, y))
+        if more:
+            style = self.style(more, 26, bold=True)
+            line = style.line(more)
+            used = len(logos) * step
+            x = PADDING + self.width - used - line.width if self.rtl else PADDING + used
+            baseline = y + LOGO_SIZE // 2 + 9
+            for run in line.runs:
+                self.draw.text(
+                    (x, baseline),
+                    run.text,
+                    font=style.font(run.face),
+                    fill=content.colours.text,
+                    anchor="ls",
+                    direction=run.direction,
+                    language=style.language,
+                )
+                x += style.run_width(run)
+            self.dropped.extend(style.dropped)
+
+
+def _encode(canvas: Image.Image, variant: Variant) -> bytes:
+    if variant.format == "PNG":
+        buffer = io.BytesIO()
+        canvas.save(buffer, format="PNG", compress_level=6)
+        return buffer.getvalue()
+    for quality in (90, 82, 74, 66, 58, 50):
+        buffer = io.BytesIO()
+        canvas.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
+        if variant.max_bytes is None or buffer.tell() <= variant.max_bytes:
+            return buffer.getvalue()
+    raise ValueError(f"Cannot encode the {variant.key} card under {variant.max_bytes} bytes.")
+
+
+def logos_that_fit(count: int, variant: Variant) -> int:
+    return min(count, variant.logos)

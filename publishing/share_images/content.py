@@ -1,0 +1,139 @@
+"""What a letter's share card shows, in the letter's language."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from babel.dates import format_date
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from wagtail.models import Site
+
+from home.i18n import text_direction
+from home.models import LetterPage
+from home.signatories import resolve_signatories
+
+from .card import RENDERER_VERSION, CardContent, Colours, Variant
+from .logos import LogoProblem, load_logo
+
+
+@dataclass
+class CardInputs:
+    """A card's content for one variant, its hash, and what had to be left out."""
+
+    content: CardContent
+    input_hash: str
+    alt_text: str
+    problems: list[str]
+
+
+def card_settings(page):
+    from publishing.models import ShareCardSettings
+
+    site = page.get_site() or Site.objects.filter(is_default_site=True).first()
+    card = ShareCardSettings.for_site(site) if site else ShareCardSettings()
+    brand = card.brand or (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
+    colours = Colours(card.background_colour, card.text_colour, card.accent_colour)
+    return brand, colours, card.font_family
+
+
+def card_inputs(
+    letter: LetterPage,
+    variant: Variant,
+    *,
+    load_logos: bool = True,
+    signatories=None,
+    look=None,
+) -> CardInputs:
+    """Localized card content for `letter`. Logos are decoded only when `load_logos`.
+
+    `signatories` and `look` (from `card_settings`) can be passed in when
+    several variants of one letter are prepared, to read them once.
+    """
+    language = letter.locale.language_code
+    brand, colours, font_family = look or card_settings(letter)
+    with translation.override(language):
+        if signatories is None:
+            signatories = resolve_signatories(letter)
+        named = [s.organization for s in signatories if s.organization]
+        count = len(signatories)
+        kicker = f"{letter.get_letter_type_display()} · {_localized_date(letter, language)}"
+        signatures = ngettext(
+            "Signed by %(counter)s organization", "Signed by %(counter)s organizations", count
+        ) % {"counter": count}
+        with_logos = [o for o in named if o.logo_id][: variant.logos]
+        hidden = len(named) - len(with_logos)
+        more = (
+            ngettext("+%(counter)s more", "+%(counter)s more", hidden) % {"counter": hidden}
+            if hidden > 0 and with_logos
+            else ""
+        )
+        alt_text = _("%(kind)s: “%(title)s”. %(signatures)s. %(brand)s.") % {
+            "kind": letter.get_letter_type_display(),
+            "title": letter.title,
+            "signatures": signatures,
+            "brand": brand,
+        }
+    logos, problems = [], []
+    if load_logos:
+        for organization in with_logos:
+            logo, problem = load_logo(organization.logo.file, organization.title)
+            if logo is not None:
+                logos.append(logo)
+            if problem is not None:
+                problems.append(str(problem))
+    content = CardContent(
+        title=letter.title,
+        kicker=kicker,
+        signatures=signatures if count else "",
+        brand=brand,
+        language=language,
+        direction=text_direction(language),
+        logos=tuple(logos),
+        more_logos=more,
+        colours=colours,
+        font_family=font_family,
+    )
+    fingerprint = {
+        "renderer": RENDERER_VERSION,
+        "variant": variant.key,
+        "title": content.title,
+        "kicker": content.kicker,
+        "signatures": content.signatures,
+        "brand": content.brand,
+        "language": language,
+        "more": more,
+        "colours": [colours.background, colours.text, colours.accent],
+        "fonts": font_family,
+        "logos": [_logo_fingerprint(o.logo) for o in with_logos],
+    }
+    digest = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
+    return CardInputs(content, digest, alt_text, problems)
+
+
+def _logo_fingerprint(image) -> str:
+    return f"{image.pk}:{image.file.name}:{image.file_hash or image.file_size or ''}"
+
+
+def _localized_date(letter: LetterPage, language: str) -> str:
+    try:
+        return format_date(letter.publication_date, format="long", locale=language)
+    except ValueError:
+        return letter.publication_date.isoformat()
+
+
+def override_inputs(page, override, variant: Variant) -> tuple[str, str]:
+    """Hash and alt text when the editor uploaded an image instead."""
+    digest = hashlib.sha256(
+        json.dumps(
+            [RENDERER_VERSION, variant.key, "override", _logo_fingerprint(override.image)]
+        ).encode()
+    ).hexdigest()
+    return digest, override.alt_text
+
+
+__all__ = ["CardInputs", "LogoProblem", "card_inputs", "override_inputs"]

@@ -1,0 +1,288 @@
+"""Text layout for share cards: runs by font coverage, bidi order of runs, wrapping, fitting.
+
+Within a run, raqm (HarfBuzz + FriBiDi) shapes and orders the text. Across
+runs drawn with different fonts, Pillow cannot help, so this module resolves
+each run's direction and applies the reordering rule of the Unicode
+Bidirectional Algorithm (L2) at run level. Text is never reshaped here: no
+arabic_reshaper or python-bidi on top of raqm (double shaping corrupts text).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import regex
+
+from .fonts import Face, is_ignorable, truetype
+
+ELLIPSIS = "…"
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_WHITESPACE = regex.compile(r"\s+")
+
+
+def graphemes(text: str) -> list[str]:
+    return regex.findall(r"\X", text)
+
+
+def clean(text: str) -> str:
+    """One line of plain text: bidi embedding controls removed, white space folded."""
+    text = unicodedata.normalize("NFC", text.translate(_BIDI_CONTROLS))
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def strength(grapheme: str) -> str:
+    """'rtl', 'ltr' or '' (neutral) for a grapheme, from its first strong character."""
+    for char in grapheme:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind in ("L", "EN", "AN"):
+            return "ltr"
+    return ""
+
+
+@dataclass
+class Run:
+    text: str
+    face: Face
+    direction: str = ""  # resolved: "ltr" or "rtl"
+    level: int = 0
+
+
+@dataclass
+class Line:
+    runs: list[Run] = field(default_factory=list)  # in visual order, left to right
+    width: float = 0.0
+
+
+def split_runs(text: str, faces: list[Face]) -> tuple[list[Run], list[str]]:
+    """Runs of consecutive graphemes drawn with one face; graphemes no face covers are dropped.
+
+    A face is kept as long as it covers what follows, so punctuation and spaces
+    stay in the run of the script around them (shaping and bidi need that).
+    Returns the runs (logical order) and the dropped graphemes.
+    """
+    items = graphemes(text)
+    candidates = [[face for face in faces if face.covers(g)] for g in items]
+    chosen: list[Face | None] = [None] * len(items)
+    dropped = []
+    current = None
+    # Strong characters first: they decide the face.
+    for index, grapheme in enumerate(items):
+        if not strength(grapheme) or not candidates[index]:
+            continue
+        if current not in candidates[index]:
+            current = candidates[index][0]
+        chosen[index] = current
+    # Neutrals join the run before them, else the one after, else any face that draws them.
+    for index, grapheme in enumerate(items):
+        if chosen[index] is not None:
+            continue
+        if not candidates[index]:
+            if not all(is_ignorable(c) for c in grapheme):
+                dropped.append(grapheme)
+            continue
+        before = next((chosen[i] for i in range(index - 1, -1, -1) if chosen[i]), None)
+        after = next((chosen[i] for i in range(index + 1, len(items)) if chosen[i]), None)
+        for option in (before, after):
+            if option in candidates[index]:
+                chosen[index] = option
+                break
+        else:
+            chosen[index] = candidates[index][0]
+    runs: list[Run] = []
+    for grapheme, face in zip(items, chosen, strict=True):
+        if face is None:
+            continue
+        if runs and runs[-1].face is face:
+            runs[-1].text += grapheme
+        else:
+            runs.append(Run(grapheme, face))
+    return _detach_edge_spaces(runs), dropped
+
+
+def _detach_edge_spaces(runs: list[Run]) -> list[Run]:
+    """Spaces at the edges of a run become runs of their own.
+
+    They are neutral, so their direction comes from both neighbours (UBA N1/N2):
+    a space between an English name and Arabic text in an Arabic title then sits
+    between them, not at the far end of the name.
+    """
+    result = []
+    for run in runs:
+        core = run.text.strip(" ")
+        if not core or core == run.text:
+            result.append(run)
+            continue
+        leading = run.text[: len(run.text) - len(run.text.lstrip(" "))]
+        trailing = run.text[len(run.text.rstrip(" ")) :]
+        if leading:
+            result.append(Run(leading, run.face))
+        result.append(Run(core, run.face))
+        if trailing:
+            result.append(Run(trailing, run.face))
+    return result
+
+
+def paragraph_direction(text: str, language_direction: str) -> str:
+    return language_direction or next((s for s in map(strength, graphemes(text)) if s), "ltr")
+
+
+def order_runs(runs: list[Run], base: str) -> list[Run]:
+    """Resolve each run's direction and level, then reorder them visually (UBA rule L2)."""
+    strengths = [_run_strength(run.text) for run in runs]
+    for index, run in enumerate(runs):
+        direction = strengths[index]
+        if not direction:
+            before = next((s for s in reversed(strengths[:index]) if s), base)
+            after = next((s for s in strengths[index + 1 :] if s), base)
+            direction = before if before == after else base
+        run.direction = direction
+        if base == "rtl":
+            run.level = 1 if direction == "rtl" else 2
+        else:
+            run.level = 1 if direction == "rtl" else 0
+    ordered = list(runs)
+    highest = max((run.level for run in ordered), default=0)
+    lowest_odd = min((run.level for run in ordered if run.level % 2), default=highest + 1)
+    for level in range(highest, lowest_odd - 1, -1):
+        index = 0
+        while index < len(ordered):
+            if ordered[index].level >= level:
+                end = index
+                while end < len(ordered) and ordered[end].level >= level:
+                    end += 1
+                ordered[index:end] = reversed(ordered[index:end])
+                index = end
+            else:
+                index += 1
+    return ordered
+
+
+def _run_strength(text: str) -> str:
+    kinds = {strength(g) for g in graphemes(text)}
+    if "rtl" in kinds:
+        return "rtl"
+    return "ltr" if "ltr" in kinds else ""
+
+
+class TextStyle:
+    """Measures and lays out text in one size and weight with a face fallback list."""
+
+    def __init__(self, faces: list[Face], size: int, bold: bool, language: str, base: str):
+        self.faces, self.size, self.bold, self.language, self.base = (
+            faces,
+            size,
+            bold,
+            language,
+            base,
+        )
+        self.dropped: list[str] = []
+
+    def font(self, face: Face):
+        return truetype(face.path(self.bold), self.size)
+
+    def line(self, text: str) -> Line:
+        runs, dropped = split_runs(text, self.faces)
+        self.dropped.extend(dropped)
+        ordered = order_runs(runs, self.base)
+        width = sum(self.run_width(run) for run in ordered)
+        return Line(ordered, width)
+
+    def run_width(self, run: Run) -> float:
+        return self.font(run.face).getlength(
+            run.text, direction=run.direction, language=self.language
+        )
+
+    def width(self, text: str) -> float:
+        return self.line(text).width
+
+    @property
+    def line_height(self) -> int:
+        return round(self.size * 1.32)
+
+
+def wrap(text: str, style: TextStyle, max_width: float, max_lines: int) -> tuple[list[str], bool]:
+    """Break `text` into at most `max_lines` lines at spaces. Returns (lines, fits).
+
+    Words are never split unless a single word is wider than a whole line, and
+    then only between graphemes. Stops early once there are too many lines.
+    """
+    words = text.split(" ") if text else []
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if style.width(candidate) <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+            if len(lines) >= max_lines:
+                return lines, False
+        if style.width(word) <= max_width:
+            current = word
+            continue
+        pieces = _split_long_word(word, style, max_width, max_lines - len(lines) + 1)
+        lines.extend(pieces[:-1])
+        if len(lines) >= max_lines:
+            return lines[:max_lines], False
+        current = pieces[-1]
+    if current:
+        lines.append(current)
+    return lines[:max_lines], len(lines) <= max_lines
+
+
+def _split_long_word(word: str, style: TextStyle, max_width: float, limit: int) -> list[str]:
+    """Split a word wider than a line between graphemes, into at most `limit` + 1 pieces.
+
+    Each piece is the longest prefix that fits, found by bisection (widths grow
+    with length), so a 2,000-character word costs a few dozen measurements.
+    """
+    items = graphemes(word)
+    pieces = []
+    while items and len(pieces) <= limit:
+        low, high = 1, len(items)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if style.width("".join(items[:middle])) <= max_width:
+                low = middle
+            else:
+                high = middle - 1
+        pieces.append("".join(items[:low]))
+        items = items[low:]
+    return pieces or [""]
+
+
+def truncate(line: str, style: TextStyle, max_width: float) -> str:
+    """End `line` with an ellipsis, dropping whole words (or, in one long word, graphemes)."""
+    text = line
+    while text:
+        if style.width(text + ELLIPSIS) <= max_width:
+            return text + ELLIPSIS
+        if " " in text:
+            text = text[: text.rfind(" ")].rstrip()
+        else:
+            text = "".join(graphemes(text)[:-1])
+    return ELLIPSIS
+
+
+def fit(
+    text: str,
+    make_style,
+    sizes: range,
+    max_width: float,
+    max_lines: int,
+) -> tuple[TextStyle, list[str]]:
+    """The largest size at which `text` fits in `max_lines`; else the smallest, truncated."""
+    style = None
+    lines: list[str] = []
+    for size in sizes:
+        style = make_style(size)
+        lines, fits = wrap(text, style, max_width, max_lines)
+        if fits:
+            return style, lines
+    if lines:
+        lines[-1] = truncate(lines[-1], style, max_width)
+    return style, lines

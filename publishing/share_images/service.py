@@ -1,0 +1,130 @@
+"""Rendering and storing a page's share cards; previews for editors."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from home.models import LetterPage
+from home.signatories import resolve_signatories
+
+from .card import VARIANTS, RenderedCard, Variant, _encode, render_card
+from .content import card_inputs, card_settings, override_inputs
+from .logos import load_image
+from .storage import share_image_storage
+
+logger = logging.getLogger(__name__)
+
+
+def render_share_images(letter: LetterPage) -> dict[str, bool]:
+    """Make sure every variant of `letter`'s card is current. Returns {variant: rendered?}.
+
+    Inputs are hashed first; a variant whose inputs did not change is not drawn
+    again, so a republish that changes nothing on the card costs no rendering.
+    """
+    from publishing.models import ShareImage
+
+    storage = share_image_storage()
+    override = letter.share_image_overrides.select_related("image").first()
+    existing = {image.variant: image for image in ShareImage.objects.filter(page=letter)}
+    signatories, look = resolve_signatories(letter), card_settings(letter)
+    rendered_any = {}
+    for variant in VARIANTS.values():
+        if override is not None:
+            digest, alt_text = override_inputs(letter, override, variant)
+        else:
+            inputs = card_inputs(
+                letter, variant, load_logos=False, signatories=signatories, look=look
+            )
+            digest, alt_text = inputs.input_hash, inputs.alt_text
+        current = existing.get(variant.key)
+        if current and current.input_hash == digest and storage.exists(current.file_name):
+            rendered_any[variant.key] = False
+            continue
+        rendered, problems = draw(letter, variant, override, signatories=signatories, look=look)
+        name = content_addressed_name(rendered, variant)
+        if not storage.exists(name):
+            storage.save(name, ContentFile(rendered.data))
+        with transaction.atomic():
+            ShareImage.objects.update_or_create(
+                page=letter,
+                variant=variant.key,
+                defaults={
+                    "input_hash": digest,
+                    "file_name": name,
+                    "width": rendered.width,
+                    "height": rendered.height,
+                    "size": len(rendered.data),
+                    "mime_type": rendered.mime_type,
+                    "alt_text": alt_text,
+                    "problems": problems,
+                },
+            )
+        if current and current.file_name != name:
+            _delete_if_unused(current.file_name)
+        rendered_any[variant.key] = True
+    if any(rendered_any.values()):
+        from publishing.models import FeedsVersion
+
+        FeedsVersion.bump()  # feeds carry the card as an enclosure
+    return rendered_any
+
+
+def draw(
+    letter: LetterPage, variant: Variant, override=None, **known
+) -> tuple[RenderedCard, list[str]]:
+    """The card's bytes and the problems met drawing it (never raises for bad content)."""
+    problems: list[str] = []
+    if override is not None:
+        picture, problem = load_image(
+            override.image.file, override.image.title, max(variant.width, variant.height)
+        )
+        if picture is not None:
+            fitted = ImageOps.fit(picture.convert("RGB"), (variant.width, variant.height))
+            data = _encode(fitted, variant)
+            return RenderedCard(data, variant.width, variant.height, variant.mime_type, []), []
+        problems.append(
+            _("The replacement image cannot be used (%(problem)s); the generated card is shown.")
+            % {"problem": problem.reason}
+        )
+    inputs = card_inputs(letter, variant, **known)
+    rendered = render_card(inputs.content, variant)
+    problems.extend(inputs.problems)
+    if rendered.dropped:
+        problems.append(
+            _("No font can draw these characters, so they were left out: %(characters)s")
+            % {"characters": " ".join(sorted(set(rendered.dropped)))}
+        )
+    return rendered, problems
+
+
+def content_addressed_name(rendered: RenderedCard, variant: Variant) -> str:
+    digest = hashlib.sha256(rendered.data).hexdigest()
+    return f"{digest[:2]}/{digest[:40]}.{variant.extension}"
+
+
+def _delete_if_unused(name: str) -> None:
+    from publishing.models import ShareImage
+
+    if not ShareImage.objects.filter(file_name=name).exists():
+        share_image_storage().delete(name)
+
+
+def preview(page, variant_key: str) -> RenderedCard:
+    """The card of the page's latest draft, drawn now and not stored (for the editor)."""
+    variant = VARIANTS[variant_key]
+    draft = page.get_latest_revision_as_object() if page.latest_revision_id else page
+    override = draft.share_image_overrides.select_related("image").first()
+    rendered, _problems = draw(draft, variant, override)
+    return rendered
+
+
+def image_size(data: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size

@@ -1,0 +1,43 @@
+"""Public and admin views of the publishing app."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+from wagtail.models import Page
+
+from .share_images.card import VARIANTS
+from .share_images.service import preview
+from .share_images.storage import share_image_storage
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@require_GET
+def share_image_file(request, name: str):
+    """A stored share card. Its name is a hash of its bytes, so it can be cached for ever."""
+    storage = share_image_storage()
+    if ".." in name.split("/") or not storage.exists(name):
+        raise Http404("No such share image.")
+    response = FileResponse(storage.open(name, "rb"), content_type=mimetypes.guess_type(name)[0])
+    response["Cache-Control"] = IMMUTABLE
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def share_image_preview(request, page_id: int, variant: str):
+    """The card of the page's latest draft, for the editor (not stored, not cached)."""
+    if variant not in VARIANTS:
+        raise Http404("Unknown variant.")
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    rendered = preview(page, variant)
+    response = HttpResponse(rendered.data, content_type=rendered.mime_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

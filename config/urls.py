@@ -13,6 +13,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/", include("publishing.api.urls")),
     path(
         "share-images/<path:name>",
         publishing_views.share_image_file,

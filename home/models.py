@@ -179,6 +179,7 @@ class OrganizationPage(Page):
         index.SearchField("acronym", boost=2),
         index.AutocompleteField("acronym"),
         index.SearchField("description"),
+        index.FilterField("country"),
     ]
     translatable_fields = PAGE_TRANSLATABLE_FIELDS + [
         TranslatableField("acronym"),

@@ -13,6 +13,8 @@ from wagtail.models import Locale, Page
 
 from home.models import LetterPage, OrganizationPage
 
+from .query import words_only
+
 RESULTS_PER_PAGE = 20
 MAX_QUERY_LENGTH = 200
 
@@ -21,18 +23,20 @@ def search(request):
     query = request.GET.get("query", "").strip()
     error = ""
     results = None
+    if query and not words_only(query):
+        results = Paginator([], RESULTS_PER_PAGE).get_page(1)
     if len(query) > MAX_QUERY_LENGTH:
         error = _("Please shorten your search to %(max)d characters or fewer.") % {
             "max": MAX_QUERY_LENGTH
         }
-    elif query:
+    elif words_only(query):
         pages = (
             Page.objects.live()
             .public()
             .filter(locale=Locale.get_active())
             .type(LetterPage, OrganizationPage)
             .specific()
-            .search(query)
+            .search(words_only(query))
         )
         results = Paginator(pages, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         Query.get(query).add_hit()

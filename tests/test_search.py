@@ -54,3 +54,12 @@ def test_search_page_switcher_offers_the_same_search_in_other_languages(client, 
     html = client.get("/en/search/", {"query": "privacy"}).content.decode()
     assert 'href="/fr/search/?query=privacy"' in html
     assert 'href="/ar/search/?query=privacy"' in html
+
+
+def test_punctuation_in_a_query_is_not_a_server_error(client, make_letter):
+    make_letter("quoted", title="Quoted letter")
+    for query in ['"quoted', "letter;", "-", "a*b OR (c", "';--"]:
+        response = client.get("/en/search/", {"query": query})
+        assert response.status_code == 200, query
+    assert titles(client.get("/en/search/", {"query": '"Quoted" letter!'})) == ["Quoted letter"]
+    assert titles(client.get("/en/search/", {"query": "?!"})) == []

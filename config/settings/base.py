@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "corsheaders",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -56,8 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -67,6 +69,15 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Paths outside the language prefixes, whose 404s must stay 404s.
+BROADSIDE_UNPREFIXED_PATHS = (
+    "/api/",
+    "/share-images/",
+    "/admin/",
+    "/documents/",
+    "/static/",
+    "/media/",
+)
 
 TEMPLATES = [
     {
@@ -216,6 +227,14 @@ BROADSIDE_SHARE_IMAGE_FONTS = {
 }
 # Logos larger than this many pixels are refused on cards (decompression bombs).
 BROADSIDE_SHARE_IMAGE_MAX_LOGO_PIXELS = 25_000_000
+
+# Headless API: which front-end origins may read it from a browser (comma-separated).
+CORS_ALLOWED_ORIGINS = env_list("BROADSIDE_CORS_ORIGINS", "")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag"]
+# Interactive API docs (/api/v1/docs/) are on with DEBUG; set to show them in production.
+BROADSIDE_API_DOCS = os.environ.get("BROADSIDE_API_DOCS") == "1"
 
 LOGGING = {
     "version": 1,

@@ -62,3 +62,7 @@ def on_page_deleted(sender, instance, **kwargs) -> None:
 
 def on_topic_saved(sender, instance: Topic, **kwargs) -> None:
     FeedsVersion.bump()
+
+
+def on_view_restriction_changed(sender, instance, **kwargs) -> None:
+    FeedsVersion.bump()

@@ -1,0 +1,373 @@
+"""Turning pages into API data, a fixed number of queries per list however long.
+
+Each `*Batch` loads what its items need in one query per kind of thing
+(translations, signatories, logos and their renditions, topics, share cards),
+never one per item.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import translation
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from home.countries import country_name
+from home.i18n import page_languages
+from home.models import (
+    LetterPage,
+    LetterSignatory,
+    OrganizationPage,
+    SignatoryVisibility,
+    Topic,
+)
+from home.signatories import localize_pages
+
+LOGO_FILTER = "fill-160x160"
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def feeds(request, language: str, name: str = "publishing:feed_letters", **kwargs) -> dict:
+    with translation.override(language):
+        return {
+            format: absolute(request, reverse(name, kwargs={**kwargs, "format": format}))
+            for format in ("rss", "atom")
+        }
+
+
+def content_language(page: Page) -> str:
+    return (page.alias_of.locale if page.alias_of_id else page.locale).language_code
+
+
+class OrganizationBatch:
+    """Organization summaries: logos with renditions and handles, three queries."""
+
+    def __init__(self, request, organizations: Sequence[OrganizationPage]):
+        self.request = request
+        ids = {o.pk for o in organizations if o is not None}
+        renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=LOGO_FILTER)
+        loaded = (
+            OrganizationPage.objects.filter(pk__in=ids)
+            .select_related("locale", "logo")
+            .prefetch_related("handles", Prefetch("logo__renditions", queryset=renditions))
+        )
+        self.by_id = {o.pk: o for o in loaded}
+
+    def summary(self, organization: OrganizationPage | None) -> dict | None:
+        if organization is None:
+            return None
+        page = self.by_id.get(organization.pk, organization)
+        logo = None
+        if page.logo_id:
+            rendition = page.logo.get_rendition(LOGO_FILTER)
+            logo = {
+                "url": absolute(self.request, rendition.url),
+                "width": rendition.width,
+                "height": rendition.height,
+            }
+        return {
+            "api_id": page.pk,
+            "name": page.title,
+            "acronym": page.acronym,
+            "country": page.country,
+            "country_name": country_name(page.country, page.locale.language_code),
+            "url": page.get_full_url(self.request),
+            "locale": page.locale.language_code,
+            "logo": logo,
+            "handles": {h.network: h.handle for h in page.handles.all()},
+        }
+
+
+def translations_of(pages: Sequence[Page], model) -> dict[str, list[Page]]:
+    """Live, real translations (aliases excluded) of each page, by translation key: one query."""
+    keys = {page.translation_key for page in pages}
+    found = defaultdict(list)
+    for page in (
+        model.objects.live()
+        .public()
+        .filter(translation_key__in=keys, alias_of__isnull=True)
+        .select_related("locale")
+        .order_by("locale__language_code")
+    ):
+        found[page.translation_key].append(page)
+    return found
+
+
+def translation_data(request, pages: Sequence[Page]) -> list[dict]:
+    return [
+        {
+            "locale": page.locale.language_code,
+            "title": page.title,
+            "url": page.get_full_url(request),
+            "api_id": page.pk,
+        }
+        for page in pages
+    ]
+
+
+class LetterBatch:
+    """Everything a list of letters shows, loaded for all of them at once."""
+
+    def __init__(self, request, letters: Sequence[LetterPage], draft: bool = False):
+        """`draft`: the letters are unsaved revisions; read their in-memory relations."""
+        from publishing.models import ShareImage
+
+        self.request = request
+        self.letters = list(letters)
+        self.translations = translations_of(self.letters, LetterPage)
+
+        if draft:
+            rows = [
+                row
+                for letter in self.letters
+                for row in letter.signatories.all()
+                if row.visibility != SignatoryVisibility.WITHHELD
+            ]
+            for row in rows:
+                row.letter_id = row.letter_id or row.letter.pk
+        else:
+            rows = list(
+                LetterSignatory.objects.filter(letter__in=self.letters)
+                .exclude(visibility=SignatoryVisibility.WITHHELD)
+                .select_related("organization", "organization__locale")
+                .order_by("letter_id", "sort_order")
+            )
+        self.rows = defaultdict(list)
+        for row in rows:
+            self.rows[row.letter_id].append(row)
+        named = {row.organization_id: row.organization for row in rows if row.is_named}
+        self.localized = {}
+        for locale_id in {letter.locale_id for letter in self.letters}:
+            pages = list(named.values())
+            self.localized[locale_id] = dict(
+                zip([p.pk for p in pages], localize_pages(pages, locale_id), strict=True)
+            )
+        everyone = {p.pk: p for by_locale in self.localized.values() for p in by_locale.values()}
+        self.organizations = OrganizationBatch(request, list(everyone.values()))
+
+        self.topics = defaultdict(list)
+        if draft:
+            for letter in self.letters:
+                self.topics[letter.pk] = list(letter.topics.all())
+        else:
+            links = LetterPage.topics.through.objects.filter(
+                letterpage__in=self.letters
+            ).select_related("topic")
+            for link in links:
+                self.topics[link.letterpage_id].append(link.topic)
+        topic_keys = {t.translation_key for topics in self.topics.values() for t in topics}
+        self.topic_translations = {
+            (topic.translation_key, topic.locale_id): topic
+            for topic in Topic.objects.filter(translation_key__in=topic_keys)
+        }
+        source_ids = {letter.alias_of_id or letter.pk for letter in self.letters}
+        self.share_images = defaultdict(list)
+        for image in ShareImage.objects.filter(page_id__in=source_ids).order_by("variant"):
+            self.share_images[image.page_id].append(image)
+
+    def signatories(self, letter: LetterPage) -> list[dict]:
+        result = []
+        for row in self.rows.get(letter.pk, []):
+            code = row.organization.country
+            if row.is_named:
+                organization = self.localized[letter.locale_id][row.organization_id]
+                result.append(
+                    {
+                        "anonymous": False,
+                        "organization": self.organizations.summary(organization),
+                        "country": code,
+                        "country_name": country_name(code, letter.locale.language_code),
+                    }
+                )
+            else:
+                shown = row.visibility == SignatoryVisibility.ANONYMOUS_WITH_COUNTRY
+                result.append(
+                    {
+                        "anonymous": True,
+                        "organization": None,
+                        "country": code if shown else "",
+                        "country_name": country_name(code, letter.locale.language_code)
+                        if shown
+                        else "",
+                    }
+                )
+        return result
+
+    def topic_data(self, letter: LetterPage) -> list[dict]:
+        language = letter.locale.language_code
+        data = []
+        for topic in self.topics.get(letter.pk, []):
+            shown = self.topic_translations.get((topic.translation_key, letter.locale_id), topic)
+            data.append(
+                {
+                    "slug": topic.slug,
+                    "name": shown.name,
+                    "feeds": feeds(
+                        self.request, language, "publishing:feed_topic", slug=topic.slug
+                    ),
+                }
+            )
+        return data
+
+    def summary(self, letter: LetterPage) -> dict:
+        with translation.override(letter.locale.language_code):
+            label = letter.get_letter_type_display()
+        signatories = self.signatories(letter)
+        return {
+            "api_id": letter.pk,
+            "locale": letter.locale.language_code,
+            "content_language": content_language(letter),
+            "title": letter.title,
+            "slug": letter.slug,
+            "url": letter.get_full_url(self.request),
+            "letter_type": letter.letter_type,
+            "letter_type_label": str(label),
+            "standfirst": letter.standfirst,
+            "addressees": letter.addressees,
+            "publication_date": letter.publication_date,
+            "first_published_at": letter.first_published_at,
+            "last_published_at": letter.last_published_at,
+            "topics": self.topic_data(letter),
+            "signatory_count": len(signatories),
+            "signatories": signatories,
+            "translations": translation_data(
+                self.request, self.translations.get(letter.translation_key, [])
+            ),
+            "share_images": [
+                {
+                    "variant": image.variant,
+                    "url": absolute(self.request, image.url),
+                    "width": image.width,
+                    "height": image.height,
+                    "mime_type": image.mime_type,
+                    "size": image.size,
+                    "alt": image.alt_text,
+                }
+                for image in self.share_images.get(letter.alias_of_id or letter.pk, [])
+            ],
+        }
+
+    def detail(self, letter: LetterPage) -> dict:
+        data = self.summary(letter)
+        language = letter.locale.language_code
+        publisher, network = letter.publisher_and_network()
+        extra = OrganizationBatch(self.request, [o for o in (publisher, network) if o])
+        languages = page_languages(letter, self.request)
+        signers = letter.signers.all()
+        data.update(
+            {
+                "body": [
+                    {"id": block.id or "", "type": block.block_type, "value": _block_value(block)}
+                    for block in letter.body
+                ],
+                "body_html": str(letter.body.render_as_block()),
+                "signers": [
+                    {
+                        "name": signer.name,
+                        "role": signer.role,
+                        "organization_api_id": signer.organization_id,
+                    }
+                    for signer in signers
+                ],
+                "contacts": [
+                    {"id": block.id or "", "type": block.block_type, "value": _block_value(block)}
+                    for block in letter.contacts
+                ],
+                "published_by": extra.summary(publisher),
+                "network": extra.summary(network),
+                "canonical_url": languages.canonical_url,
+                "hreflang": _hreflang(languages),
+                "feeds": feeds(self.request, language),
+            }
+        )
+        return data
+
+
+def _hreflang(languages) -> list[dict]:
+    links = [{"language": a.language_code, "url": a.url} for a in languages.alternates]
+    if languages.x_default_url:
+        links.append({"language": "x-default", "url": languages.x_default_url})
+    return links
+
+
+def _block_value(block):
+    """JSON for a StreamField block: rich text as HTML, structs as objects, images as renditions."""
+    from wagtail.rich_text import RichText, expand_db_html
+
+    value = block.value
+    if isinstance(value, RichText):
+        return expand_db_html(value.source)
+    if hasattr(value, "get_rendition"):
+        rendition = value.get_rendition("width-1200")
+        return {
+            "url": rendition.url,
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": getattr(value, "contextual_alt_text", "") or value.default_alt_text,
+        }
+    if hasattr(value, "items"):
+        return {key: _plain(item) for key, item in value.items()}
+    return _plain(value)
+
+
+def _plain(value):
+    from wagtail.rich_text import RichText, expand_db_html
+
+    if isinstance(value, RichText):
+        return expand_db_html(value.source)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+class OrganizationDetailBuilder:
+    def __init__(self, request, organization: OrganizationPage):
+        self.request = request
+        self.organization = organization
+
+    def build(self) -> dict:
+        organization = self.organization
+        member_of = (
+            localize_pages([organization.member_of], organization.locale_id)[0]
+            if organization.member_of_id
+            else None
+        )
+        batch = OrganizationBatch(self.request, [o for o in (organization, member_of) if o])
+        data = batch.summary(organization)
+        languages = page_languages(organization, self.request)
+        language = organization.locale.language_code
+        from wagtail.rich_text import expand_db_html
+
+        with translation.override(language):
+            letters_url = (
+                absolute(self.request, reverse("api-1.0.0:list_letters"))
+                + f"?locale={language}&organization={organization.pk}"
+            )
+        data.update(
+            {
+                "content_language": content_language(organization),
+                "website": organization.website,
+                "description_html": expand_db_html(organization.description),
+                "member_of": batch.summary(member_of),
+                "translations": translation_data(
+                    self.request,
+                    translations_of([organization], OrganizationPage).get(
+                        organization.translation_key, []
+                    ),
+                ),
+                "canonical_url": languages.canonical_url,
+                "hreflang": _hreflang(languages),
+                "feeds": feeds(
+                    self.request, language, "publishing:feed_organization", slug=organization.slug
+                ),
+                "letters_url": letters_url,
+            }
+        )
+        return data

@@ -16,6 +16,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).inc
 )
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Schemathesis calls the WSGI application directly, not through Django's test client,
+    so Django would close the database connection after each request, in the middle of
+    the test's transaction (on PostgreSQL). Do what the test client does: don't."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def demo_content(make_organization, make_letter, translate):
     organizations = [

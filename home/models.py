@@ -74,6 +74,24 @@ def source_language_only() -> dict:
     return {"locale__language_code": settings.LANGUAGE_CODE}
 
 
+class NumberedChildrenMixin:
+    """Number child rows that were added in code without a `sort_order`.
+
+    The editor's formsets number them; rows built in code (imports, the demo)
+    would be saved with none, and PostgreSQL returns unnumbered rows in any order.
+    """
+
+    numbered_child_relations: tuple[str, ...] = ()
+
+    def save(self, *args, **kwargs):
+        for relation in self.numbered_child_relations:
+            children = list(getattr(self, relation).all())
+            if any(child.sort_order is None for child in children):
+                for index, child in enumerate(children):
+                    child.sort_order = index
+        return super().save(*args, **kwargs)
+
+
 class HomePage(Page):
     """The root of one language's tree."""
 
@@ -136,7 +154,7 @@ class OrganizationIndexPage(Page):
         return context
 
 
-class OrganizationPage(Page):
+class OrganizationPage(NumberedChildrenMixin, Page):
     """An organization that signs letters: a member of a network, or the network itself."""
 
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
@@ -192,6 +210,7 @@ class OrganizationPage(Page):
     ]
     parent_page_types = ["home.OrganizationIndexPage"]
     subpage_types: list[str] = []
+    numbered_child_relations = ("handles",)
 
     class Meta:
         verbose_name = _("organization page")
@@ -246,7 +265,7 @@ class LetterType(models.TextChoices):
     JOINT_STATEMENT = "joint_statement", _("Joint statement")
 
 
-class LetterPage(Page):
+class LetterPage(NumberedChildrenMixin, Page):
     """An open letter or joint statement and the organizations that sign it."""
 
     letter_type = models.CharField(
@@ -326,6 +345,7 @@ class LetterPage(Page):
     ]
     parent_page_types = ["home.LetterIndexPage"]
     subpage_types: list[str] = []
+    numbered_child_relations = ("signatories", "signers")
 
     class Meta:
         verbose_name = _("letter")

@@ -18,20 +18,21 @@ def font_family_choices() -> list[tuple[str, str]]:
     return [(key, key) for key in settings.BROADSIDE_SHARE_IMAGE_FONTS]
 
 
-class FeedsVersion(models.Model):
-    """A counter bumped whenever anything a feed lists changes.
+class ContentVersion(models.Model):
+    """A counter bumped whenever public content changes (publish, unpublish, move, delete,
+    privacy, topics, share cards).
 
-    Rendered feeds are cached under the current version, so a publish,
-    unpublish, move or deletion invalidates them at once in every process
-    (a version kept in a per-process cache would not), and a poll that can be
-    answered with 304 costs one indexed read.
+    Rendered feeds and API answers are cached under the current version, so a
+    change invalidates them at once in every process (a version kept in a
+    per-process cache would not), and a poll that can be answered with 304
+    costs one indexed read.
     """
 
     version = models.PositiveBigIntegerField(default=1)
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("feeds version")
+        verbose_name = _("content version")
 
     @classmethod
     def current(cls) -> int:

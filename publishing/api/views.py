@@ -21,7 +21,7 @@ from pydantic import BeforeValidator, Field
 from wagtail.models import Locale
 
 from home.models import LetterPage, OrganizationPage, Topic, letters_for_listing
-from publishing.models import FeedsVersion
+from publishing.models import ContentVersion
 from search.query import words_only
 
 from . import schemas
@@ -78,7 +78,7 @@ def cached_json(request: HttpRequest, schema, build) -> HttpResponse:
     version row (one query) and a cache lookup answer it.
     """
     location = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
-    key = f"broadside:api:{FeedsVersion.current()}:{location}"
+    key = f"broadside:api:{ContentVersion.current()}:{location}"
     entry = cache.get(key)
     if entry is None:
         data = schema.model_validate(build()).model_dump(mode="json")

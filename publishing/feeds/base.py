@@ -25,7 +25,7 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from publishing.models import FeedsVersion
+from publishing.models import ContentVersion
 
 from .text import cdata_safe, xml_safe
 
@@ -209,7 +209,7 @@ class Feed:
 
     def cache_key(self, request: HttpRequest) -> str:
         location = hashlib.sha256(self.self_url.encode()).hexdigest()[:32]
-        return f"broadside:feed:{FeedsVersion.current()}:{location}"
+        return f"broadside:feed:{ContentVersion.current()}:{location}"
 
     # -- rendering ---------------------------------------------------------------------
     def render(self, obj) -> RenderedFeed:

@@ -9,7 +9,7 @@ from django.utils import translation
 from wagtail.models import Page
 
 from home.models import LetterPage, OrganizationPage, SignatoryVisibility, Topic
-from publishing.models import FeedsVersion
+from publishing.models import ContentVersion
 
 FEED_FORMATS = ("rss", "atom")
 CONTENT_MODELS = (LetterPage, OrganizationPage)
@@ -17,7 +17,7 @@ CONTENT_MODELS = (LetterPage, OrganizationPage)
 
 def content_changed(instance) -> None:
     """Something feeds may list changed: drop cached feeds now, ping the hub after commit."""
-    FeedsVersion.bump()
+    ContentVersion.bump()
     if settings.BROADSIDE_WEBSUB_HUB and isinstance(instance, LetterPage):
         urls = feed_urls_for_letter(instance)
         if urls:
@@ -57,12 +57,12 @@ def on_page_change(sender, instance: Page, **kwargs) -> None:
 
 def on_page_deleted(sender, instance, **kwargs) -> None:
     if isinstance(instance, CONTENT_MODELS):
-        FeedsVersion.bump()
+        ContentVersion.bump()
 
 
 def on_topic_saved(sender, instance: Topic, **kwargs) -> None:
-    FeedsVersion.bump()
+    ContentVersion.bump()
 
 
 def on_view_restriction_changed(sender, instance, **kwargs) -> None:
-    FeedsVersion.bump()
+    ContentVersion.bump()

@@ -12,14 +12,14 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='FeedsVersion',
+            name='ContentVersion',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveBigIntegerField(default=1)),
                 ('changed_at', models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'feeds version',
+                'verbose_name': 'content version',
             },
         ),
     ]

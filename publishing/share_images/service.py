@@ -70,9 +70,9 @@ def render_share_images(letter: LetterPage) -> dict[str, bool]:
             _delete_if_unused(current.file_name)
         rendered_any[variant.key] = True
     if any(rendered_any.values()):
-        from publishing.models import FeedsVersion
+        from publishing.models import ContentVersion
 
-        FeedsVersion.bump()  # feeds carry the card as an enclosure
+        ContentVersion.bump()  # feeds carry the card as an enclosure
     return rendered_any
 
 

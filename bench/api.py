@@ -75,7 +75,8 @@ def drive(base: str, path: str, seconds: float, unique: bool) -> tuple[float, fl
     def client():
         session = requests.Session()
         while time.perf_counter() < deadline:
-            url = base + path + (f"&_={uuid.uuid4().hex}" if unique else "")
+            separator = "&" if "?" in path else "?"
+            url = base + path + (f"{separator}_={uuid.uuid4().hex}" if unique else "")
             start = time.perf_counter()
             response = session.get(url, timeout=30)
             elapsed = (time.perf_counter() - start) * 1000
@@ -92,6 +93,8 @@ def drive(base: str, path: str, seconds: float, unique: bool) -> tuple[float, fl
     for thread in threads:
         thread.join()
     total = time.perf_counter() - started
+    if not latencies:
+        raise RuntimeError(f"every request to {path} failed: {errors[:5]}")
     p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 20 else max(latencies)
     return len(latencies) / total, p95, len(errors)
 
@@ -126,9 +129,9 @@ def run(label: str, database_url: str, seconds: float) -> None:
     try:
         for _ in range(100):
             try:
-                requests.get(base + "/api/openapi.json", timeout=1)
+                requests.get(base + "/api/openapi.json", timeout=5)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         print(f"\n{label}: gunicorn, 2 workers, {CLIENTS} concurrent clients, {seconds:.0f} s each")
         print(f"{'endpoint':24} {'queries':>8} {'req/s':>8} {'p95 ms':>8} {'errors':>7}")

@@ -92,13 +92,21 @@ class NumberedChildrenMixin:
         return super().save(*args, **kwargs)
 
 
-class HomePage(Page):
-    """The root of one language's tree."""
+class IntroPage(Page):
+    """A page that is a title and a short introduction above a listing."""
 
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("intro")]
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(IntroPage):
+    """The root of one language's tree."""
+
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["home.LetterIndexPage", "home.OrganizationIndexPage"]
 
@@ -113,11 +121,7 @@ class HomePage(Page):
         return context
 
 
-class LetterIndexPage(Page):
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("intro")]
+class LetterIndexPage(IntroPage):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["home.LetterPage"]
 
@@ -131,11 +135,7 @@ class LetterIndexPage(Page):
         return context
 
 
-class OrganizationIndexPage(Page):
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    translatable_fields = PAGE_TRANSLATABLE_FIELDS + [TranslatableField("intro")]
+class OrganizationIndexPage(IntroPage):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["home.OrganizationPage"]
 

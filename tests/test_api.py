@@ -278,3 +278,24 @@ def test_a_304_costs_one_query(client, content, django_assert_num_queries):
     etag = client.get("/api/v1/letters/")["ETag"]
     with django_assert_num_queries(1, info="only the content version is read"):
         assert client.get("/api/v1/letters/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_unvalidated_production_answers_still_match_the_schema(client, settings, content):
+    """Production skips the per-answer schema check for speed; what it sends must still fit."""
+    from publishing.api import schemas
+
+    settings.BROADSIDE_API_VALIDATE_RESPONSES = False
+    schemas.LetterList.model_validate(get(client, "/api/v1/letters/?locale=fr"))
+    schemas.LetterDetail.model_validate(get(client, f"/api/v1/letters/{content['french'].pk}/"))
+    detail = get(client, f"/api/v1/organizations/{content['ccla'].pk}/")
+    schemas.OrganizationDetail.model_validate(detail)
+
+
+def test_organization_detail_contract(client, content):
+    data = get(client, f"/api/v1/organizations/{content['french_ccla'].pk}/")
+    assert data["name"] == "Association canadienne" and data["locale"] == "fr"
+    assert data["content_language"] == "fr"
+    assert {t["locale"] for t in data["translations"]} == {"en", "fr"}
+    assert data["feeds"]["rss"] == "http://testserver/fr/feeds/organizations/ccla.rss"
+    letters = client.get(data["letters_url"].replace("http://testserver", "")).json()
+    assert [i["title"] for i in letters["items"]] == ["Protégez le chiffrement"]

@@ -235,6 +235,9 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag"]
 # Interactive API docs (/api/v1/docs/) are on with DEBUG; set to show them in production.
 BROADSIDE_API_DOCS = os.environ.get("BROADSIDE_API_DOCS") == "1"
+# Check every API answer against its schema before sending it (development and tests;
+# it costs about a third of the time of a built answer).
+BROADSIDE_API_VALIDATE_RESPONSES = False
 
 LOGGING = {
     "version": 1,

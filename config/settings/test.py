@@ -14,3 +14,4 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="broadside-test-media-"))
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+BROADSIDE_API_VALIDATE_RESPONSES = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -59,10 +60,17 @@ class OrganizationBatch:
             .prefetch_related("handles", Prefetch("logo__renditions", queryset=renditions))
         )
         self.by_id = {o.pk: o for o in loaded}
+        self.summaries: dict[int, dict] = {}
 
     def summary(self, organization: OrganizationPage | None) -> dict | None:
+        """The organization as the API shows it (worked out once per organization)."""
         if organization is None:
             return None
+        if organization.pk not in self.summaries:
+            self.summaries[organization.pk] = self._summary(organization)
+        return self.summaries[organization.pk]
+
+    def _summary(self, organization: OrganizationPage) -> dict:
         page = self.by_id.get(organization.pk, organization)
         logo = None
         if page.logo_id:
@@ -112,6 +120,18 @@ def translation_data(request, pages: Sequence[Page]) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class SignatureRow:
+    letter_id: int
+    organization_id: int
+    visibility: str
+    country: str
+
+    @property
+    def is_named(self) -> bool:
+        return self.visibility == SignatoryVisibility.PUBLIC
+
+
 class LetterBatch:
     """Everything a list of letters shows, loaded for all of them at once."""
 
@@ -123,31 +143,34 @@ class LetterBatch:
         self.letters = list(letters)
         self.translations = translations_of(self.letters, LetterPage)
 
+        # Signatures as light rows; each organization is loaded once however many
+        # letters it signed (50 letters × 13 signatories would be 650 page objects).
         if draft:
             rows = [
-                row
+                SignatureRow(
+                    letter.pk, row.organization_id, row.visibility, row.organization.country
+                )
                 for letter in self.letters
                 for row in letter.signatories.all()
                 if row.visibility != SignatoryVisibility.WITHHELD
             ]
-            for row in rows:
-                row.letter_id = row.letter_id or row.letter.pk
         else:
-            rows = list(
-                LetterSignatory.objects.filter(letter__in=self.letters)
+            rows = [
+                SignatureRow(*values)
+                for values in LetterSignatory.objects.filter(letter__in=self.letters)
                 .exclude(visibility=SignatoryVisibility.WITHHELD)
-                .select_related("organization", "organization__locale")
                 .order_by("letter_id", "sort_order")
-            )
+                .values_list("letter_id", "organization_id", "visibility", "organization__country")
+            ]
         self.rows = defaultdict(list)
         for row in rows:
             self.rows[row.letter_id].append(row)
-        named = {row.organization_id: row.organization for row in rows if row.is_named}
+        named_ids = {row.organization_id for row in rows if row.is_named}
+        named = list(OrganizationPage.objects.filter(pk__in=named_ids).select_related("locale"))
         self.localized = {}
         for locale_id in {letter.locale_id for letter in self.letters}:
-            pages = list(named.values())
             self.localized[locale_id] = dict(
-                zip([p.pk for p in pages], localize_pages(pages, locale_id), strict=True)
+                zip([p.pk for p in named], localize_pages(named, locale_id), strict=True)
             )
         everyone = {p.pk: p for by_locale in self.localized.values() for p in by_locale.values()}
         self.organizations = OrganizationBatch(request, list(everyone.values()))
@@ -175,7 +198,7 @@ class LetterBatch:
     def signatories(self, letter: LetterPage) -> list[dict]:
         result = []
         for row in self.rows.get(letter.pk, []):
-            code = row.organization.country
+            code = row.country
             if row.is_named:
                 organization = self.localized[letter.locale_id][row.organization_id]
                 result.append(
@@ -347,7 +370,7 @@ class OrganizationDetailBuilder:
 
         with translation.override(language):
             letters_url = (
-                absolute(self.request, reverse("api-1.0.0:list_letters"))
+                absolute(self.request, reverse("broadside_api:list_letters"))
                 + f"?locale={language}&organization={organization.pk}"
             )
         data.update(

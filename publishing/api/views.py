@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -81,8 +82,12 @@ def cached_json(request: HttpRequest, schema, build) -> HttpResponse:
     key = f"broadside:api:{ContentVersion.current()}:{location}"
     entry = cache.get(key)
     if entry is None:
-        data = schema.model_validate(build()).model_dump(mode="json")
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        data = build()
+        if settings.BROADSIDE_API_VALIDATE_RESPONSES:
+            data = schema.model_validate(data).model_dump(mode="json")
+        body = json.dumps(
+            data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
+        ).encode()
         entry = {"body": body, "etag": '"' + hashlib.sha256(body).hexdigest()[:40] + '"'}
         cache.set(key, entry, CACHE_SECONDS)
     response = get_conditional_response(request, etag=entry["etag"]) or HttpResponse(
@@ -95,7 +100,9 @@ def cached_json(request: HttpRequest, schema, build) -> HttpResponse:
 
 
 def private_json(schema, data) -> HttpResponse:
-    body = json.dumps(schema.model_validate(data).model_dump(mode="json"), ensure_ascii=False)
+    if settings.BROADSIDE_API_VALIDATE_RESPONSES:
+        data = schema.model_validate(data).model_dump(mode="json")
+    body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -3,10 +3,13 @@ letters and wagtail-localize translations to it."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from wagtail.models import Locale, Page, Site
 
 from home.demo.loader import remove_placeholder_pages, translate_from_strings
@@ -18,6 +21,20 @@ from home.models import (
     OrganizationIndexPage,
     OrganizationPage,
 )
+
+# Property-based tests: a fixed, reproducible set of examples by default, so CI cannot
+# fail on a case no one has seen; HYPOTHESIS_PROFILE=explore searches far wider.
+hypothesis_settings.register_profile(
+    "broadside",
+    max_examples=30,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+hypothesis_settings.register_profile(
+    "explore", max_examples=400, deadline=None, suppress_health_check=list(HealthCheck)
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "broadside"))
 
 
 @dataclass

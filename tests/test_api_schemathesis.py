@@ -42,7 +42,11 @@ def demo_content(make_organization, make_letter, translate):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=settings.default.max_examples,  # from the profile in conftest
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_read_endpoints_never_fail_and_match_the_schema(case, demo_content):
     response = case.call()
     assert response.status_code < 500, response.text[:500]

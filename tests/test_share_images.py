@@ -9,8 +9,7 @@ import feedparser
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
+from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont, features
 from wagtail.images import get_image_model
@@ -182,7 +181,6 @@ def test_long_titles_shrink_and_are_cut_only_at_a_word_with_an_ellipsis():
     )
 
 
-@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     title=st.one_of(
         st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=300),

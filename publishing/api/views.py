@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
+from ninja import Path as PathParam
 from ninja.errors import HttpError, ValidationError
 from ninja.security import django_auth
 from pydantic import BeforeValidator, Field
@@ -29,6 +30,8 @@ from . import schemas
 from .serializers import LetterBatch, OrganizationBatch, OrganizationDetailBuilder
 
 MAX_LIMIT = 100
+MAX_ID = 2**53 - 1  # ids beyond what every database (and JavaScript) can hold are refused
+ApiId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="API id of the page.")]
 CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -138,7 +141,7 @@ class LetterFilters(Schema):
         None, description="Language code; default: the source language."
     )
     organization: int | None = Field(
-        None, description="API id of an organization (any language).", ge=1
+        None, description="API id of an organization (any language).", ge=1, le=MAX_ID
     )
     topic: str | None = Field(None, description="Topic slug.", max_length=100)
     published_after: IsoDate | None = Field(None, description="Publication date on or after.")
@@ -237,10 +240,8 @@ def _with_listing_relations(letters: list[LetterPage]) -> list[LetterPage]:
     url_name="letter_detail",
     tags=["letters"],
 )
-def letter_detail(request, api_id: int):
+def letter_detail(request, api_id: ApiId):
     """One live, public letter with its signatories, translations and share cards."""
-    if api_id < 1 or api_id > 2**62:
-        raise Http404
 
     def build():
         letter = get_object_or_404(
@@ -266,7 +267,7 @@ def letter_detail(request, api_id: int):
     url_name="letter_draft",
     tags=["preview"],
 )
-def letter_draft(request, api_id: int):
+def letter_draft(request, api_id: ApiId):
     """The latest draft of a letter, for a headless front-end's preview. Editors only."""
     page = get_object_or_404(LetterPage.objects.select_related("locale"), pk=api_id)
     if not page.permissions_for_user(request.user).can_edit():
@@ -326,10 +327,7 @@ def list_organizations(request, filters: Query[OrganizationFilters]):
     url_name="organization_detail",
     tags=["organizations"],
 )
-def organization_detail(request, api_id: int):
-    if api_id < 1 or api_id > 2**62:
-        raise Http404
-
+def organization_detail(request, api_id: ApiId):
     def build():
         organization = get_object_or_404(
             OrganizationPage.objects.live()

@@ -9,6 +9,13 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+        from wagtail.models import PageLogEntry
+
         from .locales import ensure_locales_after_migrate
+        from .signal_handlers import unpublish_converted_alias
 
         post_migrate.connect(ensure_locales_after_migrate, sender=self)
+        post_save.connect(
+            unpublish_converted_alias, sender=PageLogEntry, dispatch_uid="unpublish-converted-alias"
+        )

@@ -379,7 +379,16 @@ class LetterPage(NumberedChildrenMixin, Page):
         )
         if publisher is None:
             return None, None
-        pages = [publisher, publisher.member_of] if publisher.member_of_id else [publisher]
+        shown = set(
+            OrganizationPage.objects.live()
+            .public()
+            .filter(pk__in=[publisher.pk, publisher.member_of_id])
+            .values_list("pk", flat=True)
+        )
+        if publisher.pk not in shown:
+            return None, None
+        network = publisher.member_of if publisher.member_of_id in shown else None
+        pages = [publisher, network] if network else [publisher]
         localized = localize_pages(pages, self.locale_id)
         return localized[0], (localized[1] if len(localized) > 1 else None)
 

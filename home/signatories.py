@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 
 from .models import LetterPage, LetterSignatory, OrganizationPage, SignatoryVisibility
 
@@ -47,6 +48,7 @@ def localize_pages(pages: Sequence[OrganizationPage], locale_id: int | None = No
         translations = {
             page.translation_key: page
             for page in model.objects.live()
+            .public()
             .filter(translation_key__in=missing, locale_id=locale_id, alias_of__isnull=True)
             .select_related("locale", "logo")
         }
@@ -56,34 +58,141 @@ def localize_pages(pages: Sequence[OrganizationPage], locale_id: int | None = No
     ]
 
 
-def resolve_signatories(letter: LetterPage) -> list[Signatory]:
-    """The letter's signatory list for display: ordered, localized, withheld ones left out."""
-    rows = [
-        row
-        for row in letter.signatories.select_related(
-            "organization", "organization__locale", "organization__logo"
+# From most to least open: a translation never shows a signatory more openly
+# than the source-language version of the letter does.
+RESTRICTIVENESS = {
+    SignatoryVisibility.PUBLIC: 0,
+    SignatoryVisibility.ANONYMOUS_WITH_COUNTRY: 1,
+    SignatoryVisibility.ANONYMOUS: 2,
+    SignatoryVisibility.WITHHELD: 3,
+}
+
+
+@dataclass(frozen=True)
+class SignatureRow:
+    """One signature as it may be shown: its effective visibility, never withheld."""
+
+    letter_id: int
+    organization_id: int
+    visibility: str
+    country: str
+
+    @property
+    def is_named(self) -> bool:
+        return self.visibility == SignatoryVisibility.PUBLIC
+
+
+def signature_rows(letters: Sequence[LetterPage], *, draft: bool = False) -> dict[int, list]:
+    """The signatures each letter may show, in order; a fixed number of queries for any list.
+
+    Signatory lists are copied into translations only when a translation is
+    synchronised, so a translation can lag behind its source. To protect an
+    at-risk signatory the moment the source is published:
+    - a row is shown no more openly than the same row (same translation key) in
+      the source-language version of the letter, and not at all once it is gone there;
+    - a named signatory whose organization page is not live and public is left out;
+    - withheld rows are never returned.
+    `draft`: the letters are unsaved revisions; read their in-memory rows.
+    """
+    source_language = settings.LANGUAGE_CODE
+    if draft:
+        own = [
+            (
+                letter.pk,
+                row.translation_key,
+                row.organization_id,
+                row.visibility,
+                row.organization.country,
+            )
+            for letter in letters
+            for row in sorted(letter.signatories.all(), key=lambda r: r.sort_order or 0)
+        ]
+    else:
+        own = list(
+            LetterSignatory.objects.filter(letter__in=[letter.pk for letter in letters])
+            .order_by("letter_id", "sort_order", "pk")
+            .values_list(
+                "letter_id",
+                "translation_key",
+                "organization_id",
+                "visibility",
+                "organization__country",
+            )
         )
-        if row.visibility != SignatoryVisibility.WITHHELD
-    ]
-    named = iter(
-        localize_pages([row.organization for row in rows if row.is_named], letter.locale_id)
+    # The source-language version of each letter (absent for letters written elsewhere).
+    source_ids = dict(
+        LetterPage.objects.filter(
+            translation_key__in={letter.translation_key for letter in letters},
+            locale__language_code=source_language,
+        ).values_list("translation_key", "pk")
     )
+    compared = {
+        letter.translation_key
+        for letter in letters
+        if source_ids.get(letter.translation_key) not in (None, letter.pk)
+    }
+    reference: dict[tuple, str] = {}
+    if compared:
+        reference = {
+            (letter_key, row_key): visibility
+            for letter_key, row_key, visibility in LetterSignatory.objects.filter(
+                letter_id__in=[source_ids[key] for key in compared]
+            ).values_list("letter__translation_key", "translation_key", "visibility")
+        }
+    by_id = {letter.pk: letter for letter in letters}
+    named_ids = {org_id for _l, _k, org_id, visibility, _c in own if visibility == "public"}
+    listable = (
+        set(
+            OrganizationPage.objects.live()
+            .public()
+            .filter(pk__in=named_ids)
+            .values_list("pk", flat=True)
+        )
+        if named_ids
+        else set()
+    )
+    result: dict[int, list[SignatureRow]] = {letter.pk: [] for letter in letters}
+    for letter_id, row_key, organization_id, visibility, country in own:
+        letter = by_id[letter_id]
+        if letter.translation_key in compared:
+            source_visibility = reference.get((letter.translation_key, row_key))
+            if source_visibility is None:
+                continue  # removed from the source: gone everywhere
+            if RESTRICTIVENESS[source_visibility] > RESTRICTIVENESS[visibility]:
+                visibility = source_visibility
+        if visibility == SignatoryVisibility.WITHHELD:
+            continue
+        if visibility == SignatoryVisibility.PUBLIC and organization_id not in listable:
+            continue
+        result[letter_id].append(SignatureRow(letter_id, organization_id, visibility, country))
+    return result
+
+
+def resolve_signatories(letter: LetterPage, *, draft: bool = False) -> list[Signatory]:
+    """The letter's signatory list for display: ordered, localized, withheld ones left out."""
+    rows = signature_rows([letter], draft=draft)[letter.pk]
+    named_ids = [row.organization_id for row in rows if row.is_named]
+    organizations = {
+        page.pk: page
+        for page in OrganizationPage.objects.filter(pk__in=named_ids).select_related(
+            "locale", "logo"
+        )
+    }
+    named = iter(localize_pages([organizations[pk] for pk in named_ids], letter.locale_id))
     return [_signatory(row, next(named) if row.is_named else None) for row in rows]
 
 
-def _signatory(row: LetterSignatory, organization: OrganizationPage | None) -> Signatory:
-    if row.visibility == SignatoryVisibility.PUBLIC:
-        return Signatory(row.visibility, organization, row.organization.country)
+def _signatory(row: SignatureRow, organization: OrganizationPage | None) -> Signatory:
+    if row.is_named:
+        return Signatory(row.visibility, organization, row.country)
     if row.visibility == SignatoryVisibility.ANONYMOUS_WITH_COUNTRY:
-        return Signatory(row.visibility, None, row.organization.country)
+        return Signatory(row.visibility, None, row.country)
     return Signatory(row.visibility, None, "")
 
 
 def count_signatories(letter: LetterPage) -> int:
     """How many organizations a reader is told signed (withheld ones are not counted)."""
-    return sum(
-        1 for row in letter.signatories.all() if row.visibility != SignatoryVisibility.WITHHELD
-    )
+    return len(signature_rows([letter])[letter.pk])
 
 
 def letters_signed_by(organization: OrganizationPage) -> QuerySet[LetterPage]:
@@ -91,15 +200,25 @@ def letters_signed_by(organization: OrganizationPage) -> QuerySet[LetterPage]:
 
     Signatures are recorded against any language version of the organization,
     so the match is on its translation key. A letter where it is anonymous or
-    withheld is never listed: that would reveal exactly what was hidden.
+    withheld — in this version or in the source-language version — is never
+    listed: that would reveal exactly what was hidden.
     """
+    key = organization.translation_key
+    source = settings.LANGUAGE_CODE
+    named_in_source = LetterPage.objects.filter(
+        locale__language_code=source,
+        signatories__organization__translation_key=key,
+        signatories__visibility=SignatoryVisibility.PUBLIC,
+    ).values("translation_key")
+    has_source = LetterPage.objects.filter(locale__language_code=source).values("translation_key")
     return (
         LetterPage.objects.live()
         .public()
         .filter(
             locale_id=organization.locale_id,
-            signatories__organization__translation_key=organization.translation_key,
+            signatories__organization__translation_key=key,
             signatories__visibility=SignatoryVisibility.PUBLIC,
         )
+        .filter(Q(translation_key__in=named_in_source) | ~Q(translation_key__in=has_source))
         .distinct()
     )

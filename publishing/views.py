@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from wagtail.models import Page
+
+from home.models import LetterPage
 
 from .share_images.card import VARIANTS
 from .share_images.service import preview
@@ -17,11 +20,14 @@ from .share_images.storage import share_image_storage
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-@require_GET
+STORED_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{40}\.(png|jpg)$")
+
+
+@require_safe
 def share_image_file(request, name: str):
     """A stored share card. Its name is a hash of its bytes, so it can be cached for ever."""
     storage = share_image_storage()
-    if ".." in name.split("/") or not storage.exists(name):
+    if not STORED_NAME.match(name) or not storage.exists(name):
         raise Http404("No such share image.")
     response = FileResponse(storage.open(name, "rb"), content_type=mimetypes.guess_type(name)[0])
     response["Cache-Control"] = IMMUTABLE
@@ -37,6 +43,8 @@ def share_image_preview(request, page_id: int, variant: str):
     page = get_object_or_404(Page, pk=page_id).specific
     if not page.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
+    if not isinstance(page, LetterPage):
+        raise Http404("Only letters have share cards.")
     rendered = preview(page, variant)
     response = HttpResponse(rendered.data, content_type=rendered.mime_type)
     response["Cache-Control"] = "private, no-store"

@@ -6,6 +6,7 @@ labelled with their real language), never the same letter twice.
 """
 
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.contrib.search_promotions.models import Query
@@ -39,6 +40,8 @@ def search(request):
             .search(words_only(query))
         )
         results = Paginator(pages, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        # What the result list shows of each page, for the whole page at once.
+        prefetch_related_objects(list(results), "locale", "alias_of__locale")
         Query.get(query).add_hit()
     return TemplateResponse(
         request,

@@ -248,7 +248,7 @@ def count_queries(client, url):
     return len(queries)
 
 
-API_LIST_MAX_QUERIES = 16
+API_LIST_MAX_QUERIES = 19
 
 
 def test_list_queries_do_not_depend_on_length(
@@ -299,3 +299,18 @@ def test_organization_detail_contract(client, content):
     assert data["feeds"]["rss"] == "http://testserver/fr/feeds/organizations/ccla.rss"
     letters = client.get(data["letters_url"].replace("http://testserver", "")).json()
     assert [i["title"] for i in letters["items"]] == ["Protégez le chiffrement"]
+
+
+def test_cache_is_keyed_on_host_and_known_parameters_only(client, settings, content):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    first = get(client, "/api/v1/letters/")
+    other = get(client, "/api/v1/letters/", HTTP_HOST="other.example")
+    assert first["items"][0]["topics"][0]["feeds"]["rss"].startswith("http://testserver/")
+    assert other["items"][0]["topics"][0]["feeds"]["rss"].startswith("http://other.example/")
+    # Unknown parameters neither change the answer nor make new cache entries.
+    assert client.get("/api/v1/letters/?junk=1")["ETag"] == client.get("/api/v1/letters/")["ETag"]
+    # A reader's Accept-Language does not change a letter's links.
+    french_first = get(
+        client, f"/api/v1/letters/{content['letter'].pk}/", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert french_first["locale"] == "en" and "/fr/" not in french_first["body_html"]

@@ -106,3 +106,54 @@ def test_organization_page_does_not_reveal_anonymous_signatures(
     response = client.get(org.url)
     assert response.status_code == 200
     assert "A letter signed in secret" not in response.content.decode()
+
+
+def test_withholding_on_the_source_protects_the_signatory_in_every_translation(
+    client, make_organization, make_letter, translate
+):
+    """Translations copy the signatory list only when synchronised; the source rules meanwhile."""
+    at_risk = make_organization("at-risk", "At Risk Org", country="EG")
+    other = make_organization("other", "Other Org")
+    letter = make_letter("risky", signatories=[at_risk, other])
+    french = translate(letter, "fr")
+    rows = list(letter.signatories.order_by("sort_order"))
+    rows[0].visibility = SignatoryVisibility.WITHHELD
+    letter.signatories = rows[:1]  # and the second signatory withdraws entirely
+    letter.save_revision().publish()
+
+    assert resolve_signatories(french) == []
+    assert "At Risk Org" not in client.get(french.url).content.decode()
+    assert "Other Org" not in client.get(french.url).content.decode()
+    assert list(letters_signed_by(at_risk)) == []
+    api = client.get(f"/api/v1/letters/{french.pk}/").json()
+    assert api["signatories"] == [] and api["signatory_count"] == 0
+    feed = client.get("/fr/feeds/letters.atom").content.decode()
+    assert "At Risk Org" not in feed and "Other Org" not in feed
+
+
+def test_unpublished_or_private_organizations_are_not_named(client, make_organization, make_letter):
+    from wagtail.models import PageViewRestriction
+
+    draft = make_organization("draft-org", "Draft Org")
+    draft.unpublish()
+    private = make_organization("private-org", "Private Org")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    letter = make_letter("mixed", signatories=[draft, private, make_organization("ok", "Ok Org")])
+    assert [s.organization.title for s in resolve_signatories(letter)] == ["Ok Org"]
+    html = client.get(letter.url).content.decode()
+    assert "Draft Org" not in html and "Private Org" not in html
+    api = client.get(f"/api/v1/letters/{letter.pk}/").content.decode()
+    assert "Draft Org" not in api and "Private Org" not in api
+
+
+def test_api_never_points_a_signer_at_a_hidden_organization(client, make_organization, make_letter):
+    from home.models import LetterSigner
+
+    hidden = make_organization("hidden", "Hidden Org")
+    letter = make_letter(
+        "signed",
+        signatories=[LetterSignatory(organization=hidden, visibility=SignatoryVisibility.WITHHELD)],
+        signers=[LetterSigner(name="Jane", role="Director", organization=hidden)],
+    )
+    data = client.get(f"/api/v1/letters/{letter.pk}/").json()
+    assert data["signers"] == [{"name": "Jane", "role": "Director", "organization_api_id": None}]

@@ -1,6 +1,7 @@
 """RSS and Atom feeds: valid, in the right language, current, and cheap to poll."""
 
-from datetime import timedelta
+import time
+from datetime import date, timedelta
 from unittest import mock
 
 import feedparser
@@ -251,3 +252,31 @@ def test_websub_hub_is_announced_and_pinged_after_publish(
             make_letter("pinged", signatories=[letters["ccla"]])
     assert "http://localhost/en/feeds/letters.atom" in hub.pings
     assert "http://localhost/en/feeds/organizations/ccla.rss" in hub.pings
+
+
+def test_organizations_with_unicode_slugs_have_feeds(client, make_organization, make_letter):
+    organization = make_organization("правозащитники", "Правозащитники")
+    make_letter("unicode", title="Unicode letter", signatories=[organization])
+    _, feed = fetch(client, "/en/feeds/organizations/правозащитники.atom")
+    assert [entry.title for entry in feed.entries] == ["Unicode letter"]
+    assert client.get(f"/api/v1/organizations/{organization.pk}/").status_code == 200
+
+
+def test_index_page_slug_and_topic_deletion_reach_cached_feeds(client, letters, tree):
+    before = client.get("/en/feeds/letters.atom").content.decode()
+    assert "http://localhost/en/letters/encryption/" in before
+    tree.letters.slug = "statements"
+    tree.letters.save_revision().publish()
+    after = client.get("/en/feeds/letters.atom").content.decode()
+    assert "http://localhost/en/statements/encryption/" in after
+    Topic.objects.filter(slug="privacy").delete()  # the topic and its translations
+    assert client.get("/en/feeds/topics/privacy.atom").status_code == 404
+
+
+def test_last_modified_moves_when_an_entry_leaves(client, letters, make_letter):
+    make_letter("newer", title="Newer", publication_date=date(2030, 1, 1))
+    first = client.get("/en/feeds/letters.atom")
+    time.sleep(1.1)  # HTTP dates count whole seconds
+    letters["en"].unpublish()  # the older letter leaves
+    again = client.get("/en/feeds/letters.atom", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200 and again.content != first.content

@@ -63,3 +63,21 @@ def test_punctuation_in_a_query_is_not_a_server_error(client, make_letter):
         assert response.status_code == 200, query
     assert titles(client.get("/en/search/", {"query": '"Quoted" letter!'})) == ["Quoted letter"]
     assert titles(client.get("/en/search/", {"query": "?!"})) == []
+
+
+def test_result_lists_do_not_query_per_result(client, make_letter):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/en/search/", {"query": "solidarity"}).status_code == 200
+        return len(captured)
+
+    for i in range(3):
+        make_letter(f"few-{i}", title=f"Solidarity {i}")
+    queries()  # the first search of a term also records it
+    few = queries()
+    for i in range(9):
+        make_letter(f"more-{i}", title=f"Solidarity more {i}")
+    assert queries() == few

@@ -118,3 +118,27 @@ def test_translation_only_of_strings_it_was_given(make_letter, translate, langua
     translated = translate(letter, language, {"Partial": "X"})
     assert translated.title == "X"
     assert translated.locale.language_code == language
+
+
+def test_starting_to_translate_an_alias_takes_it_offline_until_published(
+    client, make_letter, translate
+):
+    from wagtail_localize.operations import translate_object
+    from wagtail_localize.synctree import synchronize_tree
+
+    from home.models import LetterPage
+
+    letter = make_letter("started", title="Started in English")
+    spanish_locale = Locale.objects.get(language_code="es")
+    synchronize_tree(Locale.objects.get(language_code="en"), spanish_locale)
+    translate_object(letter, [spanish_locale])  # what the admin's "Translate" button does
+    spanish = LetterPage.objects.get(translation_key=letter.translation_key, locale=spanish_locale)
+    assert spanish.alias_of_id is None
+    assert not spanish.live  # not passed off as a Spanish letter while untranslated
+    assert client.get("/es/feeds/letters.atom").content.count(b"<entry>") == 0
+    assert "es" not in [
+        t["locale"] for t in client.get(f"/api/v1/letters/{letter.pk}/").json()["translations"]
+    ]
+
+    published = translate(letter, "es", {"Started in English": "Empezada en inglés"})
+    assert published.live and published.title == "Empezada en inglés"

@@ -244,12 +244,16 @@ def remove_placeholder_pages() -> None:
 def translate_from_strings(instance, locale: Locale, strings: dict[str, str]) -> bool:
     """Translate `instance` into `locale` through wagtail-localize, from a string catalogue.
 
-    Does nothing (returns False) when a real translation already exists. Raises
+    Does nothing (returns False) when a real translation is already live. Raises
     DemoTranslationMissing when the catalogue lacks one of the instance's strings.
     The translated page is published on commit, as wagtail-localize does it.
     """
     existing = instance.get_translation_or_none(locale)
-    if existing is not None and not getattr(existing, "alias_of_id", None):
+    if (
+        existing is not None
+        and not getattr(existing, "alias_of_id", None)
+        and getattr(existing, "live", True)
+    ):
         return False
     source, _created = TranslationSource.get_or_create_from_instance(instance)
     translation, _created = Translation.objects.get_or_create(

@@ -9,24 +9,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
 from wagtail.images import get_image_model
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
 from home.countries import country_name
 from home.i18n import page_languages
 from home.models import (
     LetterPage,
-    LetterSignatory,
     OrganizationPage,
     SignatoryVisibility,
     Topic,
 )
-from home.signatories import localize_pages
+from home.signatories import localize_pages, signature_rows
 
 LOGO_FILTER = "fill-160x160"
 
@@ -74,12 +73,16 @@ class OrganizationBatch:
         page = self.by_id.get(organization.pk, organization)
         logo = None
         if page.logo_id:
-            rendition = page.logo.get_rendition(LOGO_FILTER)
-            logo = {
-                "url": absolute(self.request, rendition.url),
-                "width": rendition.width,
-                "height": rendition.height,
-            }
+            try:
+                rendition = page.logo.get_rendition(LOGO_FILTER)
+            except SourceImageIOError:
+                rendition = None  # the file is missing or unreadable: no logo, not a 500
+            if rendition is not None:
+                logo = {
+                    "url": absolute(self.request, rendition.url),
+                    "width": rendition.width,
+                    "height": rendition.height,
+                }
         return {
             "api_id": page.pk,
             "name": page.title,
@@ -120,18 +123,6 @@ def translation_data(request, pages: Sequence[Page]) -> list[dict]:
     ]
 
 
-@dataclass(frozen=True)
-class SignatureRow:
-    letter_id: int
-    organization_id: int
-    visibility: str
-    country: str
-
-    @property
-    def is_named(self) -> bool:
-        return self.visibility == SignatoryVisibility.PUBLIC
-
-
 class LetterBatch:
     """Everything a list of letters shows, loaded for all of them at once."""
 
@@ -143,25 +134,10 @@ class LetterBatch:
         self.letters = list(letters)
         self.translations = translations_of(self.letters, LetterPage)
 
-        # Signatures as light rows; each organization is loaded once however many
-        # letters it signed (50 letters × 13 signatories would be 650 page objects).
-        if draft:
-            rows = [
-                SignatureRow(
-                    letter.pk, row.organization_id, row.visibility, row.organization.country
-                )
-                for letter in self.letters
-                for row in letter.signatories.all()
-                if row.visibility != SignatoryVisibility.WITHHELD
-            ]
-        else:
-            rows = [
-                SignatureRow(*values)
-                for values in LetterSignatory.objects.filter(letter__in=self.letters)
-                .exclude(visibility=SignatoryVisibility.WITHHELD)
-                .order_by("letter_id", "sort_order")
-                .values_list("letter_id", "organization_id", "visibility", "organization__country")
-            ]
+        # Effective signatures (see home.signatories.signature_rows); each organization
+        # is loaded once however many letters it signed.
+        by_letter = signature_rows(self.letters, draft=draft)
+        rows = [row for letter_rows in by_letter.values() for row in letter_rows]
         self.rows = defaultdict(list)
         for row in rows:
             self.rows[row.letter_id].append(row)
@@ -284,18 +260,24 @@ class LetterBatch:
         extra = OrganizationBatch(self.request, [o for o in (publisher, network) if o])
         languages = page_languages(letter, self.request)
         signers = letter.signers.all()
+        named_ids = {row.organization_id for row in self.rows.get(letter.pk, []) if row.is_named}
+        with translation.override(language):  # links in rich text follow the letter's language
+            body_html = str(letter.body.render_as_block())
         data.update(
             {
                 "body": [
                     {"id": block.id or "", "type": block.block_type, "value": _block_value(block)}
                     for block in letter.body
                 ],
-                "body_html": str(letter.body.render_as_block()),
+                "body_html": body_html,
                 "signers": [
                     {
                         "name": signer.name,
                         "role": signer.role,
-                        "organization_api_id": signer.organization_id,
+                        # Only an organization the letter names may be pointed at.
+                        "organization_api_id": signer.organization_id
+                        if signer.organization_id in named_ids
+                        else None,
                     }
                     for signer in signers
                 ],
@@ -328,7 +310,10 @@ def _block_value(block):
     if isinstance(value, RichText):
         return expand_db_html(value.source)
     if hasattr(value, "get_rendition"):
-        rendition = value.get_rendition("width-1200")
+        try:
+            rendition = value.get_rendition("width-1200")
+        except SourceImageIOError:
+            return None
         return {
             "url": rendition.url,
             "width": rendition.width,

@@ -75,13 +75,19 @@ def not_found(request, error):
 
 
 # -- caching and conditional GET --------------------------------------------------------------
-def cached_json(request: HttpRequest, schema, build) -> HttpResponse:
-    """The response for this exact URL, built once per content version.
+def cached_json(request: HttpRequest, schema, build, params: dict) -> HttpResponse:
+    """The response for these parameters at this address, built once per content version.
+
+    The key holds the scheme and host (answers contain absolute links) and the
+    validated parameters, not the raw query string: unknown parameters cannot
+    fill the cache with copies or bypass it.
 
     The ETag is the hash of the body, so a 304 never needs the body rebuilt: the
     version row (one query) and a cache lookup answer it.
     """
-    location = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    address = f"{request.scheme}://{request.get_host()}{request.path}"
+    canonical = json.dumps(params, sort_keys=True, default=str)
+    location = hashlib.sha256(f"{address}?{canonical}".encode()).hexdigest()[:40]
     key = f"broadside:api:{ContentVersion.current()}:{location}"
     entry = cache.get(key)
     if entry is None:
@@ -221,7 +227,7 @@ def list_letters(request, filters: Query[LetterFilters]):
         batch = LetterBatch(request, page)
         return {"count": count, "items": [batch.summary(letter) for letter in page]}
 
-    return cached_json(request, schemas.LetterList, build)
+    return cached_json(request, schemas.LetterList, build, filters.model_dump())
 
 
 def _with_listing_relations(letters: list[LetterPage]) -> list[LetterPage]:
@@ -252,7 +258,7 @@ def letter_detail(request, api_id: ApiId):
         )
         return LetterBatch(request, [letter]).detail(letter)
 
-    return cached_json(request, schemas.LetterDetail, build)
+    return cached_json(request, schemas.LetterDetail, build, {"api_id": api_id})
 
 
 @api.get(
@@ -318,7 +324,7 @@ def list_organizations(request, filters: Query[OrganizationFilters]):
         batch = OrganizationBatch(request, page)
         return {"count": count, "items": [batch.summary(o) for o in page]}
 
-    return cached_json(request, schemas.OrganizationList, build)
+    return cached_json(request, schemas.OrganizationList, build, filters.model_dump())
 
 
 @api.get(
@@ -337,4 +343,4 @@ def organization_detail(request, api_id: ApiId):
         )
         return OrganizationDetailBuilder(request, organization).build()
 
-    return cached_json(request, schemas.OrganizationDetail, build)
+    return cached_json(request, schemas.OrganizationDetail, build, {"api_id": api_id})

@@ -234,7 +234,10 @@ class Feed:
         feed.generator(self.generator)
 
         updated = [self.add_entry(feed, item) for item in items]
-        last_modified = max(updated, default=None) or timezone.now().replace(microsecond=0)
+        # A letter leaving the feed, a new card or a renamed topic changes the feed too.
+        changed = ContentVersion.last_changed()
+        candidates = [moment for moment in [*updated, changed] if moment]
+        last_modified = max(candidates, default=None) or timezone.now().replace(microsecond=0)
         feed.updated(last_modified)
         body = feed.atom_str() if self.format == "atom" else feed.rss_str()
         etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'

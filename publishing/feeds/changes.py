@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from wagtail.models import Page
 
-from home.models import LetterPage, OrganizationPage, SignatoryVisibility, Topic
+from home.models import LetterPage, OrganizationPage, SignatoryVisibility
 from publishing.models import ContentVersion
 
+logger = logging.getLogger(__name__)
+
 FEED_FORMATS = ("rss", "atom")
-CONTENT_MODELS = (LetterPage, OrganizationPage)
 
 
 def content_changed(instance) -> None:
@@ -42,27 +45,27 @@ def feed_urls_for_letter(letter: LetterPage) -> list[str]:
     ).values_list("slug", flat=True)
     names += [("publishing:feed_organization", {"slug": slug}) for slug in organizations]
     names += [("publishing:feed_topic", {"slug": topic.slug}) for topic in letter.topics.all()]
+    urls = []
     with translation.override(language):
-        return [
-            root + reverse(name, kwargs={**kwargs, "format": format})
-            for name, kwargs in names
-            for format in FEED_FORMATS
-        ]
+        for name, kwargs in names:
+            for format in FEED_FORMATS:
+                try:
+                    urls.append(root + reverse(name, kwargs={**kwargs, "format": format}))
+                except NoReverseMatch:
+                    logger.warning("No feed address for %s %s", name, kwargs)
+    return urls
 
 
 def on_page_change(sender, instance: Page, **kwargs) -> None:
-    if isinstance(instance.specific_deferred, CONTENT_MODELS):
-        content_changed(instance.specific_deferred)
+    """Any page: an index page's slug is in every letter's address, a home page's in all."""
+    content_changed(instance.specific_deferred)
 
 
 def on_page_deleted(sender, instance, **kwargs) -> None:
-    if isinstance(instance, CONTENT_MODELS):
+    if isinstance(instance, Page):
         ContentVersion.bump()
 
 
-def on_topic_saved(sender, instance: Topic, **kwargs) -> None:
-    ContentVersion.bump()
-
-
-def on_view_restriction_changed(sender, instance, **kwargs) -> None:
+def on_other_content_changed(sender, instance, **kwargs) -> None:
+    """Topics, sites, card settings, images: all show up in feeds and API answers."""
     ContentVersion.bump()

@@ -21,13 +21,11 @@ from wagtail.models import Locale, Site
 from home.models import (
     LetterIndexPage,
     LetterPage,
-    LetterSignatory,
     OrganizationPage,
-    SignatoryVisibility,
     Topic,
     letters_for_listing,
 )
-from home.signatories import letters_signed_by, localize_pages
+from home.signatories import letters_signed_by, localize_pages, signature_rows
 
 from .base import Alternate, Author, Category, Enclosure, Feed
 from .text import absolutize_urls
@@ -89,12 +87,14 @@ class LetterFeed(Feed):
         ):
             self.translations[page.translation_key].append(page)
 
-        # Signatures as (letter, organization) pairs; each organization loaded once.
-        pairs = list(
-            LetterSignatory.objects.filter(letter__in=items, visibility=SignatoryVisibility.PUBLIC)
-            .order_by("letter_id", "sort_order")
-            .values_list("letter_id", "organization_id")
-        )
+        # Named signatures; each organization is loaded once however many letters it signed.
+        rows = signature_rows(items)
+        pairs = [
+            (letter_id, row.organization_id)
+            for letter_id, letter_rows in rows.items()
+            for row in letter_rows
+            if row.is_named
+        ]
         organizations = list(
             OrganizationPage.objects.filter(pk__in={pk for _, pk in pairs}).select_related("locale")
         )

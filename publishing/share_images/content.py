@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from babel import UnknownLocaleError
 from babel.dates import format_date
 from django.conf import settings
 from django.utils import translation
@@ -121,8 +122,10 @@ def _logo_fingerprint(image) -> str:
 
 def _localized_date(letter: LetterPage, language: str) -> str:
     try:
-        return format_date(letter.publication_date, format="long", locale=language)
-    except ValueError:
+        return format_date(
+            letter.publication_date, format="long", locale=language.replace("-", "_")
+        )
+    except (ValueError, UnknownLocaleError):
         return letter.publication_date.isoformat()
 
 

@@ -121,7 +121,8 @@ def preview(page, variant_key: str) -> RenderedCard:
     variant = VARIANTS[variant_key]
     draft = page.get_latest_revision_as_object() if page.latest_revision_id else page
     override = draft.share_image_overrides.select_related("image").first()
-    rendered, _problems = draw(draft, variant, override)
+    signatories = resolve_signatories(draft, draft=True)
+    rendered, _problems = draw(draft, variant, override, signatories=signatories)
     return rendered
 
 

@@ -6,9 +6,9 @@ For SQLite (a throw-away file) and, when --postgres is given, a scratch PostgreS
 database: loads the demo plus 50 letters of 13 signatories, serves the site
 with gunicorn (production settings, 2 workers: the machine has 2 cores), and
 drives the letter list (50 items) and a letter detail from 4 client threads.
-"cached" repeats the same URL (answered from the per-version cache); "built"
-adds a throw-away query parameter so every request builds the answer. Query
-counts are measured in-process for one built answer.
+"cached" is the normal server (answers from the per-version cache); "built" is
+the same server with a dummy cache (bench/bench_settings.py), so every request
+builds its answer. Query counts are measured in-process for one built answer.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -66,7 +66,7 @@ print(json.dumps({{"urls": urls, "queries": queries}}))
     return json.loads(output.strip().splitlines()[-1])
 
 
-def drive(base: str, path: str, seconds: float, unique: bool) -> tuple[float, float, int]:
+def drive(base: str, path: str, seconds: float) -> tuple[float, float, int]:
     latencies: list[float] = []
     errors = []
     lock = threading.Lock()
@@ -75,8 +75,7 @@ def drive(base: str, path: str, seconds: float, unique: bool) -> tuple[float, fl
     def client():
         session = requests.Session()
         while time.perf_counter() < deadline:
-            separator = "&" if "?" in path else "?"
-            url = base + path + (f"{separator}_={uuid.uuid4().hex}" if unique else "")
+            url = base + path
             start = time.perf_counter()
             response = session.get(url, timeout=30)
             elapsed = (time.perf_counter() - start) * 1000
@@ -110,6 +109,22 @@ def run(label: str, database_url: str, seconds: float) -> None:
         "MEDIA_ROOT": tempfile.mkdtemp(prefix="broadside-bench-media-"),
     }
     prepared = prepare(env)
+    print(f"\n{label}: gunicorn, 2 workers, {CLIENTS} concurrent clients, {seconds:.0f} s each")
+    print(f"{'endpoint':24} {'queries':>8} {'req/s':>8} {'p95 ms':>8} {'errors':>7}")
+    for mode, settings_module in (
+        ("built", "bench_settings"),
+        ("cached", "config.settings.production"),
+    ):
+        with serve({**env, "DJANGO_SETTINGS_MODULE": settings_module}) as base:
+            for name, path in prepared["urls"].items():
+                rps, p95, errors = drive(base, path, seconds)
+                queries = prepared["queries"][name] if mode == "built" else 1
+                label_ = f"{name} ({mode})"
+                print(f"{label_:24} {queries:>8} {rps:>8.1f} {p95:>8.1f} {errors:>7}")
+
+
+@contextmanager
+def serve(env: dict):
     port = 8700 + (os.getpid() % 200)
     server = subprocess.Popen(
         [
@@ -122,7 +137,7 @@ def run(label: str, database_url: str, seconds: float) -> None:
             "--log-level",
             "warning",
         ],
-        env=env,
+        env={**env, "PYTHONPATH": str(ROOT / "bench")},
         cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -133,14 +148,7 @@ def run(label: str, database_url: str, seconds: float) -> None:
                 break
             except requests.RequestException:
                 time.sleep(0.1)
-        print(f"\n{label}: gunicorn, 2 workers, {CLIENTS} concurrent clients, {seconds:.0f} s each")
-        print(f"{'endpoint':24} {'queries':>8} {'req/s':>8} {'p95 ms':>8} {'errors':>7}")
-        for name, path in prepared["urls"].items():
-            for mode, unique in (("built", True), ("cached", False)):
-                rps, p95, errors = drive(base, path, seconds, unique)
-                queries = prepared["queries"][name] if unique else 1
-                label = f"{name} ({mode})"
-                print(f"{label:24} {queries:>8} {rps:>8.1f} {p95:>8.1f} {errors:>7}")
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -226,12 +226,6 @@ class OrganizationPage(NumberedChildrenMixin, Page):
             return f"{self.title} ({self.acronym})"
         return self.title
 
-    def handle_on(self, network: str) -> str:
-        for handle in self.handles.all():
-            if handle.network == network:
-                return handle.handle
-        return ""
-
     def get_context(self, request, *args, **kwargs):
         from .signatories import letters_signed_by
 

@@ -219,7 +219,3 @@ def _encode(canvas: Image.Image, variant: Variant) -> bytes:
         if variant.max_bytes is None or buffer.tell() <= variant.max_bytes:
             return buffer.getvalue()
     raise ValueError(f"Cannot encode the {variant.key} card under {variant.max_bytes} bytes.")
-
-
-def logos_that_fit(count: int, variant: Variant) -> int:
-    return min(count, variant.logos)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import ImageOps
 
 from home.models import LetterPage
 from home.signatories import resolve_signatories
@@ -124,8 +123,3 @@ def preview(page, variant_key: str) -> RenderedCard:
     signatories = resolve_signatories(draft, draft=True)
     rendered, _problems = draw(draft, variant, override, signatories=signatories)
     return rendered
-
-
-def image_size(data: bytes) -> tuple[int, int]:
-    with Image.open(io.BytesIO(data)) as image:
-        return image.size

@@ -292,6 +292,13 @@ class LetterPage(NumberedChildrenMixin, Page):
         ),
     )
     contacts = StreamField(ContactsBlock(), verbose_name=_("contacts"), blank=True)
+    post_on_publish = models.BooleanField(
+        _("post on publish"),
+        default=True,
+        help_text=_(
+            "Post to the social accounts of this language when the letter is first published."
+        ),
+    )
     topics = ParentalManyToManyField(
         Topic,
         verbose_name=_("topics"),
@@ -319,6 +326,16 @@ class LetterPage(NumberedChildrenMixin, Page):
         FieldPanel("contacts"),
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
     ]
+    # Shown on the "Sharing" tab (which publishing builds).
+    sharing_panels = [
+        FieldPanel("post_on_publish"),
+        InlinePanel(
+            "social_texts",
+            label=_("Post text for one network"),
+            heading=_("Post texts"),
+            help_text=_("Leave empty to use each account's own template."),
+        ),
+    ]
     search_fields = Page.search_fields + [
         index.SearchField("standfirst", boost=1.5),
         index.SearchField("addressees"),
@@ -331,15 +348,17 @@ class LetterPage(NumberedChildrenMixin, Page):
         TranslatableField("body"),
         TranslatableField("contacts"),
         TranslatableField("signers"),
+        TranslatableField("social_texts"),
         SynchronizedField("letter_type"),
         SynchronizedField("publication_date"),
         SynchronizedField("published_by"),
         SynchronizedField("signatories"),
         SynchronizedField("topics"),
+        SynchronizedField("post_on_publish"),
     ]
     parent_page_types = ["home.LetterIndexPage"]
     subpage_types: list[str] = []
-    numbered_child_relations = ("signatories", "signers")
+    numbered_child_relations = ("signatories", "signers", "social_texts")
 
     class Meta:
         verbose_name = _("letter")
@@ -461,6 +480,31 @@ class LetterSigner(TranslatableMixin, Orderable):
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("named signer")
         verbose_name_plural = _("named signers")
+
+
+class LetterSocialText(TranslatableMixin, Orderable):
+    """The editor's own post text for one network, instead of the account's template.
+
+    Content, not pipeline: it is translated with the letter, so each language's
+    post says what its translator wrote.
+    """
+
+    letter = ParentalKey(LetterPage, on_delete=models.CASCADE, related_name="social_texts")
+    network = models.CharField(_("network"), max_length=20, choices=SocialNetwork.choices)
+    text = models.TextField(
+        _("post text"),
+        help_text=_(
+            "Placeholders: {title}, {standfirst}, {url}, {signatories}, {hashtags}, {mentions}. "
+            "The link to the letter is added if you leave {url} out."
+        ),
+    )
+
+    panels = [FieldPanel("network"), FieldPanel("text")]
+    translatable_fields = [SynchronizedField("network"), TranslatableField("text")]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        verbose_name = _("social post text")
+        verbose_name_plural = _("social post texts")
 
 
 def letters_for_listing(queryset):

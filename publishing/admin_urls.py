@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import admin_views, views
 
 app_name = "publishing_admin"
 
@@ -10,4 +10,21 @@ urlpatterns = [
         views.share_image_preview,
         name="share_image_preview",
     ),
+    path("deliveries/", admin_views.DeliveriesReportView.as_view(), name="deliveries"),
+    path(
+        "deliveries/results/",
+        admin_views.DeliveriesReportView.as_view(results_only=True),
+        name="deliveries_results",
+    ),
+    path(
+        "deliveries/<int:delivery_id>/retry/",
+        admin_views.retry_delivery,
+        name="retry_delivery",
+    ),
+    path(
+        "deliveries/<int:delivery_id>/mark-posted/",
+        admin_views.mark_delivery_posted,
+        name="mark_delivery_posted",
+    ),
+    path("pages/<int:page_id>/post-again/", admin_views.post_again, name="post_again"),
 ]

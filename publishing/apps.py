@@ -30,7 +30,7 @@ def add_sharing_tab() -> None:
 
     from home.models import LetterPage
 
-    from .panels import ShareCardPanel
+    from .panels import ShareCardPanel, SocialPostsPanel
 
     LetterPage.edit_handler = TabbedInterface(
         [
@@ -46,6 +46,8 @@ def add_sharing_tab() -> None:
                         help_text=_("Upload an image to use instead of the generated card."),
                     ),
                     ShareCardPanel(heading=_("Share cards")),
+                    *LetterPage.sharing_panels,
+                    SocialPostsPanel(heading=_("Social posts")),
                 ],
                 heading=_("Sharing"),
             ),

@@ -7,6 +7,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from home.models import Topic
 
+from . import pipeline
 from .feeds import changes
 from .share_images import changes as share_image_changes
 
@@ -30,3 +31,5 @@ def register_signal_handlers() -> None:
     page_published.connect(
         share_image_changes.on_page_published, dispatch_uid="share-images-published"
     )
+    page_published.connect(pipeline.on_page_published, dispatch_uid="social-published")
+    page_unpublished.connect(pipeline.on_page_unpublished, dispatch_uid="social-unpublished")

@@ -58,3 +58,21 @@ def render_share_images_for_page(page_id: int) -> dict[str, bool]:
     if not isinstance(letter, LetterPage):
         return {}
     return render_share_images(letter)
+
+
+@task()
+def dispatch_deliveries(delivery_ids: list[int]) -> int:
+    """Fan out one task per delivery, so the publish request enqueued only one."""
+    from .outbox import enqueue_delivery
+
+    for delivery_id in delivery_ids:
+        enqueue_delivery(delivery_id)
+    return len(delivery_ids)
+
+
+@task()
+def deliver(delivery_id: int) -> str:
+    """Post one delivery. Safe to run twice: only a worker that claims it acts."""
+    from .outbox import deliver as deliver_delivery
+
+    return deliver_delivery(delivery_id)

@@ -1,9 +1,56 @@
-from django.urls import include, path
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from . import admin_urls
+from .account_forms import SocialAccountForm
+from .models import Delivery, SocialAccount
 
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("publishing/", include(admin_urls, namespace="publishing_admin"))]
+
+
+class SocialAccountViewSet(ModelViewSet):
+    """Accounts are managed by users with the social-account permissions only
+    (add/change/delete "social account"), not by every editor."""
+
+    model = SocialAccount
+    icon = "link-external"
+    menu_label = _("Social accounts")
+    add_to_settings_menu = True
+    list_display = ["name", "channel", "enabled", "verified_as", "updated_at"]
+    list_filter = ["channel", "enabled", "locales"]
+    search_fields = ["name"]
+    inspect_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return SocialAccountForm
+
+
+social_account_viewset = SocialAccountViewSet("social_accounts")
+
+
+@hooks.register("register_admin_viewset")
+def register_social_account_viewset():
+    return social_account_viewset
+
+
+class DeliveriesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return ModelPermissionPolicy(Delivery).user_has_permission(request.user, "view")
+
+
+@hooks.register("register_reports_menu_item")
+def register_deliveries_report_menu_item():
+    return DeliveriesMenuItem(
+        _("Social deliveries"),
+        reverse("publishing_admin:deliveries"),
+        name="social-deliveries",
+        icon_name="link-external",
+        order=1000,
+    )

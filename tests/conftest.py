@@ -37,6 +37,26 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "broadside"))
 
 
+def _skip_tree_sync_when_loading_raw_rows() -> None:
+    """wagtail-localize synchronises trees whenever a LocaleSynchronization is saved, even
+    by a raw fixture load. Restoring the database after a transactional test
+    (serialized_rollback, tests/test_social_workers.py) loads rows raw, before the
+    locales they point to: let those loads through untouched."""
+    from django.db.models.signals import post_save
+    from wagtail_localize.models import LocaleSynchronization, sync_trees_on_locale_sync_save
+
+    post_save.disconnect(sync_trees_on_locale_sync_save, sender=LocaleSynchronization)
+
+    def sync_unless_raw(instance, raw=False, **kwargs):
+        if not raw:
+            sync_trees_on_locale_sync_save(instance, **kwargs)
+
+    post_save.connect(sync_unless_raw, sender=LocaleSynchronization, weak=False)
+
+
+_skip_tree_sync_when_loading_raw_rows()
+
+
 @dataclass
 class Tree:
     home: HomePage

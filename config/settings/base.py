@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -183,8 +184,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background tasks: the database backend by default (run `manage.py db_worker`).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background tasks: the database backend by default (run `manage.py db_worker`);
+# TASK_BACKEND=rq puts them on Redis (run `manage.py rqworker --with-scheduler
+# --job-class django_tasks_rq.Job`; see docs/deploy.md).
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "database")
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+if TASK_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASK_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ValueError(f"TASK_BACKEND must be 'database' or 'rq', not {TASK_BACKEND!r}")
 
 # Wagtail ----------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("BROADSIDE_SITE_NAME", "Broadside")
@@ -228,6 +238,27 @@ BROADSIDE_SHARE_IMAGE_FONTS = {
 # Logos larger than this many pixels are refused on cards (decompression bombs).
 BROADSIDE_SHARE_IMAGE_MAX_LOGO_PIXELS = 25_000_000
 
+# Social posting. Channels are plug-ins, configured by dotted path like Wagtail's
+# frontend-cache backends; an account names one of these keys. Extra keys are
+# passed to the channel's constructor.
+BROADSIDE_CHANNELS = {
+    "x": {"BACKEND": "publishing.channels.x.XChannel"},
+    "mastodon": {"BACKEND": "publishing.channels.mastodon.MastodonChannel"},
+    "bluesky": {"BACKEND": "publishing.channels.bluesky.BlueskyChannel"},
+    "webhook": {"BACKEND": "publishing.channels.webhook.WebhookChannel"},
+    "console": {"BACKEND": "publishing.channels.console.ConsoleChannel"},
+}
+# Keys that encrypt account credentials at rest (Fernet keys, comma-separated, newest
+# first: older ones still decrypt, so keys can be rotated; see docs/deploy.md).
+BROADSIDE_CREDENTIAL_KEYS = env_list("BROADSIDE_CREDENTIAL_KEYS", "")
+# Delivery retries: attempts before a delivery fails, and the backoff (seconds).
+BROADSIDE_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("BROADSIDE_DELIVERY_MAX_ATTEMPTS", "6"))
+BROADSIDE_DELIVERY_BACKOFF = (10.0, 3600.0)  # first wait, longest wait
+# How long a claimed delivery may stay "sending" before a sweep decides what happened.
+BROADSIDE_DELIVERY_LEASE_SECONDS = 300
+# Network timeouts for channels: (connect, read) seconds.
+BROADSIDE_CHANNEL_TIMEOUT = (5.0, 30.0)
+
 # Headless API: which front-end origins may read it from a browser (comma-separated).
 CORS_ALLOWED_ORIGINS = env_list("BROADSIDE_CORS_ORIGINS", "")
 CORS_URLS_REGEX = r"^/api/.*$"
@@ -245,7 +276,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # At DEBUG these print signed Authorization headers: never let them.
+        "oauthlib": {"level": "WARNING"},
+        "requests_oauthlib": {"level": "WARNING"},
+    },
 }
 
 # Shown in templates where a name of the software itself is needed.

@@ -1,5 +1,6 @@
 """Settings for the test suite (pytest uses these; see pyproject.toml)."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -15,3 +16,22 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 BROADSIDE_API_VALIDATE_RESPONSES = True
+# Credentials in tests are encrypted with a fixed key (two, to exercise rotation).
+BROADSIDE_CREDENTIAL_KEYS = ["0v_vfEDvrVbNDz5oUDpFKtOOaW-e5dK7oBI4IOk8WJU="]
+# Retries in tests come back at once unless a test says otherwise.
+BROADSIDE_DELIVERY_BACKOFF = (0.0, 0.0)
+BROADSIDE_CHANNEL_TIMEOUT = (2.0, 2.0)
+
+# A worker started by a test (tests/test_social_workers.py) runs these settings
+# against the test database with a real task backend.
+if os.environ.get("BROADSIDE_WORKER_DATABASE_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["BROADSIDE_WORKER_DATABASE_NAME"]  # noqa: F405
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    if os.environ.get("TASK_BACKEND") == "rq":
+        TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+
+# A file, not memory, so that a worker process started by a test sees the same database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.mkdtemp(prefix="broadside-test-db-")) / "test.sqlite3")
+    }

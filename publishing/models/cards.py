@@ -1,4 +1,4 @@
-"""Publishing state kept in the database."""
+"""Cache versions and share cards."""
 
 from django.conf import settings
 from django.core.validators import RegexValidator

@@ -1,0 +1,158 @@
+"""Admin views of the social pipeline: the deliveries report and the editor's actions."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.models import Locale, Page
+
+from . import outbox
+from .models import Delivery, DeliveryStatus, SocialAccount
+
+
+def page_edit_url(delivery: Delivery) -> str | None:
+    return reverse("wagtailadmin_pages:edit", args=[delivery.page_id]) if delivery.page_id else None
+
+
+class DeliveryFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"), choices=DeliveryStatus.choices
+    )
+    network = django_filters.ChoiceFilter(
+        label=gettext_lazy("Network"),
+        field_name="account__channel",
+        choices=lambda: _network_choices(),
+    )
+    locale = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Language"), queryset=Locale.objects.all()
+    )
+    account = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Account"), queryset=SocialAccount.objects.all()
+    )
+    page = django_filters.NumberFilter(label=gettext_lazy("Page id"), field_name="page_id")
+
+    class Meta:
+        model = Delivery
+        fields = ["status", "network", "locale", "account", "page"]
+
+
+def _network_choices():
+    from .channels import channel_choices
+
+    return channel_choices()
+
+
+class DeliveriesReportView(ReportView):
+    page_title = gettext_lazy("Social deliveries")
+    header_icon = "link-external"
+    index_url_name = "publishing_admin:deliveries"
+    index_results_url_name = "publishing_admin:deliveries_results"
+    filterset_class = DeliveryFilterSet
+    any_permission_required = ["view"]
+    list_export = ["page_title", "locale", "account", "status", "remote_url", "error", "created_at"]
+    columns = [
+        TitleColumn("page_title", label=gettext_lazy("Page"), get_url=page_edit_url),
+        Column("locale", label=gettext_lazy("Language")),
+        Column("account", label=gettext_lazy("Account")),
+        Column("get_status_display", label=gettext_lazy("Status")),
+        Column("attempts", label=gettext_lazy("Attempts")),
+        TitleColumn(
+            "remote_url",
+            label=gettext_lazy("Post"),
+            get_url=lambda delivery: delivery.remote_url or None,
+        ),
+        Column("error", label=gettext_lazy("Error")),
+        DateColumn("created_at", label=gettext_lazy("Recorded")),
+    ]
+
+    def get_queryset(self):
+        return Delivery.objects.select_related("locale", "account")
+
+    @property
+    def permission_policy(self):
+        from wagtail.permission_policies import ModelPermissionPolicy
+
+        return ModelPermissionPolicy(Delivery)
+
+
+# -- actions from the page editor's panel -----------------------------------------------
+def _delivery_for_action(request, delivery_id: int) -> Delivery:
+    delivery = get_object_or_404(Delivery, pk=delivery_id)
+    _check_page_permission(request, delivery.page_id)
+    return delivery
+
+
+def _check_page_permission(request, page_id: int | None) -> Page:
+    page = get_object_or_404(Page, pk=page_id)
+    if not page.permissions_for_user(request.user).can_publish():
+        raise PermissionDenied
+    return page
+
+
+def _back(request, page_id):
+    return redirect(reverse("wagtailadmin_pages:edit", args=[page_id]) + "#tab-sharing")
+
+
+@require_POST
+def retry_delivery(request, delivery_id: int):
+    delivery = _delivery_for_action(request, delivery_id)
+    if outbox.retry(delivery.pk, user=request.user):
+        messages.success(
+            request,
+            _("The post to %(account)s will be sent again.") % {"account": delivery.account},
+        )
+    else:
+        messages.warning(request, _("This delivery cannot be retried in its current state."))
+    return _back(request, delivery.page_id)
+
+
+# The panel's buttons submit the page editor's form to these views (a form
+# cannot nest in another), so each field name carries the delivery id.
+@require_POST
+def mark_delivery_posted(request, delivery_id: int):
+    delivery = _delivery_for_action(request, delivery_id)
+    field = forms.URLField(required=False, max_length=500)
+    try:
+        url = field.clean(request.POST.get(f"posted_url_{delivery_id}", ""))
+    except forms.ValidationError:
+        messages.error(request, _("Enter the post's full address, or leave it empty."))
+        return _back(request, delivery.page_id)
+    if outbox.mark_as_posted(delivery.pk, url=url, user=request.user):
+        messages.success(request, _("Marked as posted."))
+    else:
+        messages.warning(request, _("This delivery cannot be marked as posted in its state."))
+    return _back(request, delivery.page_id)
+
+
+class PostAgainForm(forms.Form):
+    post_again_reason = forms.CharField(max_length=500, strip=True)
+
+
+@require_POST
+def post_again(request, page_id: int):
+    _check_page_permission(request, page_id)
+    form = PostAgainForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the letter is posted again."))
+        return _back(request, page_id)
+    created = outbox.post_again(
+        page_id, reason=form.cleaned_data["post_again_reason"], user=request.user
+    )
+    if created:
+        messages.success(
+            request,
+            _("The letter will be posted again to %(count)s account(s).") % {"count": len(created)},
+        )
+    else:
+        messages.warning(request, _("Only a live, public letter with accounts can be posted."))
+    return _back(request, page_id)

@@ -1,0 +1,121 @@
+"""Mastodon (and compatible servers): an instance URL and an access token.
+
+Limits come from the instance (`/api/v2/instance`: max characters, the
+length a URL counts), kept in the channel state for a day. The card goes
+through `/api/v2/media` with its alt text (202 means still processing: we
+wait for it). `Idempotency-Key` makes a retried status safe for an hour, so
+a send whose answer was lost is retried with the same key, not marked
+unconfirmed.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from publishing.compose import MastodonTextRules, TextRules
+
+from .base import Channel, PermanentError, Post, SentPost, TemporaryError
+
+LIMITS_MAX_AGE = 24 * 3600
+MEDIA_POLLS = 10
+MEDIA_POLL_SECONDS = 1.0
+IDEMPOTENCY_WINDOW_SECONDS = 3600
+
+
+class MastodonChannel(Channel):
+    verbose_name = gettext_lazy("Mastodon")
+    network = "mastodon"
+    credential_fields = ("access_token",)
+    card_variant = "og"
+    duplicate_safe = True
+    duplicate_window = IDEMPOTENCY_WINDOW_SECONDS
+
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.credentials['access_token']}"}
+
+    def instance_limits(self) -> dict:
+        limits = self.state.get("limits")
+        if limits and (self.offline or time.time() - limits.get("read_at", 0) < LIMITS_MAX_AGE):
+            return limits
+        if self.offline:
+            raise TemporaryError(_("The instance's limits are not known yet."))
+        response = self.request("GET", "/api/v2/instance")
+        self.raise_for_status(response)
+        configuration = response.json().get("configuration", {})
+        statuses = configuration.get("statuses", {})
+        limits = {
+            "max_characters": int(statuses.get("max_characters", 500)),
+            "url_length": int(statuses.get("characters_reserved_per_url", 23)),
+            "image_size_limit": int(
+                configuration.get("media_attachments", {}).get("image_size_limit", 2 * 2**20)
+            ),
+            "read_at": time.time(),
+        }
+        self.state["limits"] = limits
+        return limits
+
+    def text_rules(self) -> TextRules:
+        try:
+            limits = self.instance_limits()
+        except (TemporaryError, PermanentError):
+            # Without the instance (preview while it is down): Mastodon's defaults.
+            return MastodonTextRules()
+        return MastodonTextRules(limit=limits["max_characters"], url_length=limits["url_length"])
+
+    def send(self, post: Post) -> SentPost:
+        media_ids = [self.upload_card(post)] if post.card else []
+        response = self.request(
+            "POST",
+            "/api/v1/statuses",
+            sending=True,
+            json={
+                "status": post.text,
+                "media_ids": media_ids,
+                "language": post.language,
+                "visibility": "public",
+            },
+            headers={**self.auth(), "Idempotency-Key": post.key},
+        )
+        self.raise_for_status(response, _error(response))
+        status = response.json()
+        return SentPost(remote_id=str(status["id"]), url=status.get("url") or "")
+
+    def upload_card(self, post: Post) -> str:
+        card = post.card
+        extension = "jpg" if card.mime_type == "image/jpeg" else "png"
+        response = self.request(
+            "POST",
+            "/api/v2/media",
+            files={"file": (f"card.{extension}", card.data, card.mime_type)},
+            data={"description": card.alt},
+            headers=self.auth(),
+        )
+        self.raise_for_status(response, _error(response))
+        media = response.json()
+        polls = 0
+        while response.status_code in (202, 206) or not media.get("url"):
+            if polls >= MEDIA_POLLS:
+                raise TemporaryError(_("Mastodon is still processing the card."))
+            time.sleep(MEDIA_POLL_SECONDS if polls else 0.2)
+            polls += 1
+            response = self.request("GET", f"/api/v1/media/{media['id']}", headers=self.auth())
+            self.raise_for_status(response, _error(response))
+            media = response.json()
+        return str(media["id"])
+
+    def verify(self) -> str:
+        response = self.request("GET", "/api/v1/accounts/verify_credentials", headers=self.auth())
+        self.raise_for_status(response, _error(response))
+        account = response.json()
+        self.instance_limits()
+        return f"@{account['acct']}"
+
+
+def _error(response) -> str:
+    try:
+        return str(response.json().get("error", ""))
+    except ValueError:
+        return ""

@@ -1,0 +1,80 @@
+"""X: OAuth 1.0a user context (requests-oauthlib), v2 media upload and create-post.
+
+X gives no duplicate protection (identical text is refused with 403, which
+is no proof our earlier attempt went through), so a send whose answer was
+lost is never retried: it becomes "unconfirmed" for a person to check.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from requests_oauthlib import OAuth1Session
+
+from publishing.compose import TextRules, XTextRules
+
+from .base import Channel, Post, SentPost
+
+X_WEB_URL = "https://x.com"
+
+
+class XChannel(Channel):
+    verbose_name = gettext_lazy("X")
+    network = "x"
+    default_base_url = "https://api.x.com"
+    credential_fields = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
+    card_variant = "og"
+
+    def oauth(self) -> OAuth1Session:
+        return OAuth1Session(
+            self.credentials["consumer_key"],
+            client_secret=self.credentials["consumer_secret"],
+            resource_owner_key=self.credentials["access_token"],
+            resource_owner_secret=self.credentials["access_token_secret"],
+        )
+
+    def text_rules(self) -> TextRules:
+        return XTextRules()
+
+    def mention(self, handle: str) -> str:
+        return "@" + handle.strip().lstrip("@")
+
+    def send(self, post: Post) -> SentPost:
+        session = self.oauth()
+        body: dict = {"text": post.text}
+        if post.card:
+            body["media"] = {"media_ids": [self.upload_card(session, post)]}
+        response = self.request("POST", "/2/tweets", sending=True, session=session, json=body)
+        self.raise_for_status(response, _problem(response))
+        tweet_id = str(response.json()["data"]["id"])
+        return SentPost(remote_id=tweet_id, url=f"{X_WEB_URL}/i/web/status/{tweet_id}")
+
+    def upload_card(self, session: OAuth1Session, post: Post) -> str:
+        card = post.card
+        extension = "jpg" if card.mime_type == "image/jpeg" else "png"
+        response = self.request(
+            "POST",
+            "/2/media/upload",
+            session=session,
+            files={"media": (f"card.{extension}", card.data, card.mime_type)},
+            data={"media_category": "tweet_image"},
+        )
+        self.raise_for_status(response, _problem(response))
+        return str(response.json()["data"]["id"])
+
+    def verify(self) -> str:
+        response = self.request("GET", "/2/users/me", session=self.oauth())
+        self.raise_for_status(response, _problem(response))
+        return "@" + response.json()["data"]["username"]
+
+
+def _problem(response) -> str:
+    """X's problem JSON (title/detail), or its v1-style errors list."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if body.get("detail") or body.get("title"):
+        return str(body.get("detail") or body.get("title"))
+    errors = body.get("errors") or []
+    return "; ".join(str(error.get("message", error)) for error in errors) or _("no details")

@@ -1,0 +1,155 @@
+"""Manage the social accounts Broadside posts to, from the command line.
+
+    social_accounts add CHANNEL --name NAME --locale LANG [--locale LANG …]
+                        [--base-url URL] --credentials-json JSON
+    social_accounts list
+    social_accounts test NAME
+    social_accounts disable NAME
+    social_accounts rotate-key
+
+Credentials are encrypted before they are saved and never printed.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import URLValidator
+from django.db import transaction
+from wagtail.models import Locale
+
+from publishing.channels import get_channel_class
+from publishing.channels.base import DeliveryError
+from publishing.credentials import CredentialsError, rotate
+from publishing.models import SocialAccount
+
+
+class Command(BaseCommand):
+    help = (
+        "Add, list, test, disable social accounts, or re-encrypt credentials with the newest key."
+    )
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True)
+        add = actions.add_parser("add", help="Add an account.")
+        add.add_argument("channel", choices=list(settings.BROADSIDE_CHANNELS))
+        add.add_argument("--name", required=True)
+        add.add_argument(
+            "--locale", action="append", required=True, help="A language code; repeatable."
+        )
+        add.add_argument("--base-url", default="")
+        add.add_argument(
+            "--credentials-json", default="{}", help="A JSON object; see README for each channel."
+        )
+        add.add_argument("--template", default="", help="Post template (placeholders in README).")
+        actions.add_parser("list", help="List accounts (never their credentials).")
+        test = actions.add_parser("test", help="Check an account's credentials with its network.")
+        test.add_argument("name")
+        disable = actions.add_parser("disable", help="Stop posting to an account.")
+        disable.add_argument("name")
+        enable = actions.add_parser("enable", help="Post to a disabled account again.")
+        enable.add_argument("name")
+        actions.add_parser(
+            "rotate-key", help="Re-encrypt every account's secrets with the first key."
+        )
+
+    def handle(self, *args, action: str, **options):
+        getattr(self, "handle_" + action.replace("-", "_"))(**options)
+
+    def handle_add(self, *, channel, name, locale, base_url, credentials_json, template, **_):
+        try:
+            credentials = json.loads(credentials_json)
+        except json.JSONDecodeError as error:
+            raise CommandError(f"--credentials-json is not valid JSON: {error.msg}") from None
+        if not isinstance(credentials, dict):
+            raise CommandError("--credentials-json must be a JSON object.")
+        channel_class = get_channel_class(channel)
+        missing = channel_class.missing_credentials(credentials)
+        if missing:
+            raise CommandError(
+                f"{channel} credentials need: {', '.join(channel_class.credential_fields)} "
+                f"(missing: {', '.join(missing)})."
+            )
+        if base_url:
+            try:
+                URLValidator()(base_url)
+            except ValidationError:
+                raise CommandError(f"--base-url {base_url!r} is not a URL.") from None
+        locales = list(Locale.objects.filter(language_code__in=locale))
+        unknown = sorted(set(locale) - {item.language_code for item in locales})
+        if unknown:
+            known = ", ".join(Locale.objects.values_list("language_code", flat=True))
+            raise CommandError(f"Unknown language(s): {', '.join(unknown)}. Known: {known}.")
+        if SocialAccount.objects.filter(name=name).exists():
+            raise CommandError(f"An account named {name!r} exists already.")
+        with transaction.atomic():
+            account = SocialAccount(
+                name=name, channel=channel, base_url=base_url, post_template=template
+            )
+            account.credentials = credentials
+            account.save()
+            account.locales.set(locales)
+        self.stdout.write(
+            f"Added {channel} account {name!r} for {', '.join(sorted(locale))}. "
+            f"Check it with: manage.py social_accounts test {name!r}"
+        )
+
+    def handle_list(self, **_):
+        accounts = SocialAccount.objects.prefetch_related("locales")
+        if not accounts:
+            self.stdout.write("No social accounts.")
+        for account in accounts:
+            languages = ",".join(sorted(loc.language_code for loc in account.locales.all()))
+            state = "enabled" if account.enabled else "disabled"
+            self.stdout.write(
+                f"{account.name}\t{account.channel}\t{languages}\t{state}\t"
+                f"{account.base_url or '(default URL)'}\t{account.verified_as or '(not tested)'}"
+            )
+
+    def account(self, name: str) -> SocialAccount:
+        try:
+            return SocialAccount.objects.get(name=name)
+        except SocialAccount.DoesNotExist:
+            raise CommandError(f"No account named {name!r}.") from None
+
+    def handle_test(self, *, name, **_):
+        account = self.account(name)
+        try:
+            channel = account.build_channel()
+        except CredentialsError as error:
+            raise CommandError(f"{name}: {error}") from None
+        try:
+            identity = channel.verify()
+        except DeliveryError as error:
+            raise CommandError(f"{name}: {error}") from None
+        finally:
+            account.keep_state(channel)
+        SocialAccount.objects.filter(pk=account.pk).update(verified_as=identity[:200])
+        self.stdout.write(f"{name}: OK, posts as {identity}")
+
+    def handle_disable(self, *, name, **_):
+        account = self.account(name)
+        SocialAccount.objects.filter(pk=account.pk).update(enabled=False)
+        self.stdout.write(f"Disabled {name!r}: nothing more will be posted to it.")
+
+    def handle_enable(self, *, name, **_):
+        account = self.account(name)
+        SocialAccount.objects.filter(pk=account.pk).update(enabled=True)
+        self.stdout.write(f"Enabled {name!r}.")
+
+    def handle_rotate_key(self, **_):
+        count = 0
+        with transaction.atomic():
+            for account in SocialAccount.objects.select_for_update():
+                try:
+                    SocialAccount.objects.filter(pk=account.pk).update(
+                        credentials_encrypted=rotate(account.credentials_encrypted),
+                        state_encrypted=rotate(account.state_encrypted),
+                    )
+                except CredentialsError as error:
+                    raise CommandError(f"{account.name}: {error}") from None
+                count += 1
+        self.stdout.write(f"Re-encrypted the secrets of {count} account(s) with the newest key.")

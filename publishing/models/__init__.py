@@ -1,0 +1,24 @@
+"""Publishing state kept in the database: cache versions and share cards (cards.py),
+social accounts and the delivery outbox (social.py)."""
+
+from .cards import (
+    ContentVersion,
+    ShareCardSettings,
+    ShareImage,
+    ShareImageOverride,
+    font_family_choices,
+    hex_colour,
+)
+from .social import Delivery, DeliveryStatus, SocialAccount
+
+__all__ = [
+    "ContentVersion",
+    "Delivery",
+    "DeliveryStatus",
+    "ShareCardSettings",
+    "ShareImage",
+    "ShareImageOverride",
+    "SocialAccount",
+    "font_family_choices",
+    "hex_colour",
+]

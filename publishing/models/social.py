@@ -1,0 +1,200 @@
+"""Social accounts and the outbox of deliveries.
+
+A delivery is one post of one page translation to one account for one
+publication. It is written in the transaction that publishes the page, so a
+publish and its posts can never disagree; the worker moves it through its
+states and records what the network answered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from publishing.credentials import decrypt_credentials, encrypt_credentials
+
+
+class SocialAccount(models.Model):
+    """An account Broadside posts to, for one or more languages."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    channel = models.CharField(
+        _("channel"),
+        max_length=50,
+        help_text=_("The network (a key of BROADSIDE_CHANNELS)."),
+    )
+    locales = models.ManyToManyField(
+        "wagtailcore.Locale",
+        verbose_name=_("languages"),
+        related_name="+",
+        help_text=_("Letters published in these languages are posted to this account."),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    base_url = models.URLField(
+        _("API base URL"),
+        blank=True,
+        help_text=_(
+            "The server to talk to: a Mastodon instance, a Bluesky PDS, the webhook's URL. "
+            "Leave empty for the network's own service."
+        ),
+    )
+    post_template = models.TextField(
+        _("post template"),
+        blank=True,
+        help_text=_(
+            "Placeholders: {title}, {standfirst}, {url}, {signatories}, {hashtags}, {mentions}. "
+            "Empty: the channel's default."
+        ),
+    )
+    # Encrypted JSON (publishing/credentials.py); never shown back.
+    credentials_encrypted = models.TextField(editable=False, default="")
+    # Encrypted JSON the channel keeps between posts (sessions, instance limits).
+    state_encrypted = models.TextField(editable=False, default="")
+    verified_as = models.CharField(_("posts as"), max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("social account")
+        verbose_name_plural = _("social accounts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def credentials(self) -> dict[str, Any]:
+        return decrypt_credentials(self.credentials_encrypted)
+
+    @credentials.setter
+    def credentials(self, value: dict[str, Any]) -> None:
+        self.credentials_encrypted = encrypt_credentials(value)
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return decrypt_credentials(self.state_encrypted)
+
+    @state.setter
+    def state(self, value: dict[str, Any]) -> None:
+        self.state_encrypted = encrypt_credentials(value)
+
+    @property
+    def channel_class(self):
+        from publishing.channels import get_channel_class
+
+        return get_channel_class(self.channel)
+
+    def build_channel(self):
+        from publishing.channels import build_channel
+
+        return build_channel(
+            self.channel, base_url=self.base_url, credentials=self.credentials, state=self.state
+        )
+
+    def keep_state(self, channel) -> None:
+        """Save what the channel learnt (a refreshed session) if it changed."""
+        if channel.state != self.state:
+            self.state = channel.state
+            SocialAccount.objects.filter(pk=self.pk).update(state_encrypted=self.state_encrypted)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    RETRYING = "retrying", _("Retrying")
+    FAILED = "failed", _("Failed")
+    UNCONFIRMED = "unconfirmed", _("Unconfirmed: check the account")
+    SKIPPED = "skipped", _("Skipped")
+
+
+# States a worker may pick a delivery up from.
+CLAIMABLE = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
+# States a person may retry from.
+RETRYABLE = (DeliveryStatus.FAILED, DeliveryStatus.UNCONFIRMED, DeliveryStatus.SKIPPED)
+
+
+class Delivery(models.Model):
+    """One post of one page translation to one account, for one publication."""
+
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="deliveries",
+    )
+    page_title = models.CharField(_("page title"), max_length=255)
+    locale = models.ForeignKey(
+        "wagtailcore.Locale", verbose_name=_("language"), on_delete=models.PROTECT, related_name="+"
+    )
+    account = models.ForeignKey(
+        SocialAccount,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    # 1 for the first share of the page on this account, 2 after "post again", …
+    publication = models.PositiveSmallIntegerField(_("publication"), default=1)
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        db_index=True,
+    )
+    reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why it was skipped or posted again.")
+    )
+    # Chosen before the first attempt and kept: Mastodon's Idempotency-Key,
+    # Bluesky's record key, the webhook's delivery id.
+    idempotency_key = models.CharField(max_length=64)
+    text = models.TextField(_("text"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set just before the request that publishes: after a crash, says whether
+    # the network may have the post.
+    send_started_at = models.DateTimeField(null=True, blank=True)
+    first_send_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    remote_id = models.CharField(_("remote id"), max_length=200, blank=True)
+    remote_url = models.URLField(_("link"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    page_unpublished_at = models.DateTimeField(
+        _("page unpublished at"),
+        null=True,
+        blank=True,
+        help_text=_("The page was unpublished after this post; the post itself stays."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "account", "publication"], name="one_delivery_per_publication"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        permissions = [("retry_delivery", _("Can retry, confirm and repeat social posts"))]
+
+    def __str__(self) -> str:
+        return f"{self.page_title} → {self.account_id} #{self.publication}"
+
+    @property
+    def network_name(self) -> str:
+        return str(self.account.channel_class.verbose_name)

@@ -1,0 +1,375 @@
+"""The outbox: recording deliveries, and moving each one through its states.
+
+    pending ─claim→ sending ─→ sent
+                       ├─→ retrying (nothing posted: connection refused, 5xx, 429;
+                       │             or an unknown outcome on a network with a
+                       │             duplicate-proof key) ─claim→ sending …
+                       ├─→ failed (the network refused; or out of attempts)
+                       ├─→ unconfirmed (maybe posted, no duplicate protection)
+                       └─→ skipped (account disabled, page no longer live or public)
+
+Every transition is a conditional UPDATE on the current state, so two
+workers (or a worker and an editor) cannot both act on one delivery, and a
+task that runs twice does nothing the second time.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from .channels import get_channel_class
+from .channels.base import OutcomeUnknown, PermanentError, TemporaryError
+from .compose import CompositionError
+from .credentials import CredentialsError
+from .models import Delivery, DeliveryStatus, SocialAccount
+from .models.social import CLAIMABLE, RETRYABLE
+
+logger = logging.getLogger(__name__)
+Status = DeliveryStatus
+
+
+# -- which pages are shared ---------------------------------------------------------------
+def shareable_letter(page_id: int):
+    """The live, public, real (not alias) letter, or None. Checked, not trusted from signals:
+    page_published also fires for aliases and (wagtail#13959) scheduled drafts."""
+    from home.models import LetterPage
+
+    page = Page.objects.filter(pk=page_id).select_related("locale").first()
+    now = timezone.now()
+    if page is None or not page.live or page.alias_of_id:
+        return None
+    if page.go_live_at and page.go_live_at > now:
+        return None
+    page = page.specific
+    if not isinstance(page, LetterPage) or page.get_view_restrictions().exists():
+        return None
+    return page
+
+
+def accounts_for(locale_id: int):
+    return SocialAccount.objects.filter(enabled=True, locales=locale_id)
+
+
+def record_deliveries(page_id: int, revision_id: int | None = None) -> list[int]:
+    """Record one delivery per account of the page's language that has not had this page yet.
+
+    Runs inside the publishing transaction, in a constant number of queries
+    whatever the number of accounts. Returns the ids to enqueue after commit.
+    """
+    letter = shareable_letter(page_id)
+    if letter is None or not letter.post_on_publish:
+        return []
+    accounts = [
+        account
+        for account in accounts_for(letter.locale_id).exclude(deliveries__page_id=page_id)
+        if _configured(account)
+    ]
+    if not accounts:
+        return []
+    deliveries = [
+        Delivery(
+            page_id=page_id,
+            page_title=letter.title[:255],
+            locale_id=letter.locale_id,
+            account=account,
+            publication=1,
+            revision_id=revision_id,
+            idempotency_key=get_channel_class(account.channel).new_key(),
+        )
+        for account in accounts
+    ]
+    # A concurrent publish of the same page may have recorded some: the
+    # unique constraint keeps one, and only ours are returned.
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    return list(
+        Delivery.objects.filter(
+            idempotency_key__in=[d.idempotency_key for d in deliveries], page_id=page_id
+        ).values_list("pk", flat=True)
+    )
+
+
+def _configured(account: SocialAccount) -> bool:
+    try:
+        get_channel_class(account.channel)
+    except ImportError:
+        logger.error("Account %s names an unknown channel %r", account.pk, account.channel)
+        return False
+    return True
+
+
+def record_unpublished(page_id: int) -> int:
+    """Posts stay on the networks; note on each that its page went offline."""
+    return Delivery.objects.filter(
+        page_id=page_id, status=Status.SENT, page_unpublished_at__isnull=True
+    ).update(page_unpublished_at=timezone.now())
+
+
+def enqueue_on_commit(delivery_ids: list[int]) -> None:
+    if not delivery_ids:
+        return
+    from .tasks import dispatch_deliveries
+
+    transaction.on_commit(lambda: dispatch_deliveries.enqueue(list(delivery_ids)))
+
+
+# -- the editor's actions ------------------------------------------------------------------
+def post_again(page_id: int, *, reason: str, user=None) -> list[int]:
+    """A new publication of a live page on every account of its language (a reason is kept)."""
+    letter = shareable_letter(page_id)
+    if letter is None:
+        return []
+    latest = dict(
+        Delivery.objects.filter(page_id=page_id)
+        .values_list("account_id")
+        .annotate(last=Max("publication"))
+    )
+    accounts = [a for a in accounts_for(letter.locale_id) if _configured(a)]
+    created = Delivery.objects.bulk_create(
+        [
+            Delivery(
+                page_id=page_id,
+                page_title=letter.title[:255],
+                locale_id=letter.locale_id,
+                account=account,
+                publication=latest.get(account.pk, 0) + 1,
+                revision_id=letter.live_revision_id,
+                idempotency_key=get_channel_class(account.channel).new_key(),
+                reason=reason,
+                requested_by=user,
+            )
+            for account in accounts
+        ]
+    )
+    ids = [d.pk for d in created]
+    enqueue_on_commit(ids)
+    return ids
+
+
+def retry(delivery_id: int, *, user=None) -> bool:
+    """Send a failed, unconfirmed or skipped delivery again (a person decided to)."""
+    updated = Delivery.objects.filter(pk=delivery_id, status__in=RETRYABLE).update(
+        status=Status.PENDING,
+        attempts=0,
+        next_attempt_at=None,
+        send_started_at=None,
+        first_send_at=None,
+        error="",
+        requested_by=user,
+    )
+    if updated:
+        enqueue_on_commit([delivery_id])
+    return bool(updated)
+
+
+def mark_as_posted(delivery_id: int, *, url: str = "", user=None) -> bool:
+    """A person checked the account and found the post (after an unknown outcome)."""
+    return bool(
+        Delivery.objects.filter(pk=delivery_id, status__in=RETRYABLE).update(
+            status=Status.SENT,
+            remote_url=url,
+            sent_at=timezone.now(),
+            reason=_("Marked as posted by a person."),
+            requested_by=user,
+        )
+    )
+
+
+# -- the worker's side -------------------------------------------------------------------------
+def claim(delivery_id: int) -> Delivery | None:
+    now = timezone.now()
+    lease = timedelta(seconds=settings.BROADSIDE_DELIVERY_LEASE_SECONDS)
+    claimed = (
+        Delivery.objects.filter(pk=delivery_id, status__in=CLAIMABLE)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_until=now + lease)
+    )
+    if not claimed:
+        return None
+    return Delivery.objects.select_related("account", "locale").get(pk=delivery_id)
+
+
+def _finish(delivery: Delivery, status: str, **fields) -> None:
+    Delivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+        status=status, claimed_until=None, **fields
+    )
+
+
+def deliver(delivery_id: int) -> str:
+    """Compose, validate, send and record one delivery. Returns the state it ends in."""
+    from .posts import build_post
+
+    delivery = claim(delivery_id)
+    if delivery is None:
+        return "not-claimed"
+    account = delivery.account
+    if not account.enabled:
+        _finish(delivery, Status.SKIPPED, reason=_("The account was disabled."))
+        return Status.SKIPPED
+    letter = shareable_letter(delivery.page_id) if delivery.page_id else None
+    if letter is None:
+        _finish(delivery, Status.SKIPPED, reason=_("The page is no longer live and public."))
+        return Status.SKIPPED
+    try:
+        channel = account.build_channel()
+    except CredentialsError as error:
+        _finish(delivery, Status.FAILED, error=str(error))
+        return Status.FAILED
+    resumed = delivery.send_started_at is not None
+    try:
+        if resumed and not _may_resend(delivery, channel):
+            _finish(delivery, Status.UNCONFIRMED, error=_unconfirmed_message())
+            return Status.UNCONFIRMED
+        post = build_post(letter, account, channel, key=delivery.idempotency_key, resumed=resumed)
+        problems = channel.validate(post)
+        if problems:
+            _finish(delivery, Status.FAILED, text=post.text, error="\n".join(problems))
+            return Status.FAILED
+        now = timezone.now()
+        Delivery.objects.filter(pk=delivery.pk).update(
+            text=post.text, send_started_at=now, first_send_at=delivery.first_send_at or now
+        )
+        sent = channel.send(post)
+    except CompositionError as error:
+        _finish(delivery, Status.FAILED, error=str(error))
+        return Status.FAILED
+    except TemporaryError as error:
+        return _retry_later(delivery, str(error), error.retry_after, keep_send_started=False)
+    except OutcomeUnknown as error:
+        if channel.duplicate_safe and _within_window(delivery, channel):
+            return _retry_later(delivery, str(error), None, keep_send_started=True)
+        _finish(delivery, Status.UNCONFIRMED, error=f"{error}\n{_unconfirmed_message()}")
+        return Status.UNCONFIRMED
+    except PermanentError as error:
+        _finish(delivery, Status.FAILED, error=str(error), send_started_at=None)
+        return Status.FAILED
+    except Exception:
+        # A bug, not the network: never leave the delivery "sending" for ever.
+        logger.exception("Delivery %s crashed", delivery.pk)
+        started = Delivery.objects.filter(pk=delivery.pk, send_started_at__isnull=False).exists()
+        _finish(
+            delivery,
+            Status.UNCONFIRMED if started else Status.FAILED,
+            error=_("Broadside failed while sending; see the logs."),
+        )
+        raise
+    finally:
+        account.keep_state(channel)
+    _finish(
+        delivery,
+        Status.SENT,
+        remote_id=sent.remote_id[:200],
+        remote_url=sent.url,
+        sent_at=timezone.now(),
+        error="",
+    )
+    return Status.SENT
+
+
+def _unconfirmed_message() -> str:
+    return _(
+        "The network may have the post, and it offers no protection against duplicates: "
+        "check the account, then choose Mark as posted or Retry."
+    )
+
+
+def _within_window(delivery: Delivery, channel) -> bool:
+    window = channel.duplicate_window
+    first = Delivery.objects.filter(pk=delivery.pk).values_list("first_send_at", flat=True)[0]
+    return window is None or first is None or (timezone.now() - first).total_seconds() < window
+
+
+def _may_resend(delivery: Delivery, channel) -> bool:
+    return channel.duplicate_safe and _within_window(delivery, channel)
+
+
+def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with jitter ("equal jitter"); at least what the network asked for."""
+    first, longest = settings.BROADSIDE_DELIVERY_BACKOFF
+    ceiling = min(longest, first * 2 ** max(attempt - 1, 0))
+    delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+    return max(delay, retry_after or 0.0)
+
+
+def _retry_later(
+    delivery: Delivery, error: str, retry_after: float | None, *, keep_send_started: bool
+) -> str:
+    attempts = Delivery.objects.filter(pk=delivery.pk).values_list("attempts", flat=True)[0]
+    extra = {} if keep_send_started else {"send_started_at": None}
+    if attempts >= settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS:
+        if keep_send_started:
+            _finish(delivery, Status.UNCONFIRMED, error=f"{error}\n{_unconfirmed_message()}")
+            return Status.UNCONFIRMED
+        message = _("Gave up after %(count)s attempts. Last error: %(error)s") % {
+            "count": attempts,
+            "error": error,
+        }
+        _finish(delivery, Status.FAILED, error=message, **extra)
+        return Status.FAILED
+    run_after = timezone.now() + timedelta(seconds=backoff_seconds(attempts, retry_after))
+    _finish(delivery, Status.RETRYING, error=error, next_attempt_at=run_after, **extra)
+    transaction.on_commit(lambda: enqueue_delivery(delivery.pk, run_after))
+    return Status.RETRYING
+
+
+def enqueue_delivery(delivery_id: int, run_after=None) -> None:
+    from .tasks import deliver as deliver_task
+
+    task = deliver_task
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # resume_deliveries picks it up when due
+        task = task.using(run_after=run_after)
+    task.enqueue(delivery_id)
+
+
+def resume_deliveries(*, stale_after: float | None = None) -> dict[str, int]:
+    """Pick up what a dead worker left: run by `manage.py resume_deliveries` on a timer.
+
+    A delivery still "sending" after its lease went with its worker. If the
+    request that publishes had not started, or the network has a
+    duplicate-proof key, it is retried; otherwise nobody can know whether
+    the post exists, and it is marked unconfirmed for a person. Pending and
+    due retrying deliveries are enqueued again (claiming makes a repeat harmless).
+    """
+    now = timezone.now()
+    lease = settings.BROADSIDE_DELIVERY_LEASE_SECONDS
+    # claimed_until = claim time + lease; "stale after N seconds" moves the cutoff.
+    cutoff = now + timedelta(seconds=lease - (lease if stale_after is None else stale_after))
+    stale = Delivery.objects.filter(status=Status.SENDING, claimed_until__lte=cutoff)
+    counts = {"retried": 0, "unconfirmed": 0, "enqueued": 0}
+    for delivery in stale.select_related("account"):
+        channel_class = get_channel_class(delivery.account.channel)
+        window = channel_class.duplicate_window
+        in_window = (
+            window is None
+            or delivery.first_send_at is None
+            or (now - delivery.first_send_at).total_seconds() < window
+        )
+        if delivery.send_started_at is None or (channel_class.duplicate_safe and in_window):
+            moved = Delivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+                status=Status.RETRYING, next_attempt_at=now, claimed_until=None
+            )
+            counts["retried"] += moved
+        else:
+            moved = Delivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+                status=Status.UNCONFIRMED,
+                claimed_until=None,
+                error=_("The worker stopped while sending. ") + _unconfirmed_message(),
+            )
+            counts["unconfirmed"] += moved
+    due = Delivery.objects.filter(status__in=CLAIMABLE).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    for delivery_id in due.values_list("pk", flat=True):
+        enqueue_delivery(delivery_id)
+        counts["enqueued"] += 1
+    return counts

@@ -1,0 +1,74 @@
+"""What the editor's "Social posts" panel shows: previews per account, deliveries, actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .channels import UnknownChannel
+from .compose import CompositionError
+from .credentials import CredentialsError
+from .models import Delivery, DeliveryStatus
+from .models.social import RETRYABLE
+from .outbox import accounts_for
+from .posts import compose_for
+
+
+@dataclass
+class PostPreview:
+    account: object
+    network: str
+    text: str = ""
+    count: str = ""
+    fits: bool = True
+    problems: tuple[str, ...] = ()
+    card_url: str = ""
+
+
+def preview_posts(letter) -> list[PostPreview]:
+    """The post each account would get for the latest draft, without calling any network."""
+    draft = letter.get_latest_revision_as_object() if letter.has_unpublished_changes else letter
+    previews = []
+    for account in accounts_for(letter.locale_id).order_by("name"):
+        try:
+            channel = account.build_channel()
+        except (CredentialsError, UnknownChannel) as error:
+            previews.append(PostPreview(account, account.channel, problems=(str(error),)))
+            continue
+        channel.offline = True
+        preview = PostPreview(account, str(channel.verbose_name))
+        if channel.card_variant:
+            preview.card_url = reverse(
+                "publishing_admin:share_image_preview",
+                kwargs={"page_id": letter.pk, "variant": channel.card_variant},
+            )
+        try:
+            composed = compose_for(draft, account, channel)
+        except CompositionError as error:
+            preview.problems = (str(error),)
+            preview.fits = False
+        else:
+            rules = channel.text_rules()
+            preview.text = composed.text
+            preview.count = rules.describe(composed.text)
+            preview.fits = rules.fits(composed.text)
+        previews.append(preview)
+    return previews
+
+
+def social_panel_context(letter, user) -> dict:
+    deliveries = list(
+        Delivery.objects.filter(page=letter).select_related("account", "locale", "requested_by")
+    )
+    can_act = letter.permissions_for_user(user).can_publish()
+    return {
+        "page_id": letter.pk,
+        "post_on_publish": getattr(letter, "post_on_publish", True),
+        "previews": preview_posts(letter),
+        "deliveries": deliveries,
+        "retryable": RETRYABLE,
+        "unconfirmed": DeliveryStatus.UNCONFIRMED,
+        "can_act": can_act,
+        "can_post_again": can_act and letter.live and bool(deliveries),
+    }

@@ -1,0 +1,333 @@
+"""A loopback stand-in for the X (Twitter) API v2: OAuth 1.0a, media upload and posts."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+import unicodedata
+from typing import Any
+
+from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
+from oauthlib.oauth1.rfc5849.errors import OAuth1Error
+
+from .base import (
+    Body,
+    LoopbackServer,
+    MultipartError,
+    Request,
+    Response,
+    find_urls,
+    parse_multipart,
+    sniff_image,
+    snowflake,
+)
+
+MAX_WEIGHTED_LENGTH = 280
+URL_WEIGHT = 23
+MAX_MEDIA_BYTES = 5 * 1024 * 1024
+MAX_MEDIA_PER_TWEET = 4
+# twitter-text v3: code points in these ranges weigh 1, all others 2.
+LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+TWEET_FIELDS = {
+    "text",
+    "media",
+    "reply",
+    "quote_tweet_id",
+    "poll",
+    "reply_settings",
+    "for_super_followers_only",
+    "direct_message_deep_link",
+    "geo",
+    "nullcast",
+    "card_uri",
+    "community_id",
+    "made_with_ai",
+    "paid_partnership",
+    "share_with_followers",
+}
+INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
+
+
+def weighted_length(text: str) -> int:
+    """The weighted length X uses for the 280 limit (twitter-text v3, URLs count 23)."""
+    text = unicodedata.normalize("NFC", text)
+    total = 0
+    position = 0
+    for start, end in find_urls(text):
+        total += sum(_weight(char) for char in text[position:start]) + URL_WEIGHT
+        position = end
+    return total + sum(_weight(char) for char in text[position:])
+
+
+def _weight(char: str) -> int:
+    code = ord(char)
+    return 1 if any(low <= code <= high for low, high in LIGHT_RANGES) else 2
+
+
+class _Validator(RequestValidator):
+    """Accepts exactly one consumer and one access token; remembers nonces."""
+
+    enforce_ssl = False
+    dummy_client = "dummy-client"
+    dummy_access_token = "dummy-token"
+    allowed_signature_methods = ("HMAC-SHA1",)
+    realms: list[str] = []
+
+    def __init__(self, fake: FakeX) -> None:
+        super().__init__()
+        self.fake = fake
+        self.nonces: set[tuple[str, str, str, str | None]] = set()
+        self.nonce_lock = threading.Lock()
+
+    def check_client_key(self, client_key: str) -> bool:
+        return 0 < len(client_key) <= 200 and client_key.isprintable()
+
+    def check_access_token(self, request_token: str) -> bool:
+        return 0 < len(request_token) <= 200 and request_token.isprintable()
+
+    def check_nonce(self, nonce: str) -> bool:
+        return 8 <= len(nonce) <= 200 and nonce.isascii() and nonce.isprintable()
+
+    def validate_client_key(self, client_key: str, request: Any) -> bool:
+        return client_key == self.fake.consumer_key
+
+    def validate_access_token(self, client_key: str, token: str, request: Any) -> bool:
+        return client_key == self.fake.consumer_key and token == self.fake.access_token
+
+    def get_client_secret(self, client_key: str, request: Any) -> str:
+        if client_key == self.fake.consumer_key:
+            return self.fake.consumer_secret
+        return "dummy-secret"
+
+    def get_access_token_secret(self, client_key: str, token: str, request: Any) -> str:
+        if self.validate_access_token(client_key, token, request):
+            return self.fake.access_token_secret
+        return "dummy-secret"
+
+    def validate_timestamp_and_nonce(
+        self,
+        client_key: str,
+        timestamp: str,
+        nonce: str,
+        request: Any,
+        request_token: str | None = None,
+        access_token: str | None = None,
+    ) -> bool:
+        key = (client_key, timestamp, nonce, request_token or access_token)
+        with self.nonce_lock:
+            if key in self.nonces:
+                return False
+            self.nonces.add(key)
+            return True
+
+
+class FakeX(LoopbackServer):
+    """X API v2 subset: ``GET /2/users/me``, ``POST /2/media/upload``, ``POST /2/tweets``."""
+
+    def __init__(
+        self,
+        consumer_key: str = "ck",
+        consumer_secret: str = "cs",
+        access_token: str = "at",
+        access_token_secret: str = "ats",
+        username: str = "broadside_test",
+    ) -> None:
+        super().__init__()
+        self.consumer_key = consumer_key
+        self.consumer_secret = consumer_secret
+        self.access_token = access_token
+        self.access_token_secret = access_token_secret
+        self.username = username
+        self.user_id = "2244994945"
+        self.tweets: list[dict[str, Any]] = []
+        self.media: dict[str, dict[str, Any]] = {}
+        self.auth_failures = 0
+        self._endpoint = SignatureOnlyEndpoint(_Validator(self))
+        self.route("GET", "/2/users/me", self.users_me)
+        self.route("POST", "/2/media/upload", self.media_upload)
+        self.route("POST", "/2/tweets", self.create_tweet)
+
+    # ------------------------------------------------------------ hooks
+
+    def error_body(self, status: int, message: str) -> Body:
+        """X's problem JSON."""
+        return {"title": message, "detail": message, "type": "about:blank", "status": status}
+
+    def rate_limit_response(self, reset_after: float) -> Response:
+        """X's 429 with x-rate-limit-* headers (reset is a unix epoch)."""
+        return (
+            429,
+            self.error_body(429, "Too Many Requests"),
+            {
+                "x-rate-limit-limit": "100",
+                "x-rate-limit-remaining": "0",
+                "x-rate-limit-reset": str(math.ceil(time.time() + reset_after)),
+            },
+        )
+
+    # ------------------------------------------------------------ auth
+
+    def _authenticate(self, request: Request) -> Response | None:
+        """None if the OAuth 1.0a signature is valid, else the 401 to send."""
+        headers = dict(request.headers.items())
+        body = None
+        if request.content_type == "application/x-www-form-urlencoded":
+            body = request.body.decode("utf-8", errors="replace")
+        try:
+            valid, oauth_request = self._endpoint.validate_request(
+                request.url, request.method, body, headers
+            )
+        except (OAuth1Error, ValueError):
+            valid, oauth_request = False, None
+        if valid and oauth_request is not None:
+            token = oauth_request.resource_owner_key
+            valid = bool(token) and self._endpoint.request_validator.validate_access_token(
+                oauth_request.client_key, token, oauth_request
+            )
+        if valid:
+            return None
+        self.auth_failures += 1
+        return (
+            401,
+            {
+                "title": "Unauthorized",
+                "type": "about:blank",
+                "status": 401,
+                "detail": "Unauthorized",
+            },
+            {},
+        )
+
+    @staticmethod
+    def _invalid(detail: str) -> Response:
+        return (
+            400,
+            {"title": "Invalid Request", "detail": detail, "type": INVALID_REQUEST, "status": 400},
+            {},
+        )
+
+    # ------------------------------------------------------------ endpoints
+
+    def users_me(self, request: Request) -> Response:
+        """The authenticated user."""
+        if denied := self._authenticate(request):
+            return denied
+        user = {"id": self.user_id, "name": "Broadside Test", "username": self.username}
+        return 200, {"data": user}, {}
+
+    def media_upload(self, request: Request) -> Response:
+        """Simple (one-shot) image upload as multipart/form-data."""
+        if denied := self._authenticate(request):
+            return denied
+        if request.content_type != "multipart/form-data":
+            return self._invalid("Content-Type must be multipart/form-data")
+        try:
+            fields = parse_multipart(request.headers["Content-Type"], request.body)
+        except MultipartError as error:
+            return self._invalid(str(error))
+        media = fields.get("media", [])
+        if len(media) != 1:
+            return self._invalid("Exactly one 'media' file field is required")
+        category = fields.get("media_category", [])
+        if len(category) != 1 or category[0].data != b"tweet_image":
+            return self._invalid("'media_category' must be 'tweet_image'")
+        data = media[0].data
+        if len(data) > MAX_MEDIA_BYTES:
+            return self._invalid(f"Media is {len(data)} bytes; the limit is {MAX_MEDIA_BYTES}")
+        image = sniff_image(data)
+        if image is None:
+            return self._invalid("Media is not a PNG, JPEG, GIF or WEBP image")
+        mime, width, height = image
+        media_id = snowflake()
+        self.media[media_id] = {
+            "id": media_id,
+            "bytes": data,
+            "owner": self.access_token,
+            "mime": mime,
+            "width": width,
+            "height": height,
+        }
+        return (
+            200,
+            {
+                "data": {
+                    "id": media_id,
+                    "media_key": f"3_{media_id}",
+                    "size": len(data),
+                    "expires_after_secs": 86400,
+                    "image": {"image_type": mime, "w": width, "h": height},
+                }
+            },
+            {},
+        )
+
+    def create_tweet(self, request: Request) -> Response:
+        """Create a post after X's checks: shape, media ownership, length, duplicates."""
+        if denied := self._authenticate(request):
+            return denied
+        if request.content_type != "application/json":
+            return self._invalid("Content-Type must be application/json")
+        payload = request.json
+        if not isinstance(payload, dict):
+            return self._invalid("The request body must be a JSON object")
+        unknown = sorted(set(payload) - TWEET_FIELDS)
+        if unknown:
+            return self._invalid(f"The `{unknown[0]}` field is not allowed")
+        text = payload.get("text", "")
+        if not isinstance(text, str):
+            return self._invalid("$.text: expected a string")
+        media_ids: list[str] = []
+        if "media" in payload:
+            media = payload["media"]
+            if not isinstance(media, dict) or set(media) - {"media_ids", "tagged_user_ids"}:
+                return self._invalid("$.media must be an object with media_ids")
+            raw_ids = media.get("media_ids")
+            if not isinstance(raw_ids, list) or not raw_ids:
+                return self._invalid("$.media.media_ids must be a non-empty array")
+            if len(raw_ids) > MAX_MEDIA_PER_TWEET:
+                return self._invalid("$.media.media_ids: at most 4 items are allowed")
+            for media_id in raw_ids:
+                if not isinstance(media_id, str) or not media_id.isdigit():
+                    return self._invalid("$.media.media_ids: items must be numeric strings")
+                known = self.media.get(media_id)
+                if known is None or known["owner"] != self.access_token:
+                    return self._invalid(f"Your media IDs are invalid: {media_id}")
+                media_ids.append(media_id)
+        if not text.strip() and not media_ids:
+            return self._invalid("A post needs text or media")
+        length = weighted_length(text)
+        if length > MAX_WEIGHTED_LENGTH:
+            return self._invalid(
+                f"Your Tweet text is too long: weighted length {length} > {MAX_WEIGHTED_LENGTH}"
+            )
+        normalized = unicodedata.normalize("NFC", text).strip()
+        if normalized and any(
+            unicodedata.normalize("NFC", tweet["text"]).strip() == normalized
+            for tweet in self.tweets
+        ):
+            return (
+                403,
+                {
+                    "detail": "You are not allowed to create a Tweet with duplicate content.",
+                    "type": "about:blank",
+                    "title": "Forbidden",
+                    "status": 403,
+                },
+                {},
+            )
+        tweet_id = snowflake()
+        self.tweets.append(
+            {
+                "id": tweet_id,
+                "text": text,
+                "media_ids": list(media_ids),
+                "media": [self.media[media_id]["bytes"] for media_id in media_ids],
+                "created_at": time.time(),
+            }
+        )
+        return (
+            201,
+            {"data": {"id": tweet_id, "text": text, "edit_history_tweet_ids": [tweet_id]}},
+            {},
+        )

@@ -1,0 +1,388 @@
+"""Publish → one post per account, in its language, with its card; every outcome recorded.
+
+Tasks run in-process (the immediate backend) against loopback stand-ins of
+each network; tests/test_social_workers.py runs real workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import ExitStack
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import Locale, PageViewRestriction
+
+from home.models import LetterSignatory, LetterSocialText, OrganizationHandle, Topic
+from publishing import outbox
+from publishing.models import Delivery, DeliveryStatus, SocialAccount
+from tests.servers.mastodon import FakeMastodon
+from tests.social import SECRETS, add_account, add_accounts, start_networks
+
+Status = DeliveryStatus
+
+
+@pytest.fixture
+def networks():
+    with ExitStack() as stack:
+        yield start_networks(stack)
+
+
+@pytest.fixture
+def accounts(db, tree, networks):
+    return add_accounts(networks)
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run what the code defers to after commit (the test's transaction never commits)."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def letter_pair(make_organization, make_letter, translate, run_on_commit, accounts):
+    english = Locale.objects.get(language_code="en")
+    topic = Topic.objects.create(name="Digital rights", slug="digital-rights", locale=english)
+    ccla = make_organization("ccla", "Canadian Civil Liberties Association", acronym="CCLA")
+    OrganizationHandle.objects.create(
+        organization=ccla, network="mastodon", handle="@ccla@mastodon.test", locale=english
+    )
+    OrganizationHandle.objects.create(
+        organization=ccla, network="bluesky", handle="ccla.test", locale=english
+    )
+    letter = run_on_commit(
+        make_letter,
+        "encryption",
+        title="Protect encryption",
+        standfirst="We ask lawmakers to keep end-to-end encryption strong.",
+        signatories=[LetterSignatory(organization=ccla)],
+    )
+    letter.topics.set([topic])
+    french = run_on_commit(
+        translate, letter, "fr", {"Protect encryption": "Protégez le chiffrement"}
+    )
+    return letter, french
+
+
+def test_publishing_posts_once_per_account_in_its_language(letter_pair, networks):
+    english, french = letter_pair
+    deliveries = {d.account.name: d for d in Delivery.objects.select_related("account", "page")}
+    assert set(deliveries) == {"x-en", "mastodon-en", "bluesky-fr", "webhook-fr"}
+    assert {d.status for d in deliveries.values()} == {Status.SENT}
+
+    [tweet] = networks.x.tweets
+    assert english.full_url in tweet["text"] and tweet["media_ids"]
+    [status] = networks.mastodon.statuses
+    assert status["language"] == "en" and english.full_url in status["text"]
+    assert "@ccla@mastodon.test" in status["text"]
+    assert status["json"]["media_attachments"][0]["description"]  # the card's alt text
+    [post] = [item["value"] for item in networks.bluesky.post_list]
+    assert post["langs"] == ["fr"] and french.full_url in post["text"]
+    assert "Protégez le chiffrement" in post["text"]
+    assert post["embed"]["external"]["uri"] == french.full_url
+    assert post["embed"]["external"]["thumb"]["mimeType"] == "image/jpeg"
+    [hook] = networks.webhook.received
+    assert hook["json"]["language"] == "fr" and hook["json"]["url"] == french.full_url
+
+    assert deliveries["mastodon-en"].remote_url == status["json"]["url"]
+    assert deliveries["bluesky-fr"].remote_url.endswith(
+        "/post/" + deliveries["bluesky-fr"].remote_id
+    )
+    assert deliveries["x-en"].remote_url.endswith(tweet["id"])
+
+
+def test_republishing_posts_nothing_new(letter_pair, networks, run_on_commit):
+    english, french = letter_pair
+    run_on_commit(english.save_revision().publish)
+    run_on_commit(french.save_revision().publish)
+    assert Delivery.objects.count() == 4
+    assert len(networks.x.tweets) == len(networks.mastodon.statuses) == 1
+    assert len(networks.bluesky.post_list) == len(networks.webhook.received) == 1
+
+
+def test_aliases_are_not_posted(make_letter, accounts, networks, run_on_commit):
+    from wagtail.models import Page
+    from wagtail_localize.synctree import synchronize_tree
+
+    add_account(
+        "mastodon",
+        "mastodon-es",
+        ["es"],
+        networks.mastodon.url,
+        {"access_token": networks.mastodon.access_token},
+    )
+    letter = run_on_commit(make_letter, "aliased")
+    run_on_commit(
+        synchronize_tree,
+        Locale.objects.get(language_code="en"),
+        Locale.objects.get(language_code="es"),
+    )
+    alias = Page.objects.get(alias_of=letter, locale__language_code="es")
+    assert alias.live
+    run_on_commit(letter.save_revision().publish)  # updates the alias: page_published(alias=True)
+    assert outbox.record_deliveries(alias.pk) == []  # even if a signal forgot to say so
+    assert not Delivery.objects.filter(account__name="mastodon-es").exists()
+
+
+def test_scheduled_private_and_opted_out_letters_are_not_posted(
+    make_letter, accounts, networks, run_on_commit, tree
+):
+    scheduled = make_letter("scheduled")
+    Delivery.objects.all().delete()
+    scheduled.go_live_at = timezone.now() + timedelta(days=1)
+    run_on_commit(scheduled.save_revision().publish)  # only schedules it (wagtail#13959)
+    assert not Delivery.objects.filter(page=scheduled).exists()
+
+    private = make_letter("private")
+    Delivery.objects.filter(page=private).delete()
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    run_on_commit(private.save_revision().publish)
+    assert not Delivery.objects.filter(page=private).exists()
+
+    quiet = make_letter("quiet", post_on_publish=False)
+    run_on_commit(quiet.save_revision().publish)
+    assert not Delivery.objects.filter(page=quiet).exists()
+
+
+def test_a_scheduled_letter_is_posted_when_it_goes_live(
+    make_letter, accounts, networks, run_on_commit
+):
+    letter = make_letter("later")
+    letter.unpublish()
+    Delivery.objects.all().delete()
+    letter.go_live_at = timezone.now() + timedelta(seconds=2)
+    run_on_commit(letter.save_revision().publish)
+    assert not Delivery.objects.exists()
+    time.sleep(2.2)
+    run_on_commit(call_command, "publish_scheduled", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Delivery.objects.filter(page=letter, status=Status.SENT).count() == 2
+
+
+def test_unpublishing_keeps_posts_and_records_it(letter_pair):
+    english, _ = letter_pair
+    english.unpublish()
+    delivery = Delivery.objects.get(account__name="x-en")
+    assert delivery.status == Status.SENT and delivery.page_unpublished_at is not None
+
+
+def test_recording_costs_the_same_queries_for_one_or_twenty_accounts(make_letter, networks, tree):
+    add_account("console", "console-0", ["en"], "", {})
+    letter = make_letter("budget")
+    Delivery.objects.all().delete()
+    with CaptureQueriesContext(connection) as one:
+        outbox.record_deliveries(letter.pk)
+    Delivery.objects.all().delete()
+    for number in range(1, 20):
+        add_account("console", f"console-{number}", ["en"], "", {})
+    with CaptureQueriesContext(connection) as twenty:
+        ids = outbox.record_deliveries(letter.pk)
+    assert len(ids) == 20
+    assert len(twenty) == len(one) <= 8
+
+
+# -- failures -------------------------------------------------------------------------------
+def publish_new(make_letter, run_on_commit, slug="failing", **fields):
+    return run_on_commit(make_letter, slug, **fields)
+
+
+def resume_due(run_on_commit):
+    Delivery.objects.filter(status=Status.RETRYING).update(next_attempt_at=timezone.now())
+    return run_on_commit(outbox.resume_deliveries)
+
+
+def test_server_errors_are_retried_with_backoff(
+    make_letter, accounts, networks, run_on_commit, settings
+):
+    settings.BROADSIDE_DELIVERY_BACKOFF = (60.0, 3600.0)
+    networks.mastodon.fail_next(503, path="/api/v1/statuses")
+    publish_new(make_letter, run_on_commit)
+    delivery = Delivery.objects.get(account__name="mastodon-en")
+    assert delivery.status == Status.RETRYING and "503" in delivery.error
+    assert timezone.now() + timedelta(seconds=29) < delivery.next_attempt_at
+    assert delivery.next_attempt_at < timezone.now() + timedelta(seconds=61)
+    resume_due(run_on_commit)
+    delivery.refresh_from_db()
+    assert delivery.status == Status.SENT and delivery.attempts == 2
+    assert len(networks.mastodon.statuses) == 1
+
+
+def test_rate_limits_are_honoured(make_letter, accounts, networks, run_on_commit):
+    networks.x.rate_limit_next(path="/2/tweets", reset_after=600)
+    publish_new(make_letter, run_on_commit)
+    delivery = Delivery.objects.get(account__name="x-en")
+    assert delivery.status == Status.RETRYING
+    assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=590)
+
+
+def test_giving_up_after_the_last_attempt(make_letter, accounts, networks, run_on_commit, settings):
+    settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS = 2
+    networks.mastodon.fail_next(500, times=5, path="/api/v1/statuses")
+    publish_new(make_letter, run_on_commit)
+    resume_due(run_on_commit)
+    delivery = Delivery.objects.get(account__name="mastodon-en")
+    assert delivery.status == Status.FAILED and "2 attempts" in delivery.error
+
+
+def test_a_lost_answer_from_x_needs_a_person(make_letter, accounts, networks, run_on_commit):
+    networks.x.drop_next(path="/2/tweets")
+    publish_new(make_letter, run_on_commit)
+    delivery = Delivery.objects.get(account__name="x-en")
+    assert delivery.status == Status.UNCONFIRMED and "check the account" in delivery.error
+    assert len(networks.x.tweets) == 1  # it did go out
+    resume_due(run_on_commit)
+    assert len(networks.x.tweets) == 1  # and is never sent blindly again
+    assert outbox.mark_as_posted(delivery.pk, url="https://x.com/i/web/status/1")
+    delivery.refresh_from_db()
+    assert delivery.status == Status.SENT
+
+
+def test_a_lost_answer_from_mastodon_is_retried_with_its_idempotency_key(
+    make_letter, accounts, networks, run_on_commit
+):
+    networks.mastodon.drop_next(path="/api/v1/statuses")
+    publish_new(make_letter, run_on_commit)
+    delivery = Delivery.objects.get(account__name="mastodon-en")
+    assert delivery.status == Status.RETRYING
+    resume_due(run_on_commit)
+    delivery.refresh_from_db()
+    assert delivery.status == Status.SENT
+    assert len(networks.mastodon.statuses) == 1
+    assert delivery.remote_url == networks.mastodon.statuses[0]["json"]["url"]
+
+
+def test_a_timed_out_bluesky_post_is_found_by_its_record_key(
+    make_letter, accounts, networks, run_on_commit, translate
+):
+    letter = publish_new(make_letter, run_on_commit)
+    networks.bluesky.stall_next(3.0, path="createRecord")
+    run_on_commit(translate, letter, "fr")
+    resume_due(run_on_commit)
+    delivery = Delivery.objects.get(account__name="bluesky-fr")
+    assert networks.bluesky.pending_faults == 0  # the stall happened
+    assert delivery.attempts == 2
+    assert delivery.status == Status.SENT and delivery.remote_id == delivery.idempotency_key
+    assert len(networks.bluesky.post_list) == 1
+
+
+def test_refusals_fail_with_the_networks_reason(make_letter, networks, run_on_commit, tree):
+    add_account("mastodon", "bad-token", ["en"], networks.mastodon.url, {"access_token": "wrong"})
+    publish_new(make_letter, run_on_commit)
+    delivery = Delivery.objects.get()
+    assert delivery.status == Status.FAILED
+    assert "401" in delivery.error and "access token is invalid" in delivery.error
+    assert networks.mastodon.statuses == []
+
+
+def test_over_long_texts_are_trimmed_and_impossible_ones_refused(
+    make_letter, accounts, networks, run_on_commit
+):
+    letter = make_letter("too-long", post_on_publish=False)
+    letter.social_texts = [LetterSocialText(network="x", text="{url} " + "🙂 " * 200)]
+    letter.post_on_publish = True
+    run_on_commit(letter.save_revision().publish)
+    assert Delivery.objects.get(account__name="x-en").status == Status.SENT
+    assert networks.x.tweets[0]["text"].endswith("…")
+
+    with FakeMastodon(access_token="tiny", max_characters=20) as tiny:
+        add_account("mastodon", "tiny-en", ["en"], tiny.url, {"access_token": "tiny"})
+        publish_new(make_letter, run_on_commit, "cannot-fit")
+        delivery = Delivery.objects.get(account__name="tiny-en")
+        assert delivery.status == Status.FAILED and "the limit is 20" in delivery.error
+        assert tiny.statuses == []
+
+
+def test_disabled_accounts_and_unpublished_pages_are_skipped(
+    make_letter, accounts, networks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = make_letter("skipped")
+    SocialAccount.objects.filter(name="x-en").update(enabled=False)
+    letter.unpublish()
+    for delivery in Delivery.objects.filter(page=letter):
+        outbox.deliver(delivery.pk)
+    reasons = dict(Delivery.objects.values_list("account__name", "reason"))
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Status.SKIPPED}
+    assert "disabled" in reasons["x-en"] and "no longer live" in reasons["mastodon-en"]
+
+
+def test_a_delivery_runs_once_even_if_its_task_runs_twice(
+    make_letter, accounts, networks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = make_letter("twice")
+    delivery = Delivery.objects.get(page=letter, account__name="mastodon-en")
+    assert outbox.deliver(delivery.pk) == Status.SENT
+    assert outbox.deliver(delivery.pk) == "not-claimed"
+    assert len(networks.mastodon.statuses) == 1
+
+
+def test_post_again_makes_a_new_publication_with_its_reason(letter_pair, networks, run_on_commit):
+    english, _ = letter_pair
+    created = run_on_commit(outbox.post_again, english.pk, reason="Corrected the title")
+    assert len(created) == 2
+    assert len(networks.mastodon.statuses) == 2
+    again = Delivery.objects.get(account__name="mastodon-en", publication=2)
+    assert again.status == Status.SENT and again.reason == "Corrected the title"
+
+
+# -- sessions and secrets ----------------------------------------------------------------------
+def test_bluesky_sessions_are_reused_and_refreshed(
+    make_letter, accounts, networks, run_on_commit, translate
+):
+    first = publish_new(make_letter, run_on_commit, "first")
+    run_on_commit(translate, first, "fr")
+    networks.bluesky.expire_access_tokens()
+    second = publish_new(make_letter, run_on_commit, "second")
+    run_on_commit(translate, second, "fr")
+    assert networks.bluesky.session_creations == 1
+    assert Delivery.objects.filter(account__name="bluesky-fr", status=Status.SENT).count() == 2
+
+
+def test_secrets_are_encrypted_and_never_logged_or_shown(
+    letter_pair, networks, caplog, admin_client, run_on_commit, make_letter
+):
+    caplog.set_level(logging.DEBUG)
+    networks.mastodon.fail_next(503, path="/api/v1/statuses")
+    publish_new(make_letter, run_on_commit, "logged")
+    resume_due(run_on_commit)
+    call_command("social_accounts", "list", stdout=(out := _Buffer()))
+    for account in SocialAccount.objects.all():
+        call_command("social_accounts", "test", account.name, stdout=out)
+        page = admin_client.get(f"/admin/social_accounts/edit/{account.pk}/").content.decode()
+        for secret in SECRETS:
+            assert secret not in account.credentials_encrypted
+            assert secret not in page
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT credentials_encrypted, state_encrypted FROM publishing_socialaccount"
+        )
+        stored = " ".join(" ".join(row) for row in cursor.fetchall())
+    logged = caplog.text + out.getvalue()
+    assert caplog.records  # the run did log
+    for secret in SECRETS:
+        assert secret not in stored
+        assert secret not in logged
+
+
+class _Buffer:
+    def __init__(self):
+        self.parts = []
+
+    def write(self, text):
+        self.parts.append(text)
+
+    def flush(self):
+        pass
+
+    def getvalue(self):
+        return "".join(self.parts)

@@ -1,0 +1,153 @@
+"""Real task workers (database and RQ backends), killed with SIGKILL mid-send.
+
+Each network stalls its first create-post request after acting on it, so a
+worker is killed while the post exists and its answer has not arrived. After
+every kill, `resume_deliveries` runs (as cron would) and a new worker starts.
+At the end nothing is lost, Mastodon and Bluesky have exactly one post each
+(Idempotency-Key, stored record key), and X's delivery waits for a person.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from publishing import outbox
+from publishing.models import Delivery, DeliveryStatus
+from tests.social import add_accounts, start_networks
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+FINAL = {DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.UNCONFIRMED}
+STALL_SECONDS = 60
+
+# serialized_rollback: the flush after a transactional test would take the data
+# migrations made (root page, root collection, groups) from the tests after it.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def worker_command(backend: str) -> list[str]:
+    manage = [sys.executable, str(BASE_DIR / "manage.py")]
+    if backend == "database":
+        return [*manage, "db_worker", "--interval", "0.1", "--no-startup-delay"]
+    return [
+        *manage,
+        "rqworker",
+        "default",
+        "--with-scheduler",
+        "--job-class",
+        "django_tasks_rq.Job",
+    ]
+
+
+def start_worker(backend: str, log) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "BROADSIDE_WORKER_DATABASE_NAME": connection.settings_dict["NAME"],
+        "TASK_BACKEND": backend,
+    }
+    return subprocess.Popen(
+        worker_command(backend), cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+def wait_for(condition, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def real_backend(request, settings):
+    backend = request.param
+    if backend == "rq":
+        import django_rq
+
+        queue = django_rq.get_queue("default")
+        queue.connection.ping()
+        queue.empty()
+    settings.TASKS = {"default": BACKENDS[backend]}
+    return backend
+
+
+@pytest.mark.parametrize("real_backend", ["database", "rq"], indirect=True)
+def test_a_killed_worker_loses_nothing_and_doubles_nothing(
+    real_backend, tree, make_letter, translate, tmp_path
+):
+    with ExitStack() as stack:
+        networks = start_networks(stack)
+        add_accounts(networks)
+        stalled = {
+            "x": (networks.x, "/2/tweets", lambda: len(networks.x.tweets)),
+            "mastodon": (
+                networks.mastodon,
+                "/api/v1/statuses",
+                lambda: len(networks.mastodon.statuses),
+            ),
+            "bluesky": (networks.bluesky, "createRecord", lambda: len(networks.bluesky.post_list)),
+        }
+        for server, path, _count in stalled.values():
+            server.stall_next(STALL_SECONDS, path=path)
+
+        letter = make_letter("killed", title="A letter that survives its worker")
+        translate(letter, "fr", {"A letter that survives its worker": "Une lettre qui survit"})
+        assert Delivery.objects.count() == 4
+
+        log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
+        stack.callback(log.close)
+        kills = 0
+        for _cycle in range(len(stalled) + 2):
+            before = {name: count() for name, (_server, _path, count) in stalled.items()}
+            worker = start_worker(real_backend, log)
+            stack.callback(lambda w=worker: w.poll() is None and w.kill())
+            held = wait_for(lambda b=before: all_final() or post_held(stalled, b))
+            assert held, (tmp_path / "worker.log").read_text(errors="replace")[-3000:]
+            if all_final():
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(20)
+                break
+            time.sleep(0.3)  # the worker is inside the stalled request
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(10)
+            kills += 1
+            outbox.resume_deliveries(stale_after=0)
+
+        statuses = dict(Delivery.objects.values_list("account__name", "status"))
+        assert kills == 3, statuses
+        assert statuses == {
+            "x-en": DeliveryStatus.UNCONFIRMED,  # no duplicate protection: a person checks
+            "mastodon-en": DeliveryStatus.SENT,
+            "bluesky-fr": DeliveryStatus.SENT,
+            "webhook-fr": DeliveryStatus.SENT,
+        }
+        assert len(networks.x.tweets) == 1
+        assert len(networks.mastodon.statuses) == 1
+        assert len(networks.bluesky.post_list) == 1
+        assert len(networks.webhook.received) == 1
+
+
+def all_final() -> bool:
+    return all(status in FINAL for status in Delivery.objects.values_list("status", flat=True))
+
+
+def post_held(stalled, before) -> bool:
+    """A stalled network has acted on a post and is holding its answer back."""
+    return any(
+        count() > before[name] and server.pending_faults == 0
+        for name, (server, _path, count) in stalled.items()
+    )

@@ -62,6 +62,11 @@ def test_editor_can_create_a_letter_through_the_admin(editor_client, tree, make_
         "share_image_overrides-INITIAL_FORMS": "0",
         "share_image_overrides-MIN_NUM_FORMS": "0",
         "share_image_overrides-MAX_NUM_FORMS": "1",
+        "post_on_publish": "on",
+        "social_texts-TOTAL_FORMS": "0",
+        "social_texts-INITIAL_FORMS": "0",
+        "social_texts-MIN_NUM_FORMS": "0",
+        "social_texts-MAX_NUM_FORMS": "1000",
         "action-publish": "Publish",
     }
     response = editor_client.post(

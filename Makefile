@@ -25,7 +25,10 @@ messages: $(STAMP)
 migrate: install
 	$(MANAGE) migrate --no-input
 
+# A console account (it logs what it would post) shows the social pipeline at work.
 demo: migrate
+	$(MANAGE) social_accounts list | grep -q "^Console" || \
+		$(MANAGE) social_accounts add console --name Console --locale en --locale fr --locale ar
 	$(MANAGE) load_demo --create-admin
 
 # Install, migrate, load the demo, then serve the site with a task worker beside it.
@@ -33,6 +36,7 @@ run: demo
 	@echo "Broadside: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@trap 'kill 0' EXIT INT TERM; \
 	$(MANAGE) db_worker & \
+	while sleep 60; do $(MANAGE) publish_scheduled > /dev/null; $(MANAGE) resume_deliveries -v 0; done & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: install

@@ -296,7 +296,8 @@ class LetterPage(NumberedChildrenMixin, Page):
         _("post on publish"),
         default=True,
         help_text=_(
-            "Post to the social accounts of this language when the letter is first published."
+            "Post to the social accounts of this language when the letter is published "
+            "and has not been posted yet."
         ),
     )
     topics = ParentalManyToManyField(

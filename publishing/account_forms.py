@@ -71,8 +71,19 @@ class SocialAccountForm(forms.ModelForm):
             if not isinstance(credentials, dict):
                 self.add_error("credentials_json", _("Enter a JSON object: {…}."))
                 return cleaned
-        elif self.instance.pk and self.instance.channel == channel:
+        elif (
+            self.instance.pk
+            and self.instance.channel == channel
+            and self.instance.base_url == cleaned.get("base_url", "")
+        ):
             credentials = None  # keep what is stored
+        elif self.instance.pk:
+            # Stored secrets never follow an account to another server.
+            self.add_error(
+                "credentials_json",
+                _("Enter the credentials again when you change the channel or the API base URL."),
+            )
+            return cleaned
         else:
             credentials = {}
         channel_class = get_channel_class(channel)

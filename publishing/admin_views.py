@@ -92,9 +92,16 @@ def _delivery_for_action(request, delivery_id: int) -> Delivery:
     return delivery
 
 
+def may_act_on_deliveries(user, page: Page) -> bool:
+    """Retry, confirm or repeat posts: publishers of the page with the delivery permission."""
+    return user.has_perm("publishing.retry_delivery") and (
+        page.permissions_for_user(user).can_publish()
+    )
+
+
 def _check_page_permission(request, page_id: int | None) -> Page:
     page = get_object_or_404(Page, pk=page_id)
-    if not page.permissions_for_user(request.user).can_publish():
+    if not may_act_on_deliveries(request.user, page):
         raise PermissionDenied
     return page
 

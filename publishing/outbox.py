@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import random
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from .channels import get_channel_class
+from .channels import UnknownChannel, get_channel_class
 from .channels.base import OutcomeUnknown, PermanentError, TemporaryError
 from .compose import CompositionError
 from .credentials import CredentialsError
@@ -35,6 +36,7 @@ from .models.social import CLAIMABLE, RETRYABLE
 
 logger = logging.getLogger(__name__)
 Status = DeliveryStatus
+POST_AGAIN_GUARD_SECONDS = 30
 
 
 # -- which pages are shared ---------------------------------------------------------------
@@ -68,11 +70,11 @@ def record_deliveries(page_id: int, revision_id: int | None = None) -> list[int]
     letter = shareable_letter(page_id)
     if letter is None or not letter.post_on_publish:
         return []
-    accounts = [
-        account
-        for account in accounts_for(letter.locale_id).exclude(deliveries__page_id=page_id)
-        if _configured(account)
-    ]
+    # Shared once means shared: a republish, even after an account was added,
+    # posts nothing (the editor's "Post again" does, with a reason).
+    if Delivery.objects.filter(page_id=page_id).exists():
+        return []
+    accounts = [account for account in accounts_for(letter.locale_id) if _configured(account)]
     if not accounts:
         return []
     deliveries = [
@@ -100,7 +102,7 @@ def record_deliveries(page_id: int, revision_id: int | None = None) -> list[int]
 def _configured(account: SocialAccount) -> bool:
     try:
         get_channel_class(account.channel)
-    except ImportError:
+    except UnknownChannel:
         logger.error("Account %s names an unknown channel %r", account.pk, account.channel)
         return False
     return True
@@ -118,7 +120,9 @@ def enqueue_on_commit(delivery_ids: list[int]) -> None:
         return
     from .tasks import dispatch_deliveries
 
-    transaction.on_commit(lambda: dispatch_deliveries.enqueue(list(delivery_ids)))
+    # robust: the publish has committed; a queue that is down must not turn it
+    # into an error page (resume_deliveries enqueues pending deliveries later).
+    transaction.on_commit(lambda: dispatch_deliveries.enqueue(list(delivery_ids)), robust=True)
 
 
 # -- the editor's actions ------------------------------------------------------------------
@@ -126,6 +130,13 @@ def post_again(page_id: int, *, reason: str, user=None) -> list[int]:
     """A new publication of a live page on every account of its language (a reason is kept)."""
     letter = shareable_letter(page_id)
     if letter is None:
+        return []
+    # A double click must not post twice: refuse while a posting is under way.
+    recent = timezone.now() - timedelta(seconds=POST_AGAIN_GUARD_SECONDS)
+    busy = Delivery.objects.filter(page_id=page_id).filter(
+        Q(status__in=(Status.PENDING, Status.SENDING, Status.RETRYING)) | Q(created_at__gt=recent)
+    )
+    if busy.exists():
         return []
     latest = dict(
         Delivery.objects.filter(page_id=page_id)
@@ -162,6 +173,7 @@ def retry(delivery_id: int, *, user=None) -> bool:
         next_attempt_at=None,
         send_started_at=None,
         first_send_at=None,
+        outcome_unknown=False,  # the person checked
         error="",
         requested_by=user,
     )
@@ -178,29 +190,64 @@ def mark_as_posted(delivery_id: int, *, url: str = "", user=None) -> bool:
             remote_url=url,
             sent_at=timezone.now(),
             reason=_("Marked as posted by a person."),
+            outcome_unknown=False,
             requested_by=user,
         )
     )
 
 
 # -- the worker's side -------------------------------------------------------------------------
+class LeaseLost(Exception):
+    """Another worker took the delivery over (this one outlived its lease)."""
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.BROADSIDE_DELIVERY_LEASE_SECONDS)
+
+
 def claim(delivery_id: int) -> Delivery | None:
     now = timezone.now()
-    lease = timedelta(seconds=settings.BROADSIDE_DELIVERY_LEASE_SECONDS)
+    token = uuid.uuid4().hex
     claimed = (
         Delivery.objects.filter(pk=delivery_id, status__in=CLAIMABLE)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_until=now + lease)
+        .update(
+            status=Status.SENDING,
+            attempts=F("attempts") + 1,
+            claim_token=token,
+            claimed_until=now + _lease(),
+        )
     )
     if not claimed:
         return None
     return Delivery.objects.select_related("account", "locale").get(pk=delivery_id)
 
 
-def _finish(delivery: Delivery, status: str, **fields) -> None:
-    Delivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
-        status=status, claimed_until=None, **fields
+def _mine(delivery: Delivery):
+    return Delivery.objects.filter(
+        pk=delivery.pk, status=Status.SENDING, claim_token=delivery.claim_token
     )
+
+
+def _finish(delivery: Delivery, status: str, **fields) -> bool:
+    return bool(_mine(delivery).update(status=status, claimed_until=None, claim_token="", **fields))
+
+
+def _start_sending(delivery: Delivery, text: str) -> None:
+    """Mark the publishing request as started, renewing the lease; refuse if it was lost."""
+    now = timezone.now()
+    started = (
+        _mine(delivery)
+        .filter(claimed_until__gt=now)
+        .update(
+            text=text,
+            send_started_at=now,
+            first_send_at=delivery.first_send_at or now,
+            claimed_until=now + _lease(),
+        )
+    )
+    if not started:
+        raise LeaseLost
 
 
 def deliver(delivery_id: int) -> str:
@@ -211,6 +258,11 @@ def deliver(delivery_id: int) -> str:
     if delivery is None:
         return "not-claimed"
     account = delivery.account
+    if delivery.attempts > settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS:
+        # Only a crash loop gets here: every normal failure is counted in _retry_later.
+        status = Status.UNCONFIRMED if delivery.outcome_unknown else Status.FAILED
+        _finish(delivery, status, error=_("Gave up: every attempt stopped before it finished."))
+        return status
     if not account.enabled:
         _finish(delivery, Status.SKIPPED, reason=_("The account was disabled."))
         return Status.SKIPPED
@@ -220,33 +272,50 @@ def deliver(delivery_id: int) -> str:
         return Status.SKIPPED
     try:
         channel = account.build_channel()
-    except CredentialsError as error:
+    except (CredentialsError, UnknownChannel) as error:
         _finish(delivery, Status.FAILED, error=str(error))
         return Status.FAILED
-    resumed = delivery.send_started_at is not None
     try:
-        if resumed and not _may_resend(delivery, channel):
-            _finish(delivery, Status.UNCONFIRMED, error=_unconfirmed_message())
-            return Status.UNCONFIRMED
-        post = build_post(letter, account, channel, key=delivery.idempotency_key, resumed=resumed)
+        return _deliver_with(delivery, letter, channel, build_post)
+    finally:
+        account.keep_state(channel)
+
+
+def _deliver_with(delivery: Delivery, letter, channel, build_post) -> str:
+    if delivery.outcome_unknown and not _may_resend(delivery, channel):
+        _finish(delivery, Status.UNCONFIRMED, error=_unconfirmed_message())
+        return Status.UNCONFIRMED
+    try:
+        post = build_post(
+            letter,
+            delivery.account,
+            channel,
+            key=delivery.idempotency_key,
+            resumed=delivery.outcome_unknown or delivery.first_send_at is not None,
+        )
         problems = channel.validate(post)
         if problems:
             _finish(delivery, Status.FAILED, text=post.text, error="\n".join(problems))
             return Status.FAILED
-        now = timezone.now()
-        Delivery.objects.filter(pk=delivery.pk).update(
-            text=post.text, send_started_at=now, first_send_at=delivery.first_send_at or now
-        )
+        _start_sending(delivery, post.text)
         sent = channel.send(post)
+    except LeaseLost:
+        logger.warning("Delivery %s was taken over by another worker", delivery.pk)
+        return "lease-lost"
     except CompositionError as error:
         _finish(delivery, Status.FAILED, error=str(error))
         return Status.FAILED
     except TemporaryError as error:
-        return _retry_later(delivery, str(error), error.retry_after, keep_send_started=False)
+        return _retry_later(delivery, str(error), error.retry_after, outcome_unknown=False)
     except OutcomeUnknown as error:
-        if channel.duplicate_safe and _within_window(delivery, channel):
-            return _retry_later(delivery, str(error), None, keep_send_started=True)
-        _finish(delivery, Status.UNCONFIRMED, error=f"{error}\n{_unconfirmed_message()}")
+        if _may_resend(delivery, channel):
+            return _retry_later(delivery, str(error), None, outcome_unknown=True)
+        _finish(
+            delivery,
+            Status.UNCONFIRMED,
+            outcome_unknown=True,
+            error=f"{error}\n{_unconfirmed_message()}",
+        )
         return Status.UNCONFIRMED
     except PermanentError as error:
         _finish(delivery, Status.FAILED, error=str(error), send_started_at=None)
@@ -254,21 +323,21 @@ def deliver(delivery_id: int) -> str:
     except Exception:
         # A bug, not the network: never leave the delivery "sending" for ever.
         logger.exception("Delivery %s crashed", delivery.pk)
-        started = Delivery.objects.filter(pk=delivery.pk, send_started_at__isnull=False).exists()
+        started = _mine(delivery).filter(send_started_at__isnull=False).exists()
         _finish(
             delivery,
             Status.UNCONFIRMED if started else Status.FAILED,
+            outcome_unknown=started or delivery.outcome_unknown,
             error=_("Broadside failed while sending; see the logs."),
         )
         raise
-    finally:
-        account.keep_state(channel)
     _finish(
         delivery,
         Status.SENT,
         remote_id=sent.remote_id[:200],
         remote_url=sent.url,
         sent_at=timezone.now(),
+        send_started_at=None,
         error="",
     )
     return Status.SENT
@@ -281,14 +350,13 @@ def _unconfirmed_message() -> str:
     )
 
 
-def _within_window(delivery: Delivery, channel) -> bool:
+def _may_resend(delivery: Delivery, channel) -> bool:
+    """Whether a send whose outcome is unknown may be repeated (a duplicate-proof key)."""
+    if not channel.duplicate_safe:
+        return False
     window = channel.duplicate_window
     first = Delivery.objects.filter(pk=delivery.pk).values_list("first_send_at", flat=True)[0]
     return window is None or first is None or (timezone.now() - first).total_seconds() < window
-
-
-def _may_resend(delivery: Delivery, channel) -> bool:
-    return channel.duplicate_safe and _within_window(delivery, channel)
 
 
 def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
@@ -300,23 +368,28 @@ def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
 
 
 def _retry_later(
-    delivery: Delivery, error: str, retry_after: float | None, *, keep_send_started: bool
+    delivery: Delivery, error: str, retry_after: float | None, *, outcome_unknown: bool
 ) -> str:
+    """Schedule the next attempt. A temporary error says nothing was posted *this* time;
+    an earlier unknown outcome still stands (`outcome_unknown` is never cleared here)."""
     attempts = Delivery.objects.filter(pk=delivery.pk).values_list("attempts", flat=True)[0]
-    extra = {} if keep_send_started else {"send_started_at": None}
+    unknown = outcome_unknown or delivery.outcome_unknown
+    fields = {"send_started_at": None, "outcome_unknown": unknown}
     if attempts >= settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS:
-        if keep_send_started:
-            _finish(delivery, Status.UNCONFIRMED, error=f"{error}\n{_unconfirmed_message()}")
+        if unknown:
+            _finish(
+                delivery, Status.UNCONFIRMED, error=f"{error}\n{_unconfirmed_message()}", **fields
+            )
             return Status.UNCONFIRMED
         message = _("Gave up after %(count)s attempts. Last error: %(error)s") % {
             "count": attempts,
             "error": error,
         }
-        _finish(delivery, Status.FAILED, error=message, **extra)
+        _finish(delivery, Status.FAILED, error=message, **fields)
         return Status.FAILED
     run_after = timezone.now() + timedelta(seconds=backoff_seconds(attempts, retry_after))
-    _finish(delivery, Status.RETRYING, error=error, next_attempt_at=run_after, **extra)
-    transaction.on_commit(lambda: enqueue_delivery(delivery.pk, run_after))
+    _finish(delivery, Status.RETRYING, error=error, next_attempt_at=run_after, **fields)
+    transaction.on_commit(lambda: enqueue_delivery(delivery.pk, run_after), robust=True)
     return Status.RETRYING
 
 
@@ -345,27 +418,31 @@ def resume_deliveries(*, stale_after: float | None = None) -> dict[str, int]:
     # claimed_until = claim time + lease; "stale after N seconds" moves the cutoff.
     cutoff = now + timedelta(seconds=lease - (lease if stale_after is None else stale_after))
     stale = Delivery.objects.filter(status=Status.SENDING, claimed_until__lte=cutoff)
-    counts = {"retried": 0, "unconfirmed": 0, "enqueued": 0}
+    counts = {"retried": 0, "unconfirmed": 0, "failed": 0, "enqueued": 0}
     for delivery in stale.select_related("account"):
-        channel_class = get_channel_class(delivery.account.channel)
+        unknown = delivery.outcome_unknown or delivery.send_started_at is not None
+        try:
+            channel_class = get_channel_class(delivery.account.channel)
+        except UnknownChannel as error:
+            counts["failed"] += _take_over(delivery, Status.FAILED, error=str(error))
+            continue
         window = channel_class.duplicate_window
         in_window = (
             window is None
             or delivery.first_send_at is None
             or (now - delivery.first_send_at).total_seconds() < window
         )
-        if delivery.send_started_at is None or (channel_class.duplicate_safe and in_window):
-            moved = Delivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
-                status=Status.RETRYING, next_attempt_at=now, claimed_until=None
+        if not unknown or (channel_class.duplicate_safe and in_window):
+            counts["retried"] += _take_over(
+                delivery, Status.RETRYING, next_attempt_at=now, outcome_unknown=unknown
             )
-            counts["retried"] += moved
         else:
-            moved = Delivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
-                status=Status.UNCONFIRMED,
-                claimed_until=None,
+            counts["unconfirmed"] += _take_over(
+                delivery,
+                Status.UNCONFIRMED,
+                outcome_unknown=True,
                 error=_("The worker stopped while sending. ") + _unconfirmed_message(),
             )
-            counts["unconfirmed"] += moved
     due = Delivery.objects.filter(status__in=CLAIMABLE).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
@@ -373,3 +450,10 @@ def resume_deliveries(*, stale_after: float | None = None) -> dict[str, int]:
         enqueue_delivery(delivery_id)
         counts["enqueued"] += 1
     return counts
+
+
+def _take_over(delivery: Delivery, status: str, **fields) -> int:
+    """Move a stale delivery on, unless its worker finished meanwhile."""
+    return Delivery.objects.filter(
+        pk=delivery.pk, status=Status.SENDING, claim_token=delivery.claim_token
+    ).update(status=status, claimed_until=None, claim_token="", send_started_at=None, **fields)

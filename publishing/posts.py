@@ -49,17 +49,26 @@ def post_context(letter: LetterPage, channel: Channel) -> PostContext:
 def post_template(letter: LetterPage, account, channel: Channel) -> str:
     """The editor's text for this network on this page, else the account's, else the default."""
     if channel.network:
-        for text in letter.social_texts.all():
+        for text in letter.social_texts.all():  # prefetched or cached by modelcluster
             if text.network == channel.network and text.text.strip():
                 return text.text
     return account.post_template or channel.default_template
 
 
-def compose_for(letter: LetterPage, account, channel: Channel) -> ComposedText:
-    """The post text; raises compose.CompositionError when it cannot fit."""
-    return compose_text(
-        post_template(letter, account, channel), post_context(letter, channel), channel.text_rules()
-    )
+def compose_for(
+    letter: LetterPage, account, channel: Channel, *, contexts: dict | None = None
+) -> ComposedText:
+    """The post text; raises compose.CompositionError when it cannot fit.
+
+    `contexts` caches the context per network when composing for many accounts.
+    """
+    if contexts is None:
+        context = post_context(letter, channel)
+    else:
+        if channel.network not in contexts:
+            contexts[channel.network] = post_context(letter, channel)
+        context = contexts[channel.network]
+    return compose_text(post_template(letter, account, channel), context, channel.text_rules())
 
 
 def card_for(letter: LetterPage, channel: Channel) -> Card | None:

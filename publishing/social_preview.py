@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from .admin_views import may_act_on_deliveries
 from .channels import UnknownChannel
 from .compose import CompositionError
 from .credentials import CredentialsError
@@ -29,7 +30,7 @@ class PostPreview:
 def preview_posts(letter) -> list[PostPreview]:
     """The post each account would get for the latest draft, without calling any network."""
     draft = letter.get_latest_revision_as_object() if letter.has_unpublished_changes else letter
-    previews = []
+    previews, contexts = [], {}
     for account in accounts_for(letter.locale_id).order_by("name"):
         try:
             channel = account.build_channel()
@@ -44,7 +45,7 @@ def preview_posts(letter) -> list[PostPreview]:
                 kwargs={"page_id": letter.pk, "variant": channel.card_variant},
             )
         try:
-            composed = compose_for(draft, account, channel)
+            composed = compose_for(draft, account, channel, contexts=contexts)
         except CompositionError as error:
             preview.problems = (str(error),)
             preview.fits = False
@@ -61,7 +62,7 @@ def social_panel_context(letter, user) -> dict:
     deliveries = list(
         Delivery.objects.filter(page=letter).select_related("account", "locale", "requested_by")
     )
-    can_act = letter.permissions_for_user(user).can_publish()
+    can_act = may_act_on_deliveries(user, letter)
     return {
         "page_id": letter.pk,
         "post_on_publish": getattr(letter, "post_on_publish", True),
@@ -70,5 +71,5 @@ def social_panel_context(letter, user) -> dict:
         "retryable": RETRYABLE,
         "unconfirmed": DeliveryStatus.UNCONFIRMED,
         "can_act": can_act,
-        "can_post_again": can_act and letter.live and bool(deliveries),
+        "can_post_again": can_act and letter.live and not letter.alias_of_id,
     }

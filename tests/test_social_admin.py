@@ -100,8 +100,16 @@ def test_bad_account_input_gets_clear_errors_and_no_echo(superuser_client, tree)
 
 
 def test_the_letter_editor_previews_each_post_and_shows_deliveries(
-    superuser_client, accounts, networks, make_letter, django_capture_on_commit_callbacks
+    superuser_client,
+    accounts,
+    networks,
+    make_letter,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
 ):
+    from publishing import outbox
+
+    monkeypatch.setattr(outbox, "POST_AGAIN_GUARD_SECONDS", 0)
     networks.x.drop_next(path="/2/tweets")
     with django_capture_on_commit_callbacks(execute=True):
         letter = make_letter("panel", title="Panel letter")
@@ -221,3 +229,25 @@ def test_credential_keys_rotate(accounts, settings):
 
     with pytest.raises(CredentialsError):
         _ = SocialAccount.objects.get(name="mastodon-en").credentials
+
+
+def test_acting_on_deliveries_needs_its_own_permission(
+    editor_client, accounts, networks, make_letter, django_capture_on_commit_callbacks
+):
+    networks.x.drop_next(path="/2/tweets")
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = make_letter("permission")
+    delivery = Delivery.objects.get(page=letter, account__name="x-en")
+    assert delivery.status == DeliveryStatus.UNCONFIRMED
+    editors = Group.objects.get(name="Editors")
+    # Editors may act (granted by a migration) ...
+    assert editors.permissions.filter(codename="retry_delivery").exists()
+    editors.permissions.remove(Permission.objects.get(codename="retry_delivery"))
+    # ... until the permission is taken away: then the panel offers nothing and the views refuse.
+    html = editor_client.get(f"/admin/pages/{letter.pk}/edit/").content.decode()
+    assert "data-broadside-action" not in html and "What went out" in html
+    editor_client.post(f"/admin/publishing/deliveries/{delivery.pk}/mark-posted/")
+    editor_client.post(f"/admin/publishing/deliveries/{delivery.pk}/retry/")
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.UNCONFIRMED
+    assert len(networks.x.tweets) == 1

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Locale, PageViewRestriction
 
-from home.models import LetterSignatory, LetterSocialText, OrganizationHandle, Topic
+from home.models import LetterPage, LetterSignatory, LetterSocialText, OrganizationHandle, Topic
 from publishing import outbox
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
 from tests.servers.mastodon import FakeMastodon
@@ -82,6 +82,7 @@ def test_publishing_posts_once_per_account_in_its_language(letter_pair, networks
 
     [tweet] = networks.x.tweets
     assert english.full_url in tweet["text"] and tweet["media_ids"]
+    assert tweet["alt_texts"][0]  # the card's alt text, through /2/media/metadata
     [status] = networks.mastodon.statuses
     assert status["language"] == "en" and english.full_url in status["text"]
     assert "@ccla@mastodon.test" in status["text"]
@@ -134,38 +135,61 @@ def test_aliases_are_not_posted(make_letter, accounts, networks, run_on_commit):
     assert not Delivery.objects.filter(account__name="mastodon-es").exists()
 
 
+def draft_letter(tree, slug: str, **fields) -> LetterPage:
+    """A letter saved as a draft, never published."""
+    letter = LetterPage(
+        title=slug.title(),
+        slug=slug,
+        standfirst=f"Standfirst of {slug}.",
+        body=[{"type": "paragraph", "value": f"<p>Body of {slug}.</p>"}],
+        **fields,
+    )
+    tree.letters.add_child(instance=letter)
+    letter.save_revision()
+    return letter
+
+
 def test_scheduled_private_and_opted_out_letters_are_not_posted(
-    make_letter, accounts, networks, run_on_commit, tree
+    accounts, networks, run_on_commit, tree
 ):
-    scheduled = make_letter("scheduled")
-    Delivery.objects.all().delete()
+    scheduled = draft_letter(tree, "scheduled", live=False)
     scheduled.go_live_at = timezone.now() + timedelta(days=1)
     run_on_commit(scheduled.save_revision().publish)  # only schedules it (wagtail#13959)
     assert not Delivery.objects.filter(page=scheduled).exists()
 
-    private = make_letter("private")
-    Delivery.objects.filter(page=private).delete()
+    private = draft_letter(tree, "private", live=False)
     PageViewRestriction.objects.create(page=private, restriction_type="login")
     run_on_commit(private.save_revision().publish)
-    assert not Delivery.objects.filter(page=private).exists()
+    private.refresh_from_db()
+    assert private.live and not Delivery.objects.filter(page=private).exists()
 
-    quiet = make_letter("quiet", post_on_publish=False)
+    quiet = draft_letter(tree, "quiet", live=False, post_on_publish=False)
     run_on_commit(quiet.save_revision().publish)
     assert not Delivery.objects.filter(page=quiet).exists()
 
+    # Switched on later, it is posted by its next publish: it was never shared.
+    quiet.post_on_publish = True
+    run_on_commit(quiet.save_revision().publish)
+    assert Delivery.objects.filter(page=quiet, status=Status.SENT).count() == 2
 
-def test_a_scheduled_letter_is_posted_when_it_goes_live(
-    make_letter, accounts, networks, run_on_commit
-):
-    letter = make_letter("later")
-    letter.unpublish()
-    Delivery.objects.all().delete()
+
+def test_a_scheduled_letter_is_posted_when_it_goes_live(accounts, networks, run_on_commit, tree):
+    letter = draft_letter(tree, "later", live=False)
     letter.go_live_at = timezone.now() + timedelta(seconds=2)
     run_on_commit(letter.save_revision().publish)
     assert not Delivery.objects.exists()
     time.sleep(2.2)
     run_on_commit(call_command, "publish_scheduled", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Delivery.objects.filter(page=letter, status=Status.SENT).count() == 2
+
+
+def test_an_account_added_later_does_not_get_old_letters(
+    accounts, networks, run_on_commit, make_letter
+):
+    letter = run_on_commit(make_letter, "old-news")
+    add_account("console", "late-console", ["en"], "", {})
+    run_on_commit(letter.save_revision().publish)
+    assert not Delivery.objects.filter(account__name="late-console").exists()
 
 
 def test_unpublishing_keeps_posts_and_records_it(letter_pair):
@@ -326,8 +350,12 @@ def test_a_delivery_runs_once_even_if_its_task_runs_twice(
     assert len(networks.mastodon.statuses) == 1
 
 
-def test_post_again_makes_a_new_publication_with_its_reason(letter_pair, networks, run_on_commit):
+def test_post_again_makes_a_new_publication_with_its_reason(
+    letter_pair, networks, run_on_commit, monkeypatch
+):
     english, _ = letter_pair
+    assert run_on_commit(outbox.post_again, english.pk, reason="Too soon") == []  # a double click
+    monkeypatch.setattr(outbox, "POST_AGAIN_GUARD_SECONDS", 0)
     created = run_on_commit(outbox.post_again, english.pk, reason="Corrected the title")
     assert len(created) == 2
     assert len(networks.mastodon.statuses) == 2
@@ -368,7 +396,11 @@ def test_secrets_are_encrypted_and_never_logged_or_shown(
         )
         stored = " ".join(" ".join(row) for row in cursor.fetchall())
     logged = caplog.text + out.getvalue()
+    logged += " ".join(Delivery.objects.values_list("error", flat=True))
     assert caplog.records  # the run did log
+    session = SocialAccount.objects.get(name="bluesky-fr").state["session"]
+    for token in (session["accessJwt"], session["refreshJwt"]):
+        assert token not in stored and token not in logged
     for secret in SECRETS:
         assert secret not in stored
         assert secret not in logged
@@ -386,3 +418,96 @@ class _Buffer:
 
     def getvalue(self):
         return "".join(self.parts)
+
+
+# -- what the review asked for --------------------------------------------------------------
+def test_a_gateway_error_on_x_is_not_retried_blindly(
+    make_letter, accounts, networks, run_on_commit
+):
+    networks.x.fail_next(502, path="/2/tweets")
+    publish_new(make_letter, run_on_commit)
+    delivery = Delivery.objects.get(account__name="x-en")
+    assert delivery.status == Status.UNCONFIRMED and delivery.outcome_unknown
+
+
+def test_a_temporary_error_after_a_lost_answer_keeps_the_doubt(
+    make_letter, accounts, networks, run_on_commit
+):
+    networks.mastodon.drop_next(path="/api/v1/statuses")
+    networks.mastodon.rate_limit_next(path="/api/v1/statuses", reset_after=1)
+    publish_new(make_letter, run_on_commit)
+    resume_due(run_on_commit)  # the 429
+    delivery = Delivery.objects.get(account__name="mastodon-en")
+    assert delivery.status == Status.RETRYING and delivery.outcome_unknown
+    resume_due(run_on_commit)
+    delivery.refresh_from_db()
+    assert delivery.status == Status.SENT and len(networks.mastodon.statuses) == 1
+
+
+def test_a_persons_retry_of_a_bluesky_post_that_exists_finds_it(
+    make_letter, accounts, networks, run_on_commit, translate
+):
+    letter = publish_new(make_letter, run_on_commit)
+    networks.bluesky.drop_next(path="createRecord")
+    run_on_commit(translate, letter, "fr")
+    delivery = Delivery.objects.get(account__name="bluesky-fr")
+    Delivery.objects.filter(pk=delivery.pk).update(status=Status.FAILED)  # as if it had failed
+    run_on_commit(outbox.retry, delivery.pk)  # a person: no longer "resumed"
+    delivery.refresh_from_db()
+    assert delivery.status == Status.SENT  # the taken record key (a 500) was looked up
+    assert len(networks.bluesky.post_list) == 1
+
+
+def test_a_worker_that_outlived_its_lease_cannot_send(
+    make_letter, accounts, networks, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(outbox, "enqueue_delivery", lambda *args: None)
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = make_letter("slow-worker")
+    delivery = Delivery.objects.get(page=letter, account__name="x-en")
+    slow = outbox.claim(delivery.pk)
+    Delivery.objects.filter(pk=delivery.pk).update(send_started_at=None)
+    outbox.resume_deliveries(stale_after=0)  # the sweep hands it on
+    fresh = outbox.claim(delivery.pk)
+    assert fresh is not None and fresh.claim_token != slow.claim_token
+    with pytest.raises(outbox.LeaseLost):
+        outbox._start_sending(slow, "late")
+    assert not outbox._finish(slow, Status.SENT)
+    assert outbox.deliver(delivery.pk) == "not-claimed"
+
+
+def test_a_crash_loop_ends(
+    make_letter, accounts, networks, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = make_letter("crashing")
+    delivery = Delivery.objects.get(page=letter, account__name="mastodon-en")
+    Delivery.objects.filter(pk=delivery.pk).update(
+        attempts=settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS, status=Status.RETRYING
+    )
+    assert outbox.deliver(delivery.pk) == Status.FAILED
+    assert networks.mastodon.statuses == []
+
+
+def test_an_account_whose_channel_was_removed_breaks_nothing(
+    make_letter, accounts, networks, run_on_commit
+):
+    SocialAccount.objects.filter(name="x-en").update(channel="gone")
+    letter = publish_new(make_letter, run_on_commit, "still-published")
+    assert letter.live
+    assert not Delivery.objects.filter(account__name="x-en").exists()
+    assert Delivery.objects.get(account__name="mastodon-en").status == Status.SENT
+
+
+def test_errors_show_a_webhooks_host_not_its_secret_path(make_letter, tree, run_on_commit):
+    add_account(
+        "webhook",
+        "hooks",
+        ["en"],
+        "http://127.0.0.1:9/services/T000/B000/s3cr3tpath",
+        {"secret": "x"},
+    )
+    publish_new(make_letter, run_on_commit)
+    delivery = Delivery.objects.get(account__name="hooks")
+    assert delivery.status == Status.RETRYING
+    assert "127.0.0.1:9" in delivery.error and "s3cr3tpath" not in delivery.error

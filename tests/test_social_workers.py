@@ -58,9 +58,23 @@ def start_worker(backend: str, log) -> subprocess.Popen:
         "BROADSIDE_WORKER_DATABASE_NAME": connection.settings_dict["NAME"],
         "TASK_BACKEND": backend,
     }
+    # A session of its own: SIGKILL goes to the whole group, so RQ's scheduler
+    # child dies with its worker, as on a crashed machine.
     return subprocess.Popen(
-        worker_command(backend), cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        worker_command(backend),
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
+
+
+def kill(worker: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    try:
+        os.killpg(worker.pid, sig)
+    except ProcessLookupError:
+        return
 
 
 def wait_for(condition, timeout: float = 60.0) -> bool:
@@ -114,15 +128,15 @@ def test_a_killed_worker_loses_nothing_and_doubles_nothing(
         for _cycle in range(len(stalled) + 2):
             before = {name: count() for name, (_server, _path, count) in stalled.items()}
             worker = start_worker(real_backend, log)
-            stack.callback(lambda w=worker: w.poll() is None and w.kill())
+            stack.callback(kill, worker)
             held = wait_for(lambda b=before: all_final() or post_held(stalled, b))
             assert held, (tmp_path / "worker.log").read_text(errors="replace")[-3000:]
             if all_final():
-                worker.send_signal(signal.SIGTERM)
+                kill(worker, signal.SIGTERM)
                 worker.wait(20)
                 break
             time.sleep(0.3)  # the worker is inside the stalled request
-            worker.send_signal(signal.SIGKILL)
+            kill(worker)
             worker.wait(10)
             kills += 1
             outbox.resume_deliveries(stale_after=0)

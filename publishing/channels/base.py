@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -125,7 +126,7 @@ class Channel:
         self.http = requests.Session()
 
     def __repr__(self) -> str:  # never the credentials
-        return f"<{type(self).__name__} {self.base_url}>"
+        return f"<{type(self).__name__} {self.origin}>"
 
     # -- what a channel says about itself ------------------------------------------
     @classmethod
@@ -167,6 +168,12 @@ class Channel:
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
 
+    @property
+    def origin(self) -> str:
+        """scheme://host of the base URL: safe to show (a webhook's path may be its secret)."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
     def request(
         self, method: str, path: str, *, sending: bool = False, session=None, **kwargs
     ) -> requests.Response:
@@ -179,7 +186,7 @@ class Channel:
         try:
             response = (session or self.http).request(method, self.url(path), **kwargs)
         except requests.ConnectTimeout as error:
-            raise TemporaryError(_("Could not connect to %(url)s.") % {"url": self.base_url}) from (
+            raise TemporaryError(_("Could not connect to %(url)s.") % {"url": self.origin}) from (
                 error
             )
         except (requests.ConnectionError, requests.Timeout) as error:
@@ -187,16 +194,22 @@ class Channel:
             if sending and not refused:
                 raise OutcomeUnknown(
                     _("No answer from %(url)s after sending: the post may or may not exist.")
-                    % {"url": self.base_url}
+                    % {"url": self.origin}
                 ) from error
             raise TemporaryError(
                 _("Could not reach %(url)s (%(error)s).")
-                % {"url": self.base_url, "error": type(error).__name__}
+                % {"url": self.origin, "error": type(error).__name__}
             ) from error
         return response
 
-    def raise_for_status(self, response: requests.Response, error_text: str = "") -> None:
-        """Classify an error answer: 429 and 5xx are temporary, other 4xx permanent."""
+    def raise_for_status(
+        self, response: requests.Response, error_text: str = "", *, sending: bool = False
+    ) -> None:
+        """Classify an error answer: 429 and 5xx are temporary, other 4xx permanent.
+
+        Except on the request that publishes, for a network without duplicate
+        protection: a 500, 502 or 504 there may hide a post that went through.
+        """
         if response.status_code < 400:
             return
         detail = (error_text or response.text or "")[:ERROR_TEXT_LIMIT]
@@ -205,6 +218,8 @@ class Channel:
             "status": response.status_code,
             "detail": detail,
         }
+        if sending and not self.duplicate_safe and response.status_code in (500, 502, 504):
+            raise OutcomeUnknown(message, status=response.status_code)
         if response.status_code == 429 or response.status_code >= 500:
             raise TemporaryError(
                 message, status=response.status_code, retry_after=retry_after(response)

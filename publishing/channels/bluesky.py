@@ -138,7 +138,10 @@ class BlueskyChannel(Channel):
                 "record": record,
             },
         )
-        if response.status_code == 400 and "already exists" in _error(response):
+        if response.status_code >= 400:
+            # A record key that is taken means an earlier attempt posted: the PDS
+            # answers that with a 500 (bluesky-social/atproto#3718), so any
+            # failure is checked against the record before it is believed.
             existing = self.existing_record(session["did"], post.key)
             if existing:
                 return existing

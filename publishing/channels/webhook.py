@@ -63,7 +63,7 @@ class WebhookChannel(Channel):
                 "X-Broadside-Delivery": post.key,
             },
         )
-        self.raise_for_status(response)
+        self.raise_for_status(response, sending=True)
         remote_id = ""
         if response.headers.get("Content-Type", "").startswith("application/json"):
             remote_id = str(response.json().get("id", ""))
@@ -72,4 +72,4 @@ class WebhookChannel(Channel):
     def verify(self) -> str:
         if not self.base_url:
             raise PermanentError(_("The webhook account has no URL."))
-        return self.base_url
+        return self.origin

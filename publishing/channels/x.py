@@ -45,7 +45,7 @@ class XChannel(Channel):
         if post.card:
             body["media"] = {"media_ids": [self.upload_card(session, post)]}
         response = self.request("POST", "/2/tweets", sending=True, session=session, json=body)
-        self.raise_for_status(response, _problem(response))
+        self.raise_for_status(response, _problem(response), sending=True)
         tweet_id = str(response.json()["data"]["id"])
         return SentPost(remote_id=tweet_id, url=f"{X_WEB_URL}/i/web/status/{tweet_id}")
 
@@ -60,7 +60,16 @@ class XChannel(Channel):
             data={"media_category": "tweet_image"},
         )
         self.raise_for_status(response, _problem(response))
-        return str(response.json()["data"]["id"])
+        media_id = str(response.json()["data"]["id"])
+        if card.alt:
+            response = self.request(
+                "POST",
+                "/2/media/metadata",
+                session=session,
+                json={"id": media_id, "metadata": {"alt_text": {"text": card.alt[:1000]}}},
+            )
+            self.raise_for_status(response, _problem(response))
+        return media_id
 
     def verify(self) -> str:
         response = self.request("GET", "/2/users/me", session=self.oauth())

@@ -160,10 +160,15 @@ class Delivery(models.Model):
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
-    # Set just before the request that publishes: after a crash, says whether
-    # the network may have the post.
+    # Set just before the request that publishes and cleared once its outcome
+    # is known: still set after a crash means the network may have the post.
     send_started_at = models.DateTimeField(null=True, blank=True)
     first_send_at = models.DateTimeField(null=True, blank=True)
+    # An earlier attempt may have posted: the next one must look before it sends.
+    outcome_unknown = models.BooleanField(default=False)
+    # The worker holding the delivery, and until when: a late worker whose lease
+    # was handed on can no longer act.
+    claim_token = models.CharField(max_length=32, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     remote_id = models.CharField(_("remote id"), max_length=200, blank=True)
     remote_url = models.URLField(_("link"), max_length=500, blank=True)

@@ -310,7 +310,8 @@ class FakeBluesky(LoopbackServer):
             if not isinstance(rkey, str) or not TID.fullmatch(rkey):
                 return self._bad("Input/rkey must be a valid TID")
             if rkey in self.posts:
-                return self._bad("Record already exists")
+                # What the real PDS does with a taken record key (bluesky-social/atproto#3718).
+                return 500, {"error": "InternalServerError", "message": "Internal Server Error"}, {}
         record = payload.get("record")
         try:
             self._validate_post(did, record)

@@ -146,6 +146,7 @@ class FakeX(LoopbackServer):
         self._endpoint = SignatureOnlyEndpoint(_Validator(self))
         self.route("GET", "/2/users/me", self.users_me)
         self.route("POST", "/2/media/upload", self.media_upload)
+        self.route("POST", "/2/media/metadata", self.media_metadata)
         self.route("POST", "/2/tweets", self.create_tweet)
 
     # ------------------------------------------------------------ hooks
@@ -247,6 +248,7 @@ class FakeX(LoopbackServer):
             "mime": mime,
             "width": width,
             "height": height,
+            "alt_text": None,
         }
         return (
             200,
@@ -259,6 +261,26 @@ class FakeX(LoopbackServer):
                     "image": {"image_type": mime, "w": width, "h": height},
                 }
             },
+            {},
+        )
+
+    def media_metadata(self, request: Request) -> Response:
+        """POST /2/media/metadata: alt text (at most 1,000 characters) for uploaded media."""
+        if not request.content_type.startswith("application/json"):
+            return self._invalid("Content-Type must be application/json")
+        body = request.json if isinstance(request.json, dict) else {}
+        media_id = body.get("id")
+        alt = (body.get("metadata") or {}).get("alt_text") or {}
+        text = alt.get("text") if isinstance(alt, dict) else None
+        media = self.media.get(media_id) if isinstance(media_id, str) else None
+        if media is None or media["owner"] != self.access_token:
+            return self._invalid("Unknown media id")
+        if not isinstance(text, str) or not text.strip() or len(text) > 1000:
+            return self._invalid("metadata.alt_text.text must be 1 to 1000 characters")
+        media["alt_text"] = text
+        return (
+            200,
+            {"data": {"id": media_id, "associated_metadata": {"alt_text": {"text": text}}}},
             {},
         )
 
@@ -323,6 +345,7 @@ class FakeX(LoopbackServer):
                 "text": text,
                 "media_ids": list(media_ids),
                 "media": [self.media[media_id]["bytes"] for media_id in media_ids],
+                "alt_texts": [self.media[media_id]["alt_text"] for media_id in media_ids],
                 "created_at": time.time(),
             }
         )

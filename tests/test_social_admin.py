@@ -251,3 +251,24 @@ def test_acting_on_deliveries_needs_its_own_permission(
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.UNCONFIRMED
     assert len(networks.x.tweets) == 1
+
+
+def test_credentials_can_come_from_standard_input(tree, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"access_token": "from-stdin-s3cr3t"}'))
+    call_command(
+        "social_accounts",
+        "add",
+        "mastodon",
+        "--name",
+        "piped",
+        "--locale",
+        "en",
+        "--credentials-json",
+        "-",
+    )
+    assert SocialAccount.objects.get(name="piped").credentials == {
+        "access_token": "from-stdin-s3cr3t"
+    }
+    assert "from-stdin-s3cr3t" not in capsys.readouterr().out

@@ -13,6 +13,7 @@ Credentials are encrypted before they are saved and never printed.
 from __future__ import annotations
 
 import json
+import sys
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,7 +43,10 @@ class Command(BaseCommand):
         )
         add.add_argument("--base-url", default="")
         add.add_argument(
-            "--credentials-json", default="{}", help="A JSON object; see README for each channel."
+            "--credentials-json",
+            default="{}",
+            help="A JSON object (see README for each channel), or - to read it from standard "
+            "input and keep it out of the shell history and the process list.",
         )
         add.add_argument("--template", default="", help="Post template (placeholders in README).")
         actions.add_parser("list", help="List accounts (never their credentials).")
@@ -60,6 +64,8 @@ class Command(BaseCommand):
         getattr(self, "handle_" + action.replace("-", "_"))(**options)
 
     def handle_add(self, *, channel, name, locale, base_url, credentials_json, template, **_):
+        if credentials_json == "-":
+            credentials_json = sys.stdin.read()
         try:
             credentials = json.loads(credentials_json)
         except json.JSONDecodeError as error:

@@ -165,3 +165,22 @@ class _PrefixingCatalogue(dict):
 
     def get(self, key, default=None):
         return self[key]
+
+
+@pytest.fixture
+def networks():
+    """Loopback X, Mastodon, Bluesky and webhook servers (tests/servers/)."""
+    from contextlib import ExitStack
+
+    from tests.social import start_networks
+
+    with ExitStack() as stack:
+        yield start_networks(stack)
+
+
+@pytest.fixture
+def accounts(db, tree, networks):
+    """English on X and Mastodon, French on Bluesky and the webhook."""
+    from tests.social import add_accounts
+
+    return add_accounts(networks)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
 
 import pytest
 from cryptography.fernet import Fernet
@@ -13,18 +12,7 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Locale
 
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
-from tests.social import MASTODON_TOKEN, SECRETS, add_accounts, start_networks
-
-
-@pytest.fixture
-def networks():
-    with ExitStack() as stack:
-        yield start_networks(stack)
-
-
-@pytest.fixture
-def accounts(db, tree, networks):
-    return add_accounts(networks)
+from tests.social import MASTODON_TOKEN, SECRETS
 
 
 @pytest.fixture

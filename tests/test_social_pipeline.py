@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
@@ -22,20 +21,9 @@ from home.models import LetterPage, LetterSignatory, LetterSocialText, Organizat
 from publishing import outbox
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
 from tests.servers.mastodon import FakeMastodon
-from tests.social import SECRETS, add_account, add_accounts, start_networks
+from tests.social import SECRETS, add_account
 
 Status = DeliveryStatus
-
-
-@pytest.fixture
-def networks():
-    with ExitStack() as stack:
-        yield start_networks(stack)
-
-
-@pytest.fixture
-def accounts(db, tree, networks):
-    return add_accounts(networks)
 
 
 @pytest.fixture

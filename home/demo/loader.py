@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import uuid
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.images import ImageFile
@@ -119,10 +120,15 @@ class DemoLoader:
         site = Site.objects.filter(is_default_site=True).first() or Site(
             hostname="localhost", port=80, is_default_site=True
         )
-        if site.root_page_id != home.pk or site.site_name != content.SITE_NAME:
-            site.root_page = home
-            site.site_name = content.SITE_NAME
-            site.save()
+        # Wagtail's placeholder site is localhost:80; the demo's absolute links (feeds,
+        # API, social posts) should point where `make run` serves it.
+        base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        if (site.hostname, site.port) == ("localhost", 80) and base.hostname:
+            site.hostname = base.hostname
+            site.port = base.port or (443 if base.scheme == "https" else 80)
+        site.root_page = home
+        site.site_name = content.SITE_NAME
+        site.save()
         return home
 
     def child(self, parent: Page, model, data: dict) -> Page:

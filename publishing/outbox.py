@@ -33,6 +33,7 @@ from .compose import CompositionError
 from .credentials import CredentialsError
 from .models import Delivery, DeliveryStatus, SocialAccount
 from .models.social import CLAIMABLE, RETRYABLE
+from .posts import build_post
 
 logger = logging.getLogger(__name__)
 Status = DeliveryStatus
@@ -252,8 +253,6 @@ def _start_sending(delivery: Delivery, text: str) -> None:
 
 def deliver(delivery_id: int) -> str:
     """Compose, validate, send and record one delivery. Returns the state it ends in."""
-    from .posts import build_post
-
     delivery = claim(delivery_id)
     if delivery is None:
         return "not-claimed"
@@ -276,12 +275,12 @@ def deliver(delivery_id: int) -> str:
         _finish(delivery, Status.FAILED, error=str(error))
         return Status.FAILED
     try:
-        return _deliver_with(delivery, letter, channel, build_post)
+        return _deliver_with(delivery, letter, channel)
     finally:
         account.keep_state(channel)
 
 
-def _deliver_with(delivery: Delivery, letter, channel, build_post) -> str:
+def _deliver_with(delivery: Delivery, letter, channel) -> str:
     if delivery.outcome_unknown and not _may_resend(delivery, channel):
         _finish(delivery, Status.UNCONFIRMED, error=_unconfirmed_message())
         return Status.UNCONFIRMED
@@ -350,13 +349,22 @@ def _unconfirmed_message() -> str:
     )
 
 
-def _may_resend(delivery: Delivery, channel) -> bool:
-    """Whether a send whose outcome is unknown may be repeated (a duplicate-proof key)."""
-    if not channel.duplicate_safe:
+def may_resend(channel_class, first_send_at) -> bool:
+    """Whether a send whose outcome is unknown may be repeated: the network has a
+    duplicate-proof key and still remembers it."""
+    if not channel_class.duplicate_safe:
         return False
-    window = channel.duplicate_window
+    window = channel_class.duplicate_window
+    return (
+        window is None
+        or first_send_at is None
+        or (timezone.now() - first_send_at).total_seconds() < window
+    )
+
+
+def _may_resend(delivery: Delivery, channel) -> bool:
     first = Delivery.objects.filter(pk=delivery.pk).values_list("first_send_at", flat=True)[0]
-    return window is None or first is None or (timezone.now() - first).total_seconds() < window
+    return may_resend(type(channel), first)
 
 
 def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
@@ -372,7 +380,7 @@ def _retry_later(
 ) -> str:
     """Schedule the next attempt. A temporary error says nothing was posted *this* time;
     an earlier unknown outcome still stands (`outcome_unknown` is never cleared here)."""
-    attempts = Delivery.objects.filter(pk=delivery.pk).values_list("attempts", flat=True)[0]
+    attempts = delivery.attempts  # as counted by claim()
     unknown = outcome_unknown or delivery.outcome_unknown
     fields = {"send_started_at": None, "outcome_unknown": unknown}
     if attempts >= settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS:
@@ -426,13 +434,7 @@ def resume_deliveries(*, stale_after: float | None = None) -> dict[str, int]:
         except UnknownChannel as error:
             counts["failed"] += _take_over(delivery, Status.FAILED, error=str(error))
             continue
-        window = channel_class.duplicate_window
-        in_window = (
-            window is None
-            or delivery.first_send_at is None
-            or (now - delivery.first_send_at).total_seconds() < window
-        )
-        if not unknown or (channel_class.duplicate_safe and in_window):
+        if not unknown or may_resend(channel_class, delivery.first_send_at):
             counts["retried"] += _take_over(
                 delivery, Status.RETRYING, next_attempt_at=now, outcome_unknown=unknown
             )

@@ -130,11 +130,12 @@ def retry_delivery(request, delivery_id: int):
 @require_POST
 def mark_delivery_posted(request, delivery_id: int):
     delivery = _delivery_for_action(request, delivery_id)
-    field = forms.URLField(
-        required=False, max_length=500, assume_scheme="https", validators=[validate_http_url]
-    )
+    # The address as typed must be http(s): URLField would make "//host/x" into https://….
+    typed = request.POST.get(f"posted_url_{delivery_id}", "").strip()
+    field = forms.URLField(required=False, max_length=500, assume_scheme="https")
     try:
-        url = field.clean(request.POST.get(f"posted_url_{delivery_id}", ""))
+        validate_http_url(typed)
+        url = field.clean(typed)
     except forms.ValidationError:
         messages.error(request, _("Enter the post's full address, or leave it empty."))
         return _back(request, delivery.page_id)

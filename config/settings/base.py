@@ -261,6 +261,8 @@ BROADSIDE_CHANNEL_TIMEOUT = (5.0, 30.0)
 # Which addresses channels, webhooks and the WebSub hub may be reached at (checked when
 # connecting; publishing/outbound.py): "public" only, "loopback" too, or "private" networks too.
 BROADSIDE_OUTBOUND_ADDRESSES = os.environ.get("BROADSIDE_OUTBOUND_ADDRESSES", "public")
+if BROADSIDE_OUTBOUND_ADDRESSES not in ("public", "loopback", "private"):
+    raise ValueError("BROADSIDE_OUTBOUND_ADDRESSES must be 'public', 'loopback' or 'private'.")
 
 # Headless API: which front-end origins may read it from a browser (comma-separated).
 CORS_ALLOWED_ORIGINS = env_list("BROADSIDE_CORS_ORIGINS", "")

@@ -258,6 +258,11 @@ BROADSIDE_DELIVERY_BACKOFF = (10.0, 3600.0)  # first wait, longest wait
 BROADSIDE_DELIVERY_LEASE_SECONDS = 300
 # Network timeouts for channels: (connect, read) seconds.
 BROADSIDE_CHANNEL_TIMEOUT = (5.0, 30.0)
+# Which addresses channels, webhooks and the WebSub hub may be reached at (checked when
+# connecting; publishing/outbound.py): "public" only, "loopback" too, or "private" networks too.
+BROADSIDE_OUTBOUND_ADDRESSES = os.environ.get("BROADSIDE_OUTBOUND_ADDRESSES", "public")
+if BROADSIDE_OUTBOUND_ADDRESSES not in ("public", "loopback", "private"):
+    raise ValueError("BROADSIDE_OUTBOUND_ADDRESSES must be 'public', 'loopback' or 'private'.")
 
 # Headless API: which front-end origins may read it from a browser (comma-separated).
 CORS_ALLOWED_ORIGINS = env_list("BROADSIDE_CORS_ORIGINS", "")

@@ -1,0 +1,38 @@
+"""Content-Security-Policy: a strict policy for the public site, a workable one for the admin.
+
+django-csp builds and sends the header; this middleware only chooses which policy
+a response gets. The Wagtail admin (Wagtail 8) still renders inline <script>
+blocks (inline panels, date widgets, wagtail-localize) and inline styles, so
+paths under /admin/ need 'unsafe-inline'; nothing on the public site does.
+"""
+
+from __future__ import annotations
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from csp.utils import default_config
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
+
+ADMIN_PATH_PREFIX = "/admin/"
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with `BROADSIDE_ADMIN_CONTENT_SECURITY_POLICY` under /admin/.
+
+    A view that set its own policy with django-csp's decorators keeps it.
+    """
+
+    def get_policy_parts(
+        self,
+        request: HttpRequest,
+        response: HttpResponseBase,
+        report_only: bool = False,
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if (
+            not report_only
+            and parts.config is None
+            and request.path_info.startswith(ADMIN_PATH_PREFIX)
+        ):
+            parts.config = default_config(settings.BROADSIDE_ADMIN_CONTENT_SECURITY_POLICY)
+        return parts

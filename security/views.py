@@ -119,7 +119,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             "otp_token",
             _("That code does not match. Check the app's clock, then enter the code it shows now."),
         )
-    config_url = device.config_url()
+    config_url = device.config_url
     return render(
         request,
         "security/enrol.html",

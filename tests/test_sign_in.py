@@ -9,6 +9,7 @@ lockout leaks into the next test. Codes are computed with django-otp's own
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -114,8 +115,6 @@ def client_address_under_production_settings(proxy_count: str | None, **meta: st
         "request = RequestFactory().post('/admin/login/', **json.loads(sys.argv[1]))\n"
         "print(get_client_ip_address(request))\n"
     )
-    import json
-
     done = subprocess.run(
         [sys.executable, "-c", script, json.dumps(meta)],
         cwd=BASE_DIR,

@@ -16,6 +16,13 @@ from django.http import HttpRequest, HttpResponseBase
 ADMIN_PATH_PREFIX = "/admin/"
 
 
+def uses_admin_policy(request: HttpRequest) -> bool:
+    """Admin pages, and previews: Wagtail renders a preview through the whole middleware
+    stack with a dummy request for the page's public URL, marked `is_preview`; the result
+    is framed by the admin and carries the admin's inline scripts (userbar, checks)."""
+    return request.path_info.startswith(ADMIN_PATH_PREFIX) or getattr(request, "is_preview", False)
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with `BROADSIDE_ADMIN_CONTENT_SECURITY_POLICY` under /admin/.
 
@@ -29,10 +36,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         report_only: bool = False,
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if (
-            not report_only
-            and parts.config is None
-            and request.path_info.startswith(ADMIN_PATH_PREFIX)
-        ):
+        if not report_only and parts.config is None and uses_admin_policy(request):
             parts.config = default_config(settings.BROADSIDE_ADMIN_CONTENT_SECURITY_POLICY)
         return parts

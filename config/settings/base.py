@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # Installed so that the API docs use Ninja's own copy of Swagger UI, not a CDN's
+    # (the Content-Security-Policy allows scripts from this site only).
+    "ninja",
     "corsheaders",
     "django_tasks",
     "django_tasks_db",

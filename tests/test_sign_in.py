@@ -18,10 +18,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOGIN_URL = "/admin/login/"
@@ -39,6 +39,11 @@ def sign_in(client, password: str = PASSWORD, username: str = "alice", **extra):
 
 def signed_in(client) -> bool:
     return "_auth_user_id" in client.session
+
+
+def totp_devices():
+    """django-otp's TOTP devices (looked up by name: the app is installed by settings)."""
+    return apps.get_model("otp_totp", "TOTPDevice").objects
 
 
 def code_for(key_hex: str, offset_steps: int = 0) -> str:
@@ -146,7 +151,7 @@ def test_behind_a_proxy_failures_count_against_the_address_the_proxy_saw():
 
 @pytest.fixture
 def device(editor):
-    return TOTPDevice.objects.create(user=editor, name="Phone", confirmed=True)
+    return totp_devices().create(user=editor, name="Phone", confirmed=True)
 
 
 def test_an_account_with_a_device_enters_a_code_before_any_admin_page(client, device):
@@ -225,13 +230,13 @@ def test_when_required_an_account_without_a_device_enrols_before_anything_else(
     # The key a person would type into the app instead of scanning the code.
     typed = re.search(r"<code>([A-Z2-7 ]+)</code>", html).group(1).replace(" ", "")
     key = base64.b32decode(typed).hex()
-    assert not TOTPDevice.objects.filter(user=editor).exists()  # nothing saved before a code
+    assert not totp_devices().filter(user=editor).exists()  # nothing saved before a code
 
     bad = client.post("/admin/two-step/enrol/?next=/admin/pages/", {"otp_token": "12345"})
     assert bad.status_code == 200 and "six digits" in bad.content.decode()
     done = client.post("/admin/two-step/enrol/?next=/admin/pages/", {"otp_token": code_for(key)})
     assert done.status_code == 302 and done["Location"] == "/admin/pages/"
-    device = TOTPDevice.objects.get(user=editor)
+    device = totp_devices().get(user=editor)
     assert device.confirmed and device.key == key
     assert client.get("/admin/pages/").status_code == 200
 
@@ -245,6 +250,6 @@ def test_when_required_an_account_without_a_device_enrols_before_anything_else(
 
 def test_the_reset_command_removes_a_lost_device(client, device):
     call_command("two_factor_reset", "alice", stdout=open(os.devnull, "w"))
-    assert not TOTPDevice.objects.filter(user=device.user).exists()
+    assert not totp_devices().filter(user=device.user).exists()
     sign_in(client)
     assert client.get("/admin/").status_code == 200

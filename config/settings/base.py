@@ -319,6 +319,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BROADSIDE_LOGIN_LOCKOU
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
+# No start-up banner in every command's output; failures are still logged (masked).
+AXES_VERBOSE = False
 # The client address is REMOTE_ADDR unless production settings trust a proxy
 # (BROADSIDE_PROXY_COUNT); see config/settings/production.py.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)

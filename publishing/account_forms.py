@@ -6,10 +6,12 @@ import json
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 from wagtail.models import Locale
 
 from .channels import channel_choices, get_channel_class
 from .compose import validate_template
+from .credentials import CredentialsError, encrypt_credentials
 from .models import SocialAccount
 
 
@@ -56,6 +58,7 @@ class SocialAccountForm(forms.ModelForm):
             raise forms.ValidationError(problems)
         return template
 
+    @sensitive_variables()
     def clean(self):
         cleaned = super().clean()
         channel = cleaned.get("channel")
@@ -95,14 +98,27 @@ class SocialAccountForm(forms.ModelForm):
                     _("This channel needs: %(fields)s.")
                     % {"fields": ", ".join(channel_class.credential_fields)},
                 )
-        self.new_credentials = credentials
+        # Encrypted here, not in save(): a key the operator mistyped is a message on the
+        # form (the data stays typed in), not a 500.
+        self.new_credentials_encrypted = None
+        if credentials is not None:
+            try:
+                self.new_credentials_encrypted = encrypt_credentials(credentials)
+                self.new_state_encrypted = encrypt_credentials({})
+            except CredentialsError as error:
+                self.add_error(
+                    None,
+                    _("The credentials cannot be stored: %(error)s Ask the site's operator.")
+                    % {"error": error},
+                )
         return cleaned
 
+    @sensitive_variables()
     def save(self, commit: bool = True):
         account = super().save(commit=False)
-        if getattr(self, "new_credentials", None) is not None:
-            account.credentials = self.new_credentials
-            account.state = {}  # a session of other credentials is not theirs
+        if getattr(self, "new_credentials_encrypted", None) is not None:
+            account.credentials_encrypted = self.new_credentials_encrypted
+            account.state_encrypted = self.new_state_encrypted  # a session of others is not theirs
             account.verified_as = ""
         if commit:
             account.save()

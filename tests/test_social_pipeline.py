@@ -342,7 +342,8 @@ def test_post_again_makes_a_new_publication_with_its_reason(
     letter_pair, networks, run_on_commit, monkeypatch
 ):
     english, _ = letter_pair
-    assert run_on_commit(outbox.post_again, english.pk, reason="Too soon") == []  # a double click
+    with pytest.raises(outbox.PostAgainRefused, match="just posted"):  # a double click
+        run_on_commit(outbox.post_again, english.pk, reason="Too soon")
     monkeypatch.setattr(outbox, "POST_AGAIN_GUARD_SECONDS", 0)
     created = run_on_commit(outbox.post_again, english.pk, reason="Corrected the title")
     assert len(created) == 2

@@ -50,6 +50,13 @@ class SocialAccountForm(forms.ModelForm):
         kwargs.pop("for_user", None)
         super().__init__(*args, **kwargs)
         self.fields["credentials_json"].initial = ""  # never rendered back
+        # A webhook's path (Slack, Discord) is its secret: the stored URL is shown as its
+        # origin and "/…", which submitted unchanged keeps the stored URL.
+        if self.instance.base_url and not self.is_bound:
+            self.initial["base_url"] = self.instance.base_url_masked
+        self.fields["base_url"].help_text = _(
+            "%(help)s A saved URL's path is shown as …: leave it so to keep the saved URL."
+        ) % {"help": self.fields["base_url"].help_text}
 
     def clean_post_template(self) -> str:
         template = self.cleaned_data["post_template"]
@@ -61,6 +68,8 @@ class SocialAccountForm(forms.ModelForm):
     @sensitive_variables()
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and cleaned.get("base_url") == self.instance.base_url_masked:
+            cleaned["base_url"] = self.instance.base_url
         channel = cleaned.get("channel")
         raw = (cleaned.get("credentials_json") or "").strip()
         if not channel:

@@ -30,6 +30,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 KEYS_SETTING = "BROADSIDE_CREDENTIAL_KEYS"
+# Functions that hold keys or plaintext are @sensitive_variables() with no names: error
+# reports hide every variable of the frames they call too (json's, cryptography's), which
+# name the same data differently.
 
 
 class CredentialsError(Exception):
@@ -94,7 +97,7 @@ def _fernet() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in configured_keys()])
 
 
-@sensitive_variables("credentials")
+@sensitive_variables()
 def encrypt_credentials(credentials: dict[str, Any]) -> str:
     """A Fernet token of the JSON object. Raises CredentialsError on a malformed key."""
     return _fernet().encrypt(json.dumps(credentials).encode()).decode()

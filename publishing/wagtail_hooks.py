@@ -18,9 +18,11 @@ def register_admin_urls():
     return [path("publishing/", include(admin_urls, namespace="publishing_admin"))]
 
 
-# The credentials typed into the form never reach an error report or the debug page.
+# The credentials and URL (a webhook's path may be its secret) typed into the form never
+# reach an error report or the debug page.
 _secret_fields = method_decorator(
-    sensitive_post_parameters("credentials_json", "csrfmiddlewaretoken"), name="dispatch"
+    sensitive_post_parameters("credentials_json", "base_url", "csrfmiddlewaretoken"),
+    name="dispatch",
 )
 
 

@@ -78,7 +78,7 @@ class SocialAccount(models.Model):
         return decrypt_credentials(self.credentials_encrypted)
 
     @credentials.setter
-    @sensitive_variables("value")
+    @sensitive_variables()
     def credentials(self, value: dict[str, Any]) -> None:
         self.credentials_encrypted = encrypt_credentials(value)
 
@@ -94,7 +94,7 @@ class SocialAccount(models.Model):
             return {}
 
     @state.setter
-    @sensitive_variables("value")
+    @sensitive_variables()
     def state(self, value: dict[str, Any]) -> None:
         self.state_encrypted = encrypt_credentials(value)
 
@@ -116,6 +116,12 @@ class SocialAccount(models.Model):
             return ""
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
+    @property
+    def base_url_masked(self) -> str:
+        """The base URL as pages show it: its origin, then "/…" when anything followed."""
+        origin = self.base_url_origin
+        return origin if self.base_url.rstrip("/") == origin else f"{origin}/…"
 
     @property
     def channel_class(self):

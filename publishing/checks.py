@@ -64,7 +64,7 @@ def check_share_image_fonts(app_configs=None, **kwargs):
     return errors
 
 
-@checks.register()
+@checks.register(checks.Tags.security)
 def check_credential_keys(app_configs=None, **kwargs):
     """A malformed BROADSIDE_CREDENTIAL_KEYS entry stops `check` (and every command) with an
     error naming the setting and the entry's position, never the key."""
@@ -83,7 +83,7 @@ def check_credential_keys(app_configs=None, **kwargs):
     ]
 
 
-@checks.register(deploy=True)
+@checks.register(checks.Tags.security, deploy=True)
 def check_credential_keys_are_explicit(app_configs=None, **kwargs):
     from publishing.credentials import KEYS_SETTING, keys_derive_from_secret_key
 

@@ -58,8 +58,14 @@ def malformed_key_positions() -> list[int]:
     for position, key in enumerate(settings.BROADSIDE_CREDENTIAL_KEYS, start=1):
         try:
             Fernet(key)
+            # Fernet ignores what follows the padding (two keys without their comma):
+            # only the exact form generate_key() writes is a key.
+            canonical = base64.urlsafe_b64encode(base64.urlsafe_b64decode(key)).decode()
         except (TypeError, ValueError):
             positions.append(position)
+        else:
+            if canonical != key:
+                positions.append(position)
     return positions
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from io import StringIO
 
 import pytest
 from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.checks import Tags, run_checks
 from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
 from wagtail.models import Locale
 
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
-from tests.social import MASTODON_TOKEN, SECRETS
+from tests.social import MASTODON_TOKEN, SECRETS, X_CREDENTIALS, add_accounts
 
 
 @pytest.fixture
@@ -260,3 +264,140 @@ def test_credentials_can_come_from_standard_input(tree, monkeypatch, capsys):
         "access_token": "from-stdin-s3cr3t"
     }
     assert "from-stdin-s3cr3t" not in capsys.readouterr().out
+
+
+# -- credential keys ------------------------------------------------------------------------
+def _readable(name: str) -> dict:
+    return SocialAccount.objects.get(name=name).credentials
+
+
+def test_a_deploy_check_warns_while_credential_keys_derive_from_secret_key(settings):
+    settings.BROADSIDE_CREDENTIAL_KEYS = []
+    warned = run_checks(include_deployment_checks=True, tags=[Tags.security])
+    assert "broadside.W001" in {message.id for message in warned}
+    assert "broadside.W001" not in {message.id for message in run_checks(tags=[Tags.security])}
+    settings.BROADSIDE_CREDENTIAL_KEYS = [Fernet.generate_key().decode()]
+    quiet = run_checks(include_deployment_checks=True, tags=[Tags.security])
+    assert "broadside.W001" not in {message.id for message in quiet}
+
+
+def test_moving_to_explicit_keys_keeps_saved_credentials_readable_until_rotate_key(
+    settings, tree, networks
+):
+    settings.BROADSIDE_CREDENTIAL_KEYS = []  # as installed: keys derived from SECRET_KEY
+    add_accounts(networks)
+    call_command("social_accounts", "test", "bluesky-fr", stdout=StringIO())  # a saved session
+    new_key = Fernet.generate_key().decode()
+    settings.BROADSIDE_CREDENTIAL_KEYS = [new_key]  # as the README says
+    assert _readable("mastodon-en") == {"access_token": MASTODON_TOKEN}
+    call_command("social_accounts", "rotate-key", stdout=(out := StringIO()))
+    assert "4 account(s)" in out.getvalue()
+    for account in SocialAccount.objects.all():  # now readable with the new key alone
+        for token in filter(None, (account.credentials_encrypted, account.state_encrypted)):
+            Fernet(new_key.encode()).decrypt(token.encode())
+    settings.SECRET_KEY = "a-new-secret-key-that-derives-nothing-saved"
+    assert _readable("x-en") == X_CREDENTIALS
+    assert SocialAccount.objects.get(name="bluesky-fr").state["session"]
+
+
+def test_a_new_secret_key_keeps_credentials_readable_through_secret_key_fallbacks(
+    settings, tree, networks
+):
+    settings.BROADSIDE_CREDENTIAL_KEYS = []
+    settings.SECRET_KEY = "the-first-secret-key-of-this-site"
+    add_accounts(networks)
+    # Rotated the way Django documents: the old key moves to SECRET_KEY_FALLBACKS.
+    settings.SECRET_KEY = "the-second-secret-key-of-this-site"
+    settings.SECRET_KEY_FALLBACKS = ["the-first-secret-key-of-this-site"]
+    assert _readable("mastodon-en") == {"access_token": MASTODON_TOKEN}
+    call_command("social_accounts", "rotate-key", stdout=StringIO())
+    settings.SECRET_KEY_FALLBACKS = []
+    assert _readable("mastodon-en") == {"access_token": MASTODON_TOKEN}
+
+
+def test_a_malformed_credential_key_is_a_check_error_naming_the_setting_not_the_key(
+    settings, superuser_client, tree, capsys
+):
+    good = Fernet.generate_key().decode()
+    malformed = [
+        "not-a-fernet-key-s3cr3t",
+        base64.urlsafe_b64encode(b"sixteen-byte-s3c").decode(),  # a valid base64, too short
+        good[:-2] + "!=",  # one character out of the alphabet
+        good + good,  # two keys without the comma
+    ]
+    for bad in malformed:
+        settings.BROADSIDE_CREDENTIAL_KEYS = [good, bad]
+        with pytest.raises(SystemCheckError) as refused:
+            call_command("check")
+        assert "broadside.E004" in str(refused.value)
+        assert "BROADSIDE_CREDENTIAL_KEYS" in str(refused.value) and "entry 2" in str(refused.value)
+        assert bad not in str(refused.value) and good not in str(refused.value)
+    data = {
+        "name": "Our Mastodon",
+        "channel": "mastodon",
+        "locales": [Locale.objects.get(language_code="en").pk],
+        "base_url": "https://mastodon.example",
+        "credentials_json": json.dumps({"access_token": MASTODON_TOKEN}),
+    }
+    response = superuser_client.post("/admin/social_accounts/new/", data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "BROADSIDE_CREDENTIAL_KEYS" in html
+    assert bad not in html and MASTODON_TOKEN not in html
+    assert 'value="Our Mastodon"' in html  # what was typed is still there
+    with pytest.raises(CommandError, match="BROADSIDE_CREDENTIAL_KEYS") as refused:
+        call_command(
+            "social_accounts",
+            *("add", "mastodon", "--name", "m", "--locale", "en"),
+            *("--credentials-json", json.dumps({"access_token": MASTODON_TOKEN})),
+        )
+    assert bad not in str(refused.value)
+    assert not SocialAccount.objects.exists()
+    assert bad not in "".join(capsys.readouterr())
+
+
+def test_an_account_no_key_decrypts_needs_attention_and_its_posts_are_skipped(
+    superuser_client, accounts, networks, make_letter, django_capture_on_commit_callbacks
+):
+    lost_key = Fernet(Fernet.generate_key())  # e.g. a SECRET_KEY changed without fallbacks
+    SocialAccount.objects.filter(name="mastodon-en").update(
+        credentials_encrypted=lost_key.encrypt(b'{"access_token": "lost"}').decode()
+    )
+    needs_attention = "cannot be decrypted: reconnect the account or re-enter them"
+    listing = superuser_client.get("/admin/social_accounts/").content.decode()
+    assert listing.count(needs_attention) == 1
+    call_command("social_accounts", "list", stdout=(out := StringIO()))
+    [line] = [line for line in out.getvalue().splitlines() if needs_attention in line]
+    assert line.startswith("mastodon-en\t")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = make_letter("unreadable")
+    skipped = Delivery.objects.get(page=letter, account__name="mastodon-en")
+    assert skipped.status == DeliveryStatus.SKIPPED and needs_attention in skipped.error
+    assert Delivery.objects.get(page=letter, account__name="x-en").status == DeliveryStatus.SENT
+    assert not networks.mastodon.statuses
+    assert (
+        needs_attention in superuser_client.get(f"/admin/pages/{letter.pk}/edit/").content.decode()
+    )
+
+    # rotate-key re-encrypts the others and names the account it cannot read.
+    with pytest.raises(CommandError, match="mastodon-en"):
+        call_command("social_accounts", "rotate-key", stdout=StringIO())
+    assert _readable("x-en") == X_CREDENTIALS
+
+    # Re-entering the credentials clears it; the skipped post is retried by a person.
+    account = SocialAccount.objects.get(name="mastodon-en")
+    edit = {
+        "name": "mastodon-en",
+        "channel": "mastodon",
+        "locales": [Locale.objects.get(language_code="en").pk],
+        "enabled": "on",
+        "base_url": account.base_url_masked,
+        "credentials_json": json.dumps({"access_token": MASTODON_TOKEN}),
+    }
+    saved = superuser_client.post(f"/admin/social_accounts/edit/{account.pk}/", edit)
+    assert saved.status_code == 302
+    assert needs_attention not in superuser_client.get("/admin/social_accounts/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        superuser_client.post(f"/admin/publishing/deliveries/{skipped.pk}/retry/")
+    skipped.refresh_from_db()
+    assert skipped.status == DeliveryStatus.SENT and len(networks.mastodon.statuses) == 1

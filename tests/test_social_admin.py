@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.messages import get_messages
 from django.core.checks import Tags, run_checks
 from django.core.management import CommandError, call_command
 from django.core.management.base import SystemCheckError
+from django.db import connections
+from django.test import Client
+from django.utils import timezone
 from wagtail.models import Locale
 
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
@@ -401,3 +407,134 @@ def test_an_account_no_key_decrypts_needs_attention_and_its_posts_are_skipped(
         superuser_client.post(f"/admin/publishing/deliveries/{skipped.pk}/retry/")
     skipped.refresh_from_db()
     assert skipped.status == DeliveryStatus.SENT and len(networks.mastodon.statuses) == 1
+
+
+# -- two clicks at once -----------------------------------------------------------------------
+# Real concurrency: each thread has its own database connection, and a barrier lines the
+# requests up. Transactional, so each sees what the other commits (serialized_rollback: the
+# flush afterwards would take the data migrations made from the tests after these).
+concurrent = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _at_once(*actions):
+    """Run each action in its own thread, released together; return what each returned
+    (or the exception it raised)."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = action()
+        except Exception as error:  # noqa: BLE001  (handed to the test, which fails on it)
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _clients(count: int) -> list[Client]:
+    user = get_user_model().objects.create_superuser("clicker", "c@example.org", "pw")
+    clients = [Client() for _ in range(count)]
+    for client in clients:
+        client.force_login(user)
+    return clients
+
+
+def _messages(response) -> list[tuple[str, str]]:
+    assert not isinstance(response, Exception), repr(response)
+    assert response.status_code == 302
+    shown = [(message.level_tag, str(message)) for message in get_messages(response.wsgi_request)]
+    response.client.cookies.pop("messages", None)  # shown: the next page will not repeat them
+    return shown
+
+
+@concurrent
+def test_two_simultaneous_post_again_clicks_make_one_posting_and_a_message(
+    accounts, networks, make_letter, django_capture_on_commit_callbacks
+):
+    clients = _clients(2)
+    for round_ in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            letter = make_letter(f"twice-{round_}")
+        # The first posting is long over: only the two clicks are in each other's way.
+        Delivery.objects.filter(page=letter).update(created_at=timezone.now() - timedelta(hours=1))
+        url = f"/admin/publishing/pages/{letter.pk}/post-again/"
+        responses = _at_once(
+            *(lambda c=c, u=url: c.post(u, {"post_again_reason": "Corrected"}) for c in clients)
+        )
+        levels = sorted(level for response in responses for level, _text in _messages(response))
+        assert levels == ["success", "warning"], responses
+        [refused] = [text for r in responses for level, text in _messages(r) if level == "warning"]
+        assert "being posted already" in refused
+        assert Delivery.objects.filter(page=letter, publication=2).count() == 2  # x-en, mastodon-en
+        assert not Delivery.objects.filter(page=letter, publication=3).exists()
+
+
+@concurrent
+def test_two_simultaneous_retry_or_mark_as_posted_clicks_act_once(
+    accounts, networks, make_letter, django_capture_on_commit_callbacks
+):
+    clients = _clients(2)
+    networks.mastodon.fail_next(422, path="/api/v1/statuses", body={"error": "Validation failed"})
+    networks.x.drop_next(path="/2/tweets")
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = make_letter("clicked")
+    failed = Delivery.objects.get(page=letter, account__name="mastodon-en")
+    unconfirmed = Delivery.objects.get(page=letter, account__name="x-en")
+    assert failed.status == DeliveryStatus.FAILED
+    assert unconfirmed.status == DeliveryStatus.UNCONFIRMED
+
+    retry = f"/admin/publishing/deliveries/{failed.pk}/retry/"
+    responses = _at_once(*(lambda c=c: c.post(retry) for c in clients))
+    assert sorted(level for r in responses for level, _text in _messages(r)) == [
+        "success",
+        "warning",
+    ]
+    failed.refresh_from_db()
+    assert failed.status == DeliveryStatus.SENT and len(networks.mastodon.statuses) == 1
+
+    # Retry and Mark as posted at once: one of them acts, the other is told.
+    mark = f"/admin/publishing/deliveries/{unconfirmed.pk}/mark-posted/"
+    responses = _at_once(
+        lambda: clients[0].post(f"/admin/publishing/deliveries/{unconfirmed.pk}/retry/"),
+        lambda: clients[1].post(mark, {f"posted_url_{unconfirmed.pk}": "https://x.com/i/1"}),
+    )
+    assert sorted(level for r in responses for level, _text in _messages(r)) == [
+        "success",
+        "warning",
+    ]
+    unconfirmed.refresh_from_db()
+    assert unconfirmed.status == DeliveryStatus.SENT
+    assert len(networks.x.tweets) == (1 if unconfirmed.remote_url == "https://x.com/i/1" else 2)
+
+
+@concurrent
+def test_two_sweeps_at_once_take_a_stale_delivery_over_once(
+    accounts, networks, make_letter, django_capture_on_commit_callbacks, settings
+):
+    from publishing import outbox
+
+    settings.BROADSIDE_DELIVERY_BACKOFF = (0.0, 0.0)
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = make_letter("stale")
+    # A worker claimed the Mastodon post and died before sending.
+    stale = Delivery.objects.get(page=letter, account__name="mastodon-en")
+    Delivery.objects.filter(pk=stale.pk).update(
+        status=DeliveryStatus.SENDING,
+        attempts=1,
+        claim_token="dead-worker",
+        claimed_until=timezone.now() - timedelta(minutes=1),
+    )
+    Delivery.objects.exclude(pk=stale.pk).update(status=DeliveryStatus.SKIPPED)
+    counts = _at_once(outbox.resume_deliveries, outbox.resume_deliveries)
+    assert not any(isinstance(count, Exception) for count in counts), counts
+    assert sum(count["retried"] for count in counts) == 1
+    stale.refresh_from_db()
+    assert stale.status == DeliveryStatus.SENT and len(networks.mastodon.statuses) == 1

@@ -76,8 +76,9 @@ def check_credential_keys(app_configs=None, **kwargs):
     return [
         checks.Error(
             malformed_keys_message(malformed),
-            hint=f'Generate a key with: python -c "from cryptography.fernet import Fernet; '
-            f'print(Fernet.generate_key().decode())" and put it first in {KEYS_SETTING}.',
+            hint=f"Replace that entry of {KEYS_SETTING} with a key made by: python -c "
+            '"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" '
+            "(and keep a comma between keys).",
             id="broadside.E004",
         )
     ]

@@ -123,6 +123,7 @@ def decrypt_credentials(token: str) -> dict[str, Any]:
         raise CredentialsError(undecryptable_message()) from error
 
 
+@sensitive_variables()
 def rotate(token: str) -> str:
     """Re-encrypt with the first key (MultiFernet.rotate keeps the timestamp).
 

@@ -6,10 +6,12 @@ import json
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 from wagtail.models import Locale
 
 from .channels import channel_choices, get_channel_class
 from .compose import validate_template
+from .credentials import CredentialsError, encrypt_credentials
 from .models import SocialAccount
 from .outbound import check_outbound_url
 
@@ -49,6 +51,13 @@ class SocialAccountForm(forms.ModelForm):
         kwargs.pop("for_user", None)
         super().__init__(*args, **kwargs)
         self.fields["credentials_json"].initial = ""  # never rendered back
+        # A webhook's path (Slack, Discord) is its secret: the stored URL is shown as its
+        # origin and "/…", which submitted unchanged keeps the stored URL.
+        if self.instance.base_url and not self.is_bound:
+            self.initial["base_url"] = self.instance.base_url_masked
+        self.fields["base_url"].help_text = _(
+            "%(help)s A saved URL's path is shown as …: leave it so to keep the saved URL."
+        ) % {"help": self.fields["base_url"].help_text}
 
     def clean_base_url(self) -> str:
         base_url = self.cleaned_data["base_url"]
@@ -63,8 +72,11 @@ class SocialAccountForm(forms.ModelForm):
             raise forms.ValidationError(problems)
         return template
 
+    @sensitive_variables()
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and cleaned.get("base_url") == self.instance.base_url_masked:
+            cleaned["base_url"] = self.instance.base_url
         channel = cleaned.get("channel")
         raw = (cleaned.get("credentials_json") or "").strip()
         if not channel:
@@ -102,14 +114,27 @@ class SocialAccountForm(forms.ModelForm):
                     _("This channel needs: %(fields)s.")
                     % {"fields": ", ".join(channel_class.credential_fields)},
                 )
-        self.new_credentials = credentials
+        # Encrypted here, not in save(): a key the operator mistyped is a message on the
+        # form (the data stays typed in), not a 500.
+        self.new_credentials_encrypted = None
+        if credentials is not None:
+            try:
+                self.new_credentials_encrypted = encrypt_credentials(credentials)
+                self.new_state_encrypted = encrypt_credentials({})
+            except CredentialsError as error:
+                self.add_error(
+                    None,
+                    _("The credentials cannot be stored: %(error)s Ask the site's operator.")
+                    % {"error": error},
+                )
         return cleaned
 
+    @sensitive_variables()
     def save(self, commit: bool = True):
         account = super().save(commit=False)
-        if getattr(self, "new_credentials", None) is not None:
-            account.credentials = self.new_credentials
-            account.state = {}  # a session of other credentials is not theirs
+        if getattr(self, "new_credentials_encrypted", None) is not None:
+            account.credentials_encrypted = self.new_credentials_encrypted
+            account.state_encrypted = self.new_state_encrypted  # a session of others is not theirs
             account.verified_as = ""
         if commit:
             account.save()

@@ -157,14 +157,15 @@ def post_again(request, page_id: int):
     if not form.is_valid():
         messages.error(request, _("Say why the letter is posted again."))
         return _back(request, page_id)
-    created = outbox.post_again(
-        page_id, reason=form.cleaned_data["post_again_reason"], user=request.user
-    )
-    if created:
+    try:
+        created = outbox.post_again(
+            page_id, reason=form.cleaned_data["post_again_reason"], user=request.user
+        )
+    except outbox.PostAgainRefused as refused:
+        messages.warning(request, str(refused))
+    else:
         messages.success(
             request,
             _("The letter will be posted again to %(count)s account(s).") % {"count": len(created)},
         )
-    else:
-        messages.warning(request, _("Only a live, public letter with accounts can be posted."))
     return _back(request, page_id)

@@ -6,7 +6,9 @@
                        │             duplicate-proof key) ─claim→ sending …
                        ├─→ failed (the network refused; or out of attempts)
                        ├─→ unconfirmed (maybe posted, no duplicate protection)
-                       └─→ skipped (account disabled, page no longer live or public)
+                       └─→ skipped (account disabled, page no longer live or public,
+                                    credentials no configured key decrypts: the account
+                                    needs attention, and a person retries once it is fixed)
 
 Every transition is a conditional UPDATE on the current state, so two
 workers (or a worker and an editor) cannot both act on one delivery, and a
@@ -21,8 +23,8 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -129,43 +131,70 @@ def enqueue_on_commit(delivery_ids: list[int]) -> None:
 
 
 # -- the editor's actions ------------------------------------------------------------------
+class PostAgainRefused(Exception):
+    """Why "Post again" recorded nothing; the message is for the editor."""
+
+
 def post_again(page_id: int, *, reason: str, user=None) -> list[int]:
-    """A new publication of a live page on every account of its language (a reason is kept)."""
+    """A new publication of a live page on every account of its language (a reason is kept).
+
+    Returns the ids of the new deliveries (enqueued on commit). Raises
+    PostAgainRefused when the letter is not live and public, no account posts
+    in its language, or a posting is under way or was just made: a double
+    click, or two editors at once. Whatever the database and its isolation,
+    the page's deliveries are read in one statement and the new publication
+    numbers follow from that read, so of two concurrent calls either the second
+    sees the first's deliveries, or both write the same (page, account,
+    publication) rows and the unique constraint refuses the second.
+    """
     letter = shareable_letter(page_id)
     if letter is None:
-        return []
-    # A double click must not post twice: refuse while a posting is under way.
+        raise PostAgainRefused(_("Only a live, public letter can be posted again."))
     recent = timezone.now() - timedelta(seconds=POST_AGAIN_GUARD_SECONDS)
-    busy = Delivery.objects.filter(page_id=page_id).filter(
-        Q(status__in=(Status.PENDING, Status.SENDING, Status.RETRYING)) | Q(created_at__gt=recent)
+    earlier = list(
+        Delivery.objects.filter(page_id=page_id).values_list(
+            "account_id", "publication", "status", "created_at"
+        )
     )
-    if busy.exists():
-        return []
-    latest = dict(
-        Delivery.objects.filter(page_id=page_id)
-        .values_list("account_id")
-        .annotate(last=Max("publication"))
-    )
+    under_way = (Status.PENDING, Status.SENDING, Status.RETRYING)
+    if any(status in under_way or created > recent for _a, _p, status, created in earlier):
+        raise PostAgainRefused(_busy_message())
+    latest: dict[int, int] = {}
+    for account_id, publication, _status, _created in earlier:
+        latest[account_id] = max(publication, latest.get(account_id, 0))
     accounts = [a for a in accounts_for(letter.locale_id) if _configured(a)]
-    created = Delivery.objects.bulk_create(
-        [
-            Delivery(
-                page_id=page_id,
-                page_title=letter.title[:255],
-                locale_id=letter.locale_id,
-                account=account,
-                publication=latest.get(account.pk, 0) + 1,
-                revision_id=letter.live_revision_id,
-                idempotency_key=get_channel_class(account.channel).new_key(),
-                reason=reason,
-                requested_by=user,
+    if not accounts:
+        raise PostAgainRefused(_("No enabled account posts in this letter's language."))
+    try:
+        with transaction.atomic():
+            created = Delivery.objects.bulk_create(
+                [
+                    Delivery(
+                        page_id=page_id,
+                        page_title=letter.title[:255],
+                        locale_id=letter.locale_id,
+                        account=account,
+                        publication=latest.get(account.pk, 0) + 1,
+                        revision_id=letter.live_revision_id,
+                        idempotency_key=get_channel_class(account.channel).new_key(),
+                        reason=reason,
+                        requested_by=user,
+                    )
+                    for account in accounts
+                ]
             )
-            for account in accounts
-        ]
-    )
+    except IntegrityError:
+        raise PostAgainRefused(_busy_message()) from None
     ids = [d.pk for d in created]
     enqueue_on_commit(ids)
     return ids
+
+
+def _busy_message() -> str:
+    return _(
+        "This letter is being posted already, or was just posted (a second click, or another "
+        "editor): it was not posted once more."
+    )
 
 
 def retry(delivery_id: int, *, user=None) -> bool:
@@ -273,7 +302,11 @@ def deliver(delivery_id: int) -> str:
         return Status.SKIPPED
     try:
         channel = account.build_channel()
-    except (CredentialsError, UnknownChannel) as error:
+    except CredentialsError as error:
+        # The account's fault, not the letter's: nothing was tried; Retry once it is fixed.
+        _finish(delivery, Status.SKIPPED, error=str(error))
+        return Status.SKIPPED
+    except UnknownChannel as error:
         _finish(delivery, Status.FAILED, error=str(error))
         return Status.FAILED
     try:

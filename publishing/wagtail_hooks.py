@@ -1,7 +1,10 @@
 from django.urls import include, path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -15,6 +18,29 @@ def register_admin_urls():
     return [path("publishing/", include(admin_urls, namespace="publishing_admin"))]
 
 
+# The credentials and URL (a webhook's path may be its secret) typed into the form never
+# reach an error report or the debug page.
+_secret_fields = method_decorator(
+    sensitive_post_parameters("credentials_json", "base_url", "csrfmiddlewaretoken"),
+    name="dispatch",
+)
+
+
+@_secret_fields
+class SocialAccountCreateView(generic.CreateView):
+    pass
+
+
+@_secret_fields
+class SocialAccountEditView(generic.EditView):
+    pass
+
+
+@_secret_fields
+class SocialAccountCopyView(generic.CopyView):
+    pass
+
+
 class SocialAccountViewSet(ModelViewSet):
     """Accounts are managed by users with the social-account permissions only
     (add/change/delete "social account"), not by every editor."""
@@ -23,10 +49,20 @@ class SocialAccountViewSet(ModelViewSet):
     icon = "link-external"
     menu_label = _("Social accounts")
     add_to_settings_menu = True
-    list_display = ["name", "channel", "enabled", "verified_as", "updated_at"]
+    list_display = [
+        "name",
+        "channel",
+        "enabled",
+        "verified_as",
+        "credentials_problem",
+        "updated_at",
+    ]
     list_filter = ["channel", "enabled", "locales"]
     search_fields = ["name"]
     inspect_view_enabled = False
+    add_view_class = SocialAccountCreateView
+    edit_view_class = SocialAccountEditView
+    copy_view_class = SocialAccountCopyView
 
     def get_form_class(self, for_update=False):
         return SocialAccountForm

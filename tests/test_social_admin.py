@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import threading
+from datetime import timedelta
+from io import StringIO
 
 import pytest
 from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.messages import get_messages
+from django.core.checks import Tags, run_checks
 from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
+from django.db import connections
+from django.test import Client
+from django.utils import timezone
 from wagtail.models import Locale
 
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
 from tests.links import SCRIPT_URLS, linked
-from tests.social import MASTODON_TOKEN, SECRETS
+from tests.social import MASTODON_TOKEN, SECRETS, X_CREDENTIALS, add_accounts
 
 
 @pytest.fixture
@@ -314,3 +324,276 @@ def test_mark_as_posted_takes_only_http_addresses(
         )
         delivery.refresh_from_db()
         assert delivery.status == DeliveryStatus.UNCONFIRMED and delivery.remote_url == "", url
+
+
+# -- credential keys ------------------------------------------------------------------------
+def _readable(name: str) -> dict:
+    return SocialAccount.objects.get(name=name).credentials
+
+
+def test_a_deploy_check_warns_while_credential_keys_derive_from_secret_key(settings):
+    settings.BROADSIDE_CREDENTIAL_KEYS = []
+    warned = run_checks(include_deployment_checks=True, tags=[Tags.security])
+    assert "broadside.W001" in {message.id for message in warned}
+    assert "broadside.W001" not in {message.id for message in run_checks(tags=[Tags.security])}
+    settings.BROADSIDE_CREDENTIAL_KEYS = [Fernet.generate_key().decode()]
+    quiet = run_checks(include_deployment_checks=True, tags=[Tags.security])
+    assert "broadside.W001" not in {message.id for message in quiet}
+
+
+def test_moving_to_explicit_keys_keeps_saved_credentials_readable_until_rotate_key(
+    settings, tree, networks
+):
+    settings.BROADSIDE_CREDENTIAL_KEYS = []  # as installed: keys derived from SECRET_KEY
+    add_accounts(networks)
+    call_command("social_accounts", "test", "bluesky-fr", stdout=StringIO())  # a saved session
+    new_key = Fernet.generate_key().decode()
+    settings.BROADSIDE_CREDENTIAL_KEYS = [new_key]  # as the README says
+    assert _readable("mastodon-en") == {"access_token": MASTODON_TOKEN}
+    call_command("social_accounts", "rotate-key", stdout=(out := StringIO()))
+    assert "4 account(s)" in out.getvalue()
+    for account in SocialAccount.objects.all():  # now readable with the new key alone
+        for token in filter(None, (account.credentials_encrypted, account.state_encrypted)):
+            Fernet(new_key.encode()).decrypt(token.encode())
+    settings.SECRET_KEY = "a-new-secret-key-that-derives-nothing-saved"
+    assert _readable("x-en") == X_CREDENTIALS
+    assert SocialAccount.objects.get(name="bluesky-fr").state["session"]
+
+
+def test_a_new_secret_key_keeps_credentials_readable_through_secret_key_fallbacks(
+    settings, tree, networks
+):
+    settings.BROADSIDE_CREDENTIAL_KEYS = []
+    settings.SECRET_KEY = "the-first-secret-key-of-this-site"
+    add_accounts(networks)
+    # Rotated the way Django documents: the old key moves to SECRET_KEY_FALLBACKS.
+    settings.SECRET_KEY = "the-second-secret-key-of-this-site"
+    settings.SECRET_KEY_FALLBACKS = ["the-first-secret-key-of-this-site"]
+    assert _readable("mastodon-en") == {"access_token": MASTODON_TOKEN}
+    call_command("social_accounts", "rotate-key", stdout=StringIO())
+    settings.SECRET_KEY_FALLBACKS = []
+    assert _readable("mastodon-en") == {"access_token": MASTODON_TOKEN}
+
+
+def test_a_malformed_credential_key_is_a_check_error_naming_the_setting_not_the_key(
+    settings, superuser_client, tree, capsys
+):
+    good = Fernet.generate_key().decode()
+    malformed = [
+        "not-a-fernet-key-s3cr3t",
+        base64.urlsafe_b64encode(b"sixteen-byte-s3c").decode(),  # a valid base64, too short
+        good[:-2] + "!=",  # one character out of the alphabet
+        good + good,  # two keys without the comma
+    ]
+    for bad in malformed:
+        settings.BROADSIDE_CREDENTIAL_KEYS = [good, bad]
+        with pytest.raises(SystemCheckError) as refused:
+            call_command("check")
+        assert "broadside.E004" in str(refused.value)
+        assert "BROADSIDE_CREDENTIAL_KEYS" in str(refused.value) and "entry 2" in str(refused.value)
+        assert bad not in str(refused.value) and good not in str(refused.value)
+    data = {
+        "name": "Our Mastodon",
+        "channel": "mastodon",
+        "locales": [Locale.objects.get(language_code="en").pk],
+        "base_url": "https://mastodon.example",
+        "credentials_json": json.dumps({"access_token": MASTODON_TOKEN}),
+    }
+    response = superuser_client.post("/admin/social_accounts/new/", data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "BROADSIDE_CREDENTIAL_KEYS" in html
+    assert bad not in html and MASTODON_TOKEN not in html
+    assert 'value="Our Mastodon"' in html  # what was typed is still there
+    with pytest.raises(CommandError, match="BROADSIDE_CREDENTIAL_KEYS") as refused:
+        call_command(
+            "social_accounts",
+            *("add", "mastodon", "--name", "m", "--locale", "en"),
+            *("--credentials-json", json.dumps({"access_token": MASTODON_TOKEN})),
+        )
+    assert bad not in str(refused.value)
+    assert not SocialAccount.objects.exists()
+    assert bad not in "".join(capsys.readouterr())
+
+
+def test_an_account_no_key_decrypts_needs_attention_and_its_posts_are_skipped(
+    superuser_client, accounts, networks, make_letter, django_capture_on_commit_callbacks
+):
+    lost_key = Fernet(Fernet.generate_key())  # e.g. a SECRET_KEY changed without fallbacks
+    SocialAccount.objects.filter(name="mastodon-en").update(
+        credentials_encrypted=lost_key.encrypt(b'{"access_token": "lost"}').decode()
+    )
+    needs_attention = "cannot be decrypted: reconnect the account or re-enter them"
+    listing = superuser_client.get("/admin/social_accounts/").content.decode()
+    assert listing.count(needs_attention) == 1
+    call_command("social_accounts", "list", stdout=(out := StringIO()))
+    [line] = [line for line in out.getvalue().splitlines() if needs_attention in line]
+    assert line.startswith("mastodon-en\t")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = make_letter("unreadable")
+    skipped = Delivery.objects.get(page=letter, account__name="mastodon-en")
+    assert skipped.status == DeliveryStatus.SKIPPED and needs_attention in skipped.error
+    assert Delivery.objects.get(page=letter, account__name="x-en").status == DeliveryStatus.SENT
+    assert not networks.mastodon.statuses
+    assert (
+        needs_attention in superuser_client.get(f"/admin/pages/{letter.pk}/edit/").content.decode()
+    )
+
+    # rotate-key re-encrypts the others and names the account it cannot read.
+    with pytest.raises(CommandError, match="mastodon-en"):
+        call_command("social_accounts", "rotate-key", stdout=StringIO())
+    assert _readable("x-en") == X_CREDENTIALS
+
+    # Re-entering the credentials clears it; the skipped post is retried by a person.
+    account = SocialAccount.objects.get(name="mastodon-en")
+    edit = {
+        "name": "mastodon-en",
+        "channel": "mastodon",
+        "locales": [Locale.objects.get(language_code="en").pk],
+        "enabled": "on",
+        "base_url": account.base_url_masked,
+        "credentials_json": json.dumps({"access_token": MASTODON_TOKEN}),
+    }
+    saved = superuser_client.post(f"/admin/social_accounts/edit/{account.pk}/", edit)
+    assert saved.status_code == 302
+    assert needs_attention not in superuser_client.get("/admin/social_accounts/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        superuser_client.post(f"/admin/publishing/deliveries/{skipped.pk}/retry/")
+    skipped.refresh_from_db()
+    assert skipped.status == DeliveryStatus.SENT and len(networks.mastodon.statuses) == 1
+
+
+# -- two clicks at once -----------------------------------------------------------------------
+# Real concurrency: each thread has its own database connection, and a barrier lines the
+# requests up. Transactional, so each sees what the other commits (serialized_rollback: the
+# flush afterwards would take the data migrations made from the tests after these).
+concurrent = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _at_once(*actions):
+    """Run each action in its own thread, released together; return what each returned
+    (or the exception it raised)."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = action()
+        except Exception as error:  # noqa: BLE001  (handed to the test, which fails on it)
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _clients(count: int) -> list[Client]:
+    user = get_user_model().objects.create_superuser("clicker", "c@example.org", "pw")
+    clients = [Client() for _ in range(count)]
+    for client in clients:
+        client.force_login(user)
+    return clients
+
+
+def _messages(response) -> list[tuple[str, str]]:
+    assert not isinstance(response, Exception), repr(response)
+    assert response.status_code == 302
+    shown = [(message.level_tag, str(message)) for message in get_messages(response.wsgi_request)]
+    response.client.cookies.pop("messages", None)  # shown: the next page will not repeat them
+    return shown
+
+
+@concurrent
+def test_two_simultaneous_post_again_clicks_make_one_posting_and_a_message(
+    accounts, networks, make_letter, django_capture_on_commit_callbacks
+):
+    clients = _clients(2)
+    for round_ in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            letter = make_letter(f"twice-{round_}")
+        # The first posting is long over: only the two clicks are in each other's way.
+        Delivery.objects.filter(page=letter).update(created_at=timezone.now() - timedelta(hours=1))
+        url = f"/admin/publishing/pages/{letter.pk}/post-again/"
+        responses = _at_once(
+            *(lambda c=c, u=url: c.post(u, {"post_again_reason": "Corrected"}) for c in clients)
+        )
+        levels = sorted(level for response in responses for level, _text in _messages(response))
+        assert levels == ["success", "warning"], responses
+        [refused] = [text for r in responses for level, text in _messages(r) if level == "warning"]
+        assert "being posted already" in refused
+        assert Delivery.objects.filter(page=letter, publication=2).count() == 2  # x-en, mastodon-en
+        assert not Delivery.objects.filter(page=letter, publication=3).exists()
+
+
+@concurrent
+def test_two_simultaneous_retry_or_mark_as_posted_clicks_act_once(
+    accounts, networks, make_letter, django_capture_on_commit_callbacks
+):
+    clients = _clients(2)
+    networks.mastodon.fail_next(422, path="/api/v1/statuses", body={"error": "Validation failed"})
+    networks.x.drop_next(path="/2/tweets")
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = make_letter("clicked")
+    failed = Delivery.objects.get(page=letter, account__name="mastodon-en")
+    unconfirmed = Delivery.objects.get(page=letter, account__name="x-en")
+    assert failed.status == DeliveryStatus.FAILED
+    assert unconfirmed.status == DeliveryStatus.UNCONFIRMED
+
+    retry = f"/admin/publishing/deliveries/{failed.pk}/retry/"
+    responses = _at_once(*(lambda c=c: c.post(retry) for c in clients))
+    assert sorted(level for r in responses for level, _text in _messages(r)) == [
+        "success",
+        "warning",
+    ]
+    failed.refresh_from_db()
+    assert failed.status == DeliveryStatus.SENT
+    assert len(networks.mastodon.statuses) == 1
+
+    # Retry and Mark as posted at once: one of them acts, the other is told.
+    mark = f"/admin/publishing/deliveries/{unconfirmed.pk}/mark-posted/"
+    responses = _at_once(
+        lambda: clients[0].post(f"/admin/publishing/deliveries/{unconfirmed.pk}/retry/"),
+        lambda: clients[1].post(mark, {f"posted_url_{unconfirmed.pk}": "https://x.com/i/1"}),
+    )
+    assert sorted(level for r in responses for level, _text in _messages(r)) == [
+        "success",
+        "warning",
+    ]
+    unconfirmed.refresh_from_db()
+    tweets_sent = [r for r in networks.x.requests if r.method == "POST" and r.path == "/2/tweets"]
+    if unconfirmed.remote_url == "https://x.com/i/1":  # Mark as posted won; nothing sent again
+        assert unconfirmed.status == DeliveryStatus.SENT and len(tweets_sent) == 1
+    else:  # Retry won and sent once more (X refuses the same text again as a duplicate)
+        assert unconfirmed.status in (DeliveryStatus.SENT, DeliveryStatus.FAILED)
+        assert len(tweets_sent) == 2
+
+
+@concurrent
+def test_two_sweeps_at_once_take_a_stale_delivery_over_once(
+    accounts, networks, make_letter, django_capture_on_commit_callbacks, settings
+):
+    from publishing import outbox
+
+    settings.BROADSIDE_DELIVERY_BACKOFF = (0.0, 0.0)
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = make_letter("stale")
+    # A worker claimed the Mastodon post and died before sending.
+    stale = Delivery.objects.get(page=letter, account__name="mastodon-en")
+    Delivery.objects.filter(pk=stale.pk).update(
+        status=DeliveryStatus.SENDING,
+        attempts=1,
+        claim_token="dead-worker",
+        claimed_until=timezone.now() - timedelta(minutes=1),
+    )
+    Delivery.objects.exclude(pk=stale.pk).update(status=DeliveryStatus.SKIPPED)
+    counts = _at_once(outbox.resume_deliveries, outbox.resume_deliveries)
+    assert not any(isinstance(count, Exception) for count in counts), counts
+    assert sum(count["retried"] for count in counts) == 1
+    stale.refresh_from_db()
+    assert stale.status == DeliveryStatus.SENT and len(networks.mastodon.statuses) == 1

@@ -6,22 +6,29 @@ each network; tests/test_social_workers.py runs real workers.
 
 from __future__ import annotations
 
+import json
 import logging
+import sys
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.db import connection
+from django.core.signals import got_request_exception
+from django.db import DatabaseError, connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.views.debug import ExceptionReporter
 from wagtail.models import Locale, PageViewRestriction
 
 from home.models import LetterPage, LetterSignatory, LetterSocialText, OrganizationHandle, Topic
 from publishing import outbox
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
 from tests.servers.mastodon import FakeMastodon
-from tests.social import SECRETS, add_account
+from tests.social import SECRETS, WEBHOOK_SECRET, add_account
 
 Status = DeliveryStatus
 
@@ -342,7 +349,8 @@ def test_post_again_makes_a_new_publication_with_its_reason(
     letter_pair, networks, run_on_commit, monkeypatch
 ):
     english, _ = letter_pair
-    assert run_on_commit(outbox.post_again, english.pk, reason="Too soon") == []  # a double click
+    with pytest.raises(outbox.PostAgainRefused, match="just posted"):  # a double click
+        run_on_commit(outbox.post_again, english.pk, reason="Too soon")
     monkeypatch.setattr(outbox, "POST_AGAIN_GUARD_SECONDS", 0)
     created = run_on_commit(outbox.post_again, english.pk, reason="Corrected the title")
     assert len(created) == 2
@@ -364,34 +372,121 @@ def test_bluesky_sessions_are_reused_and_refreshed(
     assert Delivery.objects.filter(account__name="bluesky-fr", status=Status.SENT).count() == 2
 
 
+# A webhook whose path is its secret, as Slack's and Discord's are.
+WEBHOOK_PATH_SECRET = "T0001/B0002/webhook-path-s3cr3t"
+CSRF_TOKEN = "csrf-token-s3cr3t-0123456789abcdef"
+
+
 def test_secrets_are_encrypted_and_never_logged_or_shown(
-    letter_pair, networks, caplog, admin_client, run_on_commit, make_letter
+    letter_pair, networks, caplog, capsys, admin_client, run_on_commit, make_letter, monkeypatch
 ):
-    caplog.set_level(logging.DEBUG)
+    """Everything a run prints, logs at DEBUG, renders and reports: no secret in it."""
+    caplog.set_level(logging.DEBUG)  # what LOG_LEVEL=DEBUG gives an operator
+    english = Locale.objects.get(language_code="en")
+    relay_url = f"{networks.webhook.url}/services/{WEBHOOK_PATH_SECRET}"
+    form = {
+        "name": "relay-en",
+        "channel": "webhook",
+        "locales": [english.pk],
+        "enabled": "on",
+        "base_url": relay_url,
+        "post_template": "",
+        "credentials_json": json.dumps({"secret": WEBHOOK_SECRET}),
+        "csrfmiddlewaretoken": CSRF_TOKEN,
+    }
+    reports = []
+    # The admin create and edit, each failing once with a 500 while saving.
+    with _reporting_failures(monkeypatch, "publishing.credentials.MultiFernet.encrypt") as failed:
+        with pytest.raises(DatabaseError):
+            admin_client.post("/admin/social_accounts/new/", form)
+        reports += _error_reports(failed, settings_debug=(False, True))
+    assert admin_client.post("/admin/social_accounts/new/", form).status_code == 302
+    relay = SocialAccount.objects.get(name="relay-en")
+    edit_url = f"/admin/social_accounts/edit/{relay.pk}/"
+    shown = admin_client.get(edit_url).content.decode()
+    assert f"{networks.webhook.url}/…" in shown  # the URL's origin, its path masked
+    edited = {**form, "base_url": relay.base_url_masked, "post_template": "{title} {url}"}
+    with _reporting_failures(monkeypatch, "publishing.models.SocialAccount.save") as failed:
+        with pytest.raises(DatabaseError):
+            admin_client.post(edit_url, edited)
+        reports += _error_reports(failed, settings_debug=(False, True))
+    assert admin_client.post(edit_url, edited).status_code == 302
+    relay.refresh_from_db()
+    assert relay.base_url == relay_url and relay.post_template == "{title} {url}"
+
     networks.mastodon.fail_next(503, path="/api/v1/statuses")
-    publish_new(make_letter, run_on_commit, "logged")
+    letter = publish_new(make_letter, run_on_commit, "logged")
     resume_due(run_on_commit)
+    assert networks.webhook.received[-1]["path"] == f"/services/{WEBHOOK_PATH_SECRET}"
     call_command("social_accounts", "list", stdout=(out := _Buffer()))
+    pages = [
+        admin_client.get(url).content.decode()
+        for url in (
+            "/admin/social_accounts/",
+            "/admin/publishing/deliveries/",
+            f"/admin/pages/{letter.pk}/edit/",
+        )
+    ]
     for account in SocialAccount.objects.all():
         call_command("social_accounts", "test", account.name, stdout=out)
-        page = admin_client.get(f"/admin/social_accounts/edit/{account.pk}/").content.decode()
+        pages.append(
+            admin_client.get(f"/admin/social_accounts/edit/{account.pk}/").content.decode()
+        )
         for secret in SECRETS:
             assert secret not in account.credentials_encrypted
-            assert secret not in page
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT credentials_encrypted, state_encrypted FROM publishing_socialaccount"
         )
         stored = " ".join(" ".join(row) for row in cursor.fetchall())
-    logged = caplog.text + out.getvalue()
+    printed = capsys.readouterr()
+    logged = caplog.text + out.getvalue() + printed.out + printed.err
     logged += " ".join(Delivery.objects.values_list("error", flat=True))
     assert caplog.records  # the run did log
+    assert "relay-en" in out.getvalue() and networks.webhook.url in out.getvalue()
+    assert len(reports) == 4 and all("DatabaseError" in report for report in reports)
     session = SocialAccount.objects.get(name="bluesky-fr").state["session"]
-    for token in (session["accessJwt"], session["refreshJwt"]):
-        assert token not in stored and token not in logged
+    jwts = [session["accessJwt"], session["refreshJwt"]]
+    for token in jwts:
+        assert token not in stored
+    session_cookie = admin_client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    everywhere = {"logs and output": logged, "pages": " ".join(pages), **dict(enumerate(reports))}
+    for where, text in everywhere.items():
+        for secret in [*SECRETS, WEBHOOK_PATH_SECRET, *jwts, session_cookie, CSRF_TOKEN]:
+            assert secret not in text, f"a secret in {where}"
     for secret in SECRETS:
         assert secret not in stored
-        assert secret not in logged
+
+
+@contextmanager
+def _reporting_failures(monkeypatch, target: str):
+    """Make `target` fail with a DatabaseError, and collect (request, exc_info) of each 500."""
+    failures = []
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("could not write")
+
+    def record(sender, request, **kwargs):
+        failures.append((request, sys.exc_info()))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(target, fail)
+        got_request_exception.connect(record)
+        try:
+            yield failures
+        finally:
+            got_request_exception.disconnect(record)
+
+
+def _error_reports(failures, *, settings_debug) -> list[str]:
+    """What the DEBUG page shows and what an error e-mail to ADMINS says of each failure."""
+    reports = []
+    for request, exc_info in failures:
+        for debug in settings_debug:
+            with override_settings(DEBUG=debug):
+                reporter = ExceptionReporter(request, *exc_info)
+                reports.append(reporter.get_traceback_html() + reporter.get_traceback_text())
+    return reports
 
 
 class _Buffer:

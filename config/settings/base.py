@@ -301,8 +301,12 @@ LOGGING = {
         # At DEBUG these print signed Authorization headers: never let them.
         "oauthlib": {"level": "WARNING"},
         "requests_oauthlib": {"level": "WARNING"},
+        # At DEBUG it logs each request's path, and a webhook's path may be its secret.
+        "urllib3": {"level": "INFO"},
     },
 }
+# Error reports and the debug page mask secrets, also with DEBUG on (config/error_reports.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.SecretsMaskedReporterFilter"
 
 # Sign-in and browser security ---------------------------------------------------
 # (README "Sign-in security", docs/deploy.md "HTTPS, headers and sign-in").

@@ -12,6 +12,8 @@ try:
     SECRET_KEY = os.environ["SECRET_KEY"]
 except KeyError as missing:
     raise ImproperlyConfigured("Set SECRET_KEY in the environment.") from missing
+# Former keys, so that changing SECRET_KEY logs nobody out and loses no credentials.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("INSECURE_COOKIES") != "1"

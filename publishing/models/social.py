@@ -8,14 +8,19 @@ states and records what the network answered.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
-from publishing.credentials import decrypt_credentials, encrypt_credentials
+from publishing.credentials import CredentialsError, decrypt_credentials, encrypt_credentials
+
+logger = logging.getLogger(__name__)
 
 
 class SocialAccount(models.Model):
@@ -67,20 +72,56 @@ class SocialAccount(models.Model):
         return self.name
 
     @property
+    @sensitive_variables()
     def credentials(self) -> dict[str, Any]:
+        """The decrypted credentials. Raises CredentialsError when no configured key reads them."""
         return decrypt_credentials(self.credentials_encrypted)
 
     @credentials.setter
+    @sensitive_variables()
     def credentials(self, value: dict[str, Any]) -> None:
         self.credentials_encrypted = encrypt_credentials(value)
 
     @property
+    @sensitive_variables()
     def state(self) -> dict[str, Any]:
-        return decrypt_credentials(self.state_encrypted)
+        """What the channel keeps between posts. A cache (sessions, instance limits): one no
+        key decrypts is started afresh, as after a logout, rather than stopping the account."""
+        try:
+            return decrypt_credentials(self.state_encrypted)
+        except CredentialsError:
+            logger.warning("Account %s: its saved session cannot be decrypted; dropped.", self.pk)
+            return {}
 
     @state.setter
+    @sensitive_variables()
     def state(self, value: dict[str, Any]) -> None:
         self.state_encrypted = encrypt_credentials(value)
+
+    def credentials_problem(self) -> str:
+        """Why a person must look at the account's credentials ("" when they are readable)."""
+        try:
+            self.credentials  # noqa: B018  (decrypting is the test)
+        except CredentialsError as error:
+            return str(error)
+        return ""
+
+    credentials_problem.short_description = _("needs attention")
+
+    @property
+    def base_url_origin(self) -> str:
+        """scheme://host[:port] of the base URL, safe to print: a webhook's path (Slack,
+        Discord) is its secret, and user:password@ may precede the host."""
+        if not self.base_url:
+            return ""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
+    @property
+    def base_url_masked(self) -> str:
+        """The base URL as pages show it: its origin, then "/…" when anything followed."""
+        origin = self.base_url_origin
+        return origin if self.base_url.rstrip("/") == origin else f"{origin}/…"
 
     @property
     def channel_class(self):
@@ -88,7 +129,10 @@ class SocialAccount(models.Model):
 
         return get_channel_class(self.channel)
 
+    @sensitive_variables()
     def build_channel(self):
+        """The account's channel, with its credentials. Raises CredentialsError (see
+        `credentials`) and UnknownChannel."""
         from publishing.channels import build_channel
 
         return build_channel(

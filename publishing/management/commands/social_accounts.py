@@ -7,7 +7,8 @@
     social_accounts disable NAME
     social_accounts rotate-key
 
-Credentials are encrypted before they are saved and never printed.
+Credentials are encrypted before they are saved and never printed; nor is a
+base URL's path (a webhook's path may be its secret): `list` shows its origin.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from wagtail.models import Locale
 
 from publishing.channels import get_channel_class
 from publishing.channels.base import DeliveryError
-from publishing.credentials import CredentialsError, rotate
+from publishing.credentials import CredentialsError, encrypt_credentials, rotate
 from publishing.models import SocialAccount
 from publishing.outbound import check_outbound_url
 
@@ -97,11 +98,18 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown language(s): {', '.join(unknown)}. Known: {known}.")
         if SocialAccount.objects.filter(name=name).exists():
             raise CommandError(f"An account named {name!r} exists already.")
+        try:
+            encrypted = encrypt_credentials(credentials)
+        except CredentialsError as error:
+            raise CommandError(str(error)) from None
         with transaction.atomic():
             account = SocialAccount(
-                name=name, channel=channel, base_url=base_url, post_template=template
+                name=name,
+                channel=channel,
+                base_url=base_url,
+                post_template=template,
+                credentials_encrypted=encrypted,
             )
-            account.credentials = credentials
             account.save()
             account.locales.set(locales)
         self.stdout.write(
@@ -116,9 +124,12 @@ class Command(BaseCommand):
         for account in accounts:
             languages = ",".join(sorted(loc.language_code for loc in account.locales.all()))
             state = "enabled" if account.enabled else "disabled"
+            problem = account.credentials_problem()
             self.stdout.write(
                 f"{account.name}\t{account.channel}\t{languages}\t{state}\t"
-                f"{account.base_url or '(default URL)'}\t{account.verified_as or '(not tested)'}"
+                f"{account.base_url_origin or '(default URL)'}\t"
+                f"{account.verified_as or '(not tested)'}\t"
+                + (f"NEEDS ATTENTION: {problem}" if problem else "credentials readable")
             )
 
     def account(self, name: str) -> SocialAccount:
@@ -153,15 +164,28 @@ class Command(BaseCommand):
         self.stdout.write(f"Enabled {name!r}.")
 
     def handle_rotate_key(self, **_):
+        """Re-encrypt what can be read; name the accounts that cannot, and fail at the end
+        (after committing the others) so that a script notices."""
         count = 0
+        unreadable = []
         with transaction.atomic():
             for account in SocialAccount.objects.select_for_update():
                 try:
-                    SocialAccount.objects.filter(pk=account.pk).update(
-                        credentials_encrypted=rotate(account.credentials_encrypted),
-                        state_encrypted=rotate(account.state_encrypted),
-                    )
+                    credentials = rotate(account.credentials_encrypted)
                 except CredentialsError as error:
-                    raise CommandError(f"{account.name}: {error}") from None
+                    unreadable.append(f"{account.name}: {error}")
+                    continue
+                try:
+                    state = rotate(account.state_encrypted)
+                except CredentialsError:
+                    state = ""  # a session cache: the channel opens a new one
+                SocialAccount.objects.filter(pk=account.pk).update(
+                    credentials_encrypted=credentials, state_encrypted=state
+                )
                 count += 1
         self.stdout.write(f"Re-encrypted the secrets of {count} account(s) with the newest key.")
+        if unreadable:
+            raise CommandError(
+                "These accounts need attention (their credentials stay as they were):\n"
+                + "\n".join(unreadable)
+            )

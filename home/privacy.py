@@ -102,7 +102,7 @@ def _spread(sections: dict[str, set[int]], every_id: frozenset[int]) -> bool:
         )
         .exclude(_under(complete))
         .values_list("path", "translation_key", "alias_of__path")
-        .order_by()
+        .order_by("path")  # a section before what it holds: one section per subtree
     )
     if not candidates:
         return False
@@ -150,15 +150,13 @@ class PrivateSectionsMiddleware:
             _request_memo.reset(token)
 
 
-def exclude_private(queryset: QuerySet, sections: list[PrivateSection] | None = None) -> QuerySet:
+def exclude_private(queryset: QuerySet) -> QuerySet:
     """`queryset` (of any page model) without the pages THE RULE makes private.
 
     What every list, search, feed, API answer, link and name shown to readers
-    uses in place of Wagtail's `public()`. `sections`: pass `private_sections()`
-    when filtering several querysets for one answer.
+    uses in place of Wagtail's `public()` (our page models' `public()` is this).
     """
-    if sections is None:
-        sections = private_sections()
+    sections = private_sections()
     if not sections:
         return queryset
     return queryset.exclude(_under(section.path for section in sections))
@@ -187,12 +185,13 @@ def restrictions_for(page: Page) -> QuerySet[PageViewRestriction]:
 class PrivacyAwarePageQuerySet(PageQuerySet):
     """`public()` and `not_public()` follow THE RULE rather than Wagtail's narrower one."""
 
-    def public(self):
+    def public(self) -> PrivacyAwarePageQuerySet:
+        """The pages everyone may read (see `exclude_private`)."""
         return exclude_private(self)
 
-    def not_public(self):
-        sections = private_sections()
-        return self.filter(_under(section.path for section in sections))
+    def not_public(self) -> PrivacyAwarePageQuerySet:
+        """The pages some restriction covers, by THE RULE."""
+        return self.filter(_under(section.path for section in private_sections()))
 
     private = not_public
 
@@ -203,5 +202,5 @@ PrivacyAwarePageManager = PageManager.from_queryset(PrivacyAwarePageQuerySet)
 class PrivacyAwarePageMixin:
     """Serving (Wagtail's `check_view_restrictions` hook) asks for the restrictions of THE RULE."""
 
-    def get_view_restrictions(self):
+    def get_view_restrictions(self) -> QuerySet[PageViewRestriction]:
         return restrictions_for(self)

@@ -17,8 +17,9 @@ from datetime import date
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail_localize.synctree import synchronize_tree
@@ -33,7 +34,7 @@ from home.models import (
     OrganizationPage,
     Topic,
 )
-from home.privacy import exclude_private
+from home.privacy import exclude_private, private_sections
 from publishing import outbox
 from publishing.models import Delivery, ShareImage, SocialAccount
 from tests.conftest import _PrefixingCatalogue, publish
@@ -211,8 +212,9 @@ def assert_rules_agree(world: World) -> None:
 
 # -- a restricted letter -------------------------------------------------------------------
 def test_a_private_letter_is_listed_nowhere_in_any_language_and_caches_forget_it(client, world):
-    before = leaks(client, world, SECRET)  # also fills the feed and API caches
-    for language in LANGUAGES:
+    # The source, its real translation, an alias; also fills their feed and API caches.
+    before = leaks(client, world, SECRET, languages=("en", "fr", "es"))
+    for language in ("en", "fr", "es"):
         assert f"/api/v1/letters/?locale={language}" in before, language
         assert f"/{language}/search/?query={SECRET}" in before, language
     assert "/fr/feeds/letters.atom" in before  # a real translation is fed
@@ -322,7 +324,7 @@ def test_a_private_letters_section_is_not_in_the_navigation(client, world):
 
 # -- a restricted organization ------------------------------------------------------------
 def test_a_private_organization_is_not_named_or_linked_in_any_language(client, world):
-    before = leaks(client, world, SECRET_ORG)
+    before = leaks(client, world, SECRET_ORG, languages=("en", "es"))
     assert "/api/v1/letters/?locale=es" in before  # as a signatory of the open letter
     assert world.open.url in before  # its signatory list and "About" its network
     assert f"/api/v1/organizations/{world.ccla.pk}/" in before  # ccla is a member of it
@@ -354,3 +356,41 @@ def test_a_private_organization_leaves_the_share_cards_of_the_letters_it_signed(
         restrict(world.wombat, PageViewRestriction.PASSWORD)
 
     assert len(alt_texts()) == 2 and all("1 organi" in text for text in alt_texts()), alt_texts()
+
+
+def test_a_private_organization_feed_address_is_never_sent_to_the_websub_hub(world):
+    from publishing.feeds.changes import feed_urls_for_letter
+
+    assert any(SECRET_ORG in url for url in feed_urls_for_letter(world.open))
+    restrict(world.wombat, PageViewRestriction.GROUPS, Group.objects.create(name="members"))
+    urls = feed_urls_for_letter(world.open)
+    assert urls and not any(SECRET_ORG in url for url in urls)
+
+
+# -- cost -------------------------------------------------------------------------------------
+def test_private_sections_cost_a_few_queries_however_many_pages_they_cover(
+    world, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        assert private_sections() == []
+    letters = restrict(world.letters, PageViewRestriction.LOGIN)
+    with CaptureQueriesContext(connection) as one_section:
+        covered = private_sections()
+    assert {len(s.restriction_ids) for s in covered} == {1} and len(covered) == len(LANGUAGES)
+
+    letters.delete()
+    restrict(world.home, PageViewRestriction.LOGIN)  # every page of every language
+    with CaptureQueriesContext(connection) as whole_site:
+        private_sections()
+    assert len(whole_site) == len(one_section) <= 4
+
+
+def test_private_sections_are_worked_out_once_per_request(client, world, monkeypatch):
+    from home import privacy
+
+    restrict(world.sealed, PageViewRestriction.LOGIN)
+    calls = []
+    compute = privacy._compute_private_sections
+    monkeypatch.setattr(privacy, "_compute_private_sections", lambda: calls.append(1) or compute())
+    get(client, world.versions(world.letters)["es"].url)
+    assert len(calls) == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
@@ -23,6 +24,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import ContactsBlock, LetterBodyBlock
 from .countries import country_name, validate_country_code
+from .links import validate_http_url
 from .privacy import PrivacyAwarePageManager, PrivacyAwarePageMixin
 from .widgets import CountrySelect
 
@@ -224,6 +226,14 @@ class OrganizationPage(PrivacyAwarePageMixin, NumberedChildrenMixin, Page):
     @property
     def country_name(self) -> str:
         return country_name(self.country)
+
+    def clean(self) -> None:
+        """The website becomes a link on the page and in the API: http(s) only (home.links)."""
+        super().clean()
+        try:
+            validate_http_url(self.website)
+        except ValidationError as error:
+            raise ValidationError({"website": error.messages}) from None
 
     @property
     def display_name(self) -> str:

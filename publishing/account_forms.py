@@ -11,6 +11,7 @@ from wagtail.models import Locale
 from .channels import channel_choices, get_channel_class
 from .compose import validate_template
 from .models import SocialAccount
+from .outbound import check_outbound_url
 
 
 class SecretTextarea(forms.Textarea):
@@ -48,6 +49,12 @@ class SocialAccountForm(forms.ModelForm):
         kwargs.pop("for_user", None)
         super().__init__(*args, **kwargs)
         self.fields["credentials_json"].initial = ""  # never rendered back
+
+    def clean_base_url(self) -> str:
+        base_url = self.cleaned_data["base_url"]
+        if base_url:
+            check_outbound_url(base_url)
+        return base_url
 
     def clean_post_template(self) -> str:
         template = self.cleaned_data["post_template"]

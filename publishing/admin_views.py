@@ -16,6 +16,8 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page
 
+from home.links import http_url, validate_http_url
+
 from . import outbox
 from .models import Delivery, DeliveryStatus, SocialAccount
 
@@ -69,7 +71,7 @@ class DeliveriesReportView(ReportView):
         TitleColumn(
             "remote_url",
             label=gettext_lazy("Post"),
-            get_url=lambda delivery: delivery.remote_url or None,
+            get_url=lambda delivery: http_url(delivery.remote_url) or None,
         ),
         Column("error", label=gettext_lazy("Error")),
         DateColumn("created_at", label=gettext_lazy("Recorded")),
@@ -128,9 +130,12 @@ def retry_delivery(request, delivery_id: int):
 @require_POST
 def mark_delivery_posted(request, delivery_id: int):
     delivery = _delivery_for_action(request, delivery_id)
-    field = forms.URLField(required=False, max_length=500)
+    # The address as typed must be http(s): URLField would make "//host/x" into https://….
+    typed = request.POST.get(f"posted_url_{delivery_id}", "").strip()
+    field = forms.URLField(required=False, max_length=500, assume_scheme="https")
     try:
-        url = field.clean(request.POST.get(f"posted_url_{delivery_id}", ""))
+        validate_http_url(typed)
+        url = field.clean(typed)
     except forms.ValidationError:
         messages.error(request, _("Enter the post's full address, or leave it empty."))
         return _back(request, delivery.page_id)

@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from home.links import http_url
+
 from .channels import UnknownChannel, get_channel_class
 from .channels.base import OutcomeUnknown, PermanentError, TemporaryError
 from .compose import CompositionError
@@ -188,7 +190,7 @@ def mark_as_posted(delivery_id: int, *, url: str = "", user=None) -> bool:
     return bool(
         Delivery.objects.filter(pk=delivery_id, status__in=RETRYABLE).update(
             status=Status.SENT,
-            remote_url=url,
+            remote_url=http_url(url),
             sent_at=timezone.now(),
             reason=_("Marked as posted by a person."),
             outcome_unknown=False,
@@ -334,12 +336,18 @@ def _deliver_with(delivery: Delivery, letter, channel) -> str:
         delivery,
         Status.SENT,
         remote_id=sent.remote_id[:200],
-        remote_url=sent.url,
+        remote_url=_post_url(sent.url),
         sent_at=timezone.now(),
         send_started_at=None,
         error="",
     )
     return Status.SENT
+
+
+def _post_url(url: str) -> str:
+    """The network's link to the post, kept only if it is an http(s) URL that fits the field."""
+    url = http_url(url)
+    return url if len(url) <= Delivery._meta.get_field("remote_url").max_length else ""
 
 
 def _unconfirmed_message() -> str:

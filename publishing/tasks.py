@@ -8,6 +8,8 @@ import requests
 from django.conf import settings
 from django_tasks import task
 
+from publishing.outbound import outbound_session
+
 logger = logging.getLogger(__name__)
 
 WEBSUB_TIMEOUT_SECONDS = 10
@@ -21,16 +23,18 @@ class WebSubPingFailed(Exception):
 def ping_websub_hub(feed_urls: list[str]) -> int:
     """Tell the WebSub hub these feeds changed (hub.mode=publish). Returns how many were pinged.
 
-    Pinging twice only makes the hub fetch again, so a retry does no harm.
+    Pinging twice only makes the hub fetch again, so a retry does no harm. The ping
+    goes through the outbound transport: public addresses only, no redirects.
     """
     hub = settings.BROADSIDE_WEBSUB_HUB
     if not hub:
         return 0
     failures = []
+    session = outbound_session((WEBSUB_TIMEOUT_SECONDS, WEBSUB_TIMEOUT_SECONDS))
     for url in feed_urls:
         try:
-            response = requests.post(
-                hub, data={"hub.mode": "publish", "hub.url": url}, timeout=WEBSUB_TIMEOUT_SECONDS
+            response = session.post(
+                hub, data={"hub.mode": "publish", "hub.url": url}, allow_redirects=False
             )
         except requests.RequestException as error:
             failures.append(f"{url}: {type(error).__name__}")

@@ -9,7 +9,9 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale, PageViewRestriction
 
-from home.models import LetterSignatory, SignatoryVisibility, Topic
+from home.models import LetterSignatory, OrganizationPage, SignatoryVisibility, Topic
+from publishing.models import ContentVersion
+from tests.links import SCRIPT_URLS
 
 
 @pytest.fixture
@@ -314,3 +316,15 @@ def test_cache_is_keyed_on_host_and_known_parameters_only(client, settings, cont
         client, f"/api/v1/letters/{content['letter'].pk}/", HTTP_ACCEPT_LANGUAGE="fr"
     )
     assert french_first["locale"] == "en" and "/fr/" not in french_first["body_html"]
+
+
+def test_an_organizations_website_is_served_only_if_it_is_http(client, content):
+    ccla = content["ccla"]
+    for url in SCRIPT_URLS:
+        OrganizationPage.objects.filter(pk=ccla.pk).update(website=url)
+        ContentVersion.bump()
+        data = get(client, f"/api/v1/organizations/{ccla.pk}/")
+        assert data["website"] == "", url
+    OrganizationPage.objects.filter(pk=ccla.pk).update(website="https://ccla.ca/")
+    ContentVersion.bump()
+    assert get(client, f"/api/v1/organizations/{ccla.pk}/")["website"] == "https://ccla.ca/"

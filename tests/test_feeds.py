@@ -13,8 +13,9 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 from wagtail.models import Locale
 
-from home.models import LetterSignatory, SignatoryVisibility, Topic
+from home.models import LetterSignatory, OrganizationPage, SignatoryVisibility, Topic
 from publishing.feeds.base import Feed, LinkPreservingFeedEntry
+from publishing.models import ContentVersion
 from tests.servers.websub import WebSubHub
 
 FORMATS = ["rss", "atom"]
@@ -280,3 +281,12 @@ def test_last_modified_moves_when_an_entry_leaves(client, letters, make_letter):
     letters["en"].unpublish()  # the older letter leaves
     again = client.get("/en/feeds/letters.atom", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 200 and again.content != first.content
+
+
+def test_feeds_carry_no_outside_url_that_is_not_http(client, letters):
+    """Signatories' websites are outside input: no feed may turn one into a link."""
+    OrganizationPage.objects.filter(slug="ccla").update(website="javascript:alert(1337)")
+    ContentVersion.bump()
+    for url in ("/en/feeds/letters.atom", "/en/feeds/organizations/ccla.rss"):
+        response, feed = fetch(client, url)
+        assert feed.entries and "1337" not in response.content.decode(), url

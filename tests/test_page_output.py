@@ -2,10 +2,14 @@
 
 import re
 
+import pytest
+from django.core.exceptions import ValidationError
 from wagtail.models import Locale
 from wagtail_localize.synctree import synchronize_tree
 
-from home.models import LetterPage, LetterSignatory, SignatoryVisibility
+from home.links import http_url, validate_http_url
+from home.models import LetterPage, LetterSignatory, OrganizationPage, SignatoryVisibility
+from tests.links import SCRIPT_URLS, hrefs, linked
 
 
 def links(html: str, rel: str = "alternate") -> dict[str, str]:
@@ -116,3 +120,36 @@ def test_language_root_redirects_and_missing_pages_are_404_in_the_readers_langua
     missing = client.get("/fr/nothing-here/")
     assert missing.status_code == 404
     assert "Page introuvable" in missing.content.decode()  # UI strings are translated
+
+
+@pytest.mark.parametrize("url", SCRIPT_URLS)
+def test_only_http_urls_pass_the_link_check(url):
+    assert http_url(url) == ""
+    with pytest.raises(ValidationError):
+        validate_http_url(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://ccla.ca/", "http://example.org/a?b=c#d", "HTTPS://EXAMPLE.ORG", ""]
+)
+def test_http_urls_pass_the_link_check_unchanged(url):
+    assert http_url(url) == url
+    validate_http_url(url)
+
+
+def test_an_organizations_website_links_only_if_it_is_http(client, make_organization):
+    organization = make_organization("ccla", "CCLA", website="https://ccla.ca/")
+    assert "https://ccla.ca/" in hrefs(client.get(organization.url).content.decode())
+    for url in SCRIPT_URLS:
+        OrganizationPage.objects.filter(pk=organization.pk).update(website=url)
+        html = client.get(organization.url).content.decode()
+        assert linked(html) == [], url
+
+
+def test_an_editor_cannot_save_a_website_that_is_not_http(make_organization):
+    organization = make_organization("eipr", "EIPR")
+    for url in ("ftp://eipr.example/", "javascript:alert(1337)", "data:text/html,1337"):
+        organization.website = url
+        with pytest.raises(ValidationError) as refused:
+            organization.full_clean()
+        assert "website" in refused.value.message_dict, url

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Locale
 
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
+from tests.links import SCRIPT_URLS, linked
 from tests.social import MASTODON_TOKEN, SECRETS
 
 
@@ -260,3 +261,56 @@ def test_credentials_can_come_from_standard_input(tree, monkeypatch, capsys):
         "access_token": "from-stdin-s3cr3t"
     }
     assert "from-stdin-s3cr3t" not in capsys.readouterr().out
+
+
+def test_a_network_answering_a_script_url_gets_no_link_in_the_admin(
+    superuser_client, accounts, networks, make_letter, django_capture_on_commit_callbacks
+):
+    """A Mastodon instance answers a post with url: javascript:…; it is not stored, not linked."""
+    networks.mastodon.route(
+        "POST",
+        "/api/v1/statuses",
+        lambda request: (200, {"id": "1337", "url": "javascript:alert(1337)"}, {}),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = make_letter("scripted", title="Scripted")
+    delivery = Delivery.objects.get(page=letter, account__name="mastodon-en")
+    assert delivery.status == DeliveryStatus.SENT and delivery.remote_id == "1337"
+    assert delivery.remote_url == ""
+    report = superuser_client.get("/admin/publishing/deliveries/").content.decode()
+    sharing = superuser_client.get(f"/admin/pages/{letter.pk}/edit/").content.decode()
+    assert linked(report) == [] and linked(sharing) == []
+
+
+def test_outside_urls_already_stored_are_never_rendered_as_links(
+    superuser_client, accounts, make_letter, django_capture_on_commit_callbacks
+):
+    """The render-time guard: rows stored before the storing-time check, or by other code."""
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = make_letter("stored", title="Stored")
+    for url in SCRIPT_URLS:
+        Delivery.objects.filter(page=letter).update(remote_url=url)
+        report = superuser_client.get("/admin/publishing/deliveries/").content.decode()
+        sharing = superuser_client.get(f"/admin/pages/{letter.pk}/edit/").content.decode()
+        assert linked(report) == [], url
+        assert linked(sharing) == [], url
+    Delivery.objects.filter(page=letter).update(remote_url="https://mastodon.test/@b/1337")
+    sharing = superuser_client.get(f"/admin/pages/{letter.pk}/edit/").content.decode()
+    assert "https://mastodon.test/@b/1337" in linked(sharing)
+
+
+def test_mark_as_posted_takes_only_http_addresses(
+    superuser_client, accounts, networks, make_letter, django_capture_on_commit_callbacks
+):
+    networks.x.drop_next(path="/2/tweets")
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = make_letter("unconfirmed", title="Unconfirmed")
+    delivery = Delivery.objects.get(page=letter, account__name="x-en")
+    assert delivery.status == DeliveryStatus.UNCONFIRMED
+    for url in SCRIPT_URLS:
+        superuser_client.post(
+            f"/admin/publishing/deliveries/{delivery.pk}/mark-posted/",
+            {f"posted_url_{delivery.pk}": url},
+        )
+        delivery.refresh_from_db()
+        assert delivery.status == DeliveryStatus.UNCONFIRMED and delivery.remote_url == "", url

@@ -6,7 +6,9 @@ machine with SQLite and the database task backend.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.conf.locale import LANG_INFO
@@ -27,6 +29,7 @@ INSTALLED_APPS = [
     "home",
     "search",
     "publishing",
+    "security",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales, adds tree synchronisation
     "wagtail.contrib.settings",
@@ -44,11 +47,18 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # Installed so that the API docs use Ninja's own copy of Swagger UI, not a CDN's
+    # (the Content-Security-Policy allows scripts from this site only).
+    "ninja",
     "corsheaders",
     "django_tasks",
     "django_tasks_db",
     "django_rq",
-    "django.contrib.admin",
+    # Sign-in protection and browser policies: see "Sign-in and browser security" below.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "security.csp.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.privacy.PrivateSectionsMiddleware",
@@ -65,9 +76,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "security.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -259,6 +274,11 @@ BROADSIDE_DELIVERY_BACKOFF = (10.0, 3600.0)  # first wait, longest wait
 BROADSIDE_DELIVERY_LEASE_SECONDS = 300
 # Network timeouts for channels: (connect, read) seconds.
 BROADSIDE_CHANNEL_TIMEOUT = (5.0, 30.0)
+# Which addresses channels, webhooks and the WebSub hub may be reached at (checked when
+# connecting; publishing/outbound.py): "public" only, "loopback" too, or "private" networks too.
+BROADSIDE_OUTBOUND_ADDRESSES = os.environ.get("BROADSIDE_OUTBOUND_ADDRESSES", "public")
+if BROADSIDE_OUTBOUND_ADDRESSES not in ("public", "loopback", "private"):
+    raise ValueError("BROADSIDE_OUTBOUND_ADDRESSES must be 'public', 'loopback' or 'private'.")
 
 # Headless API: which front-end origins may read it from a browser (comma-separated).
 CORS_ALLOWED_ORIGINS = env_list("BROADSIDE_CORS_ORIGINS", "")
@@ -283,6 +303,60 @@ LOGGING = {
         "oauthlib": {"level": "WARNING"},
         "requests_oauthlib": {"level": "WARNING"},
     },
+}
+
+# Sign-in and browser security ---------------------------------------------------
+# (README "Sign-in security", docs/deploy.md "HTTPS, headers and sign-in").
+# Failed sign-ins are counted per username *and* address (django-axes); after
+# BROADSIDE_LOGIN_FAILURE_LIMIT failures that pair is refused for
+# BROADSIDE_LOGIN_LOCKOUT_MINUTES. `manage.py axes_reset_username NAME` unlocks.
+# The backend must come first so that a locked-out pair never reaches the password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("BROADSIDE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BROADSIDE_LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
+# The client address is REMOTE_ADDR unless production settings trust a proxy
+# (BROADSIDE_PROXY_COUNT); see config/settings/production.py.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# Two-step sign-in (django-otp, TOTP apps): an account with a device always passes the
+# code step; BROADSIDE_REQUIRE_2FA=1 sends every account without one to enrol first.
+BROADSIDE_REQUIRE_2FA = os.environ.get("BROADSIDE_REQUIRE_2FA") == "1"
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# Editors' browsers ask no third party for avatars (Gravatar would learn who edits).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Content-Security-Policy (django-csp): strict on the public site, what the Wagtail admin
+# needs under /admin/ (it still has inline scripts and styles); see security/csp.py.
+# A MEDIA_URL on another origin (object storage, CDN) is allowed for images.
+_media_url = urlsplit(MEDIA_URL)
+_media_origin = [f"{_media_url.scheme}://{_media_url.netloc}"] if _media_url.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_media_origin],
+        "media-src": ["'self'", *_media_origin],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+BROADSIDE_ADMIN_CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *_media_origin],
+    "frame-src": ["'self'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'self'"],
 }
 
 # Shown in templates where a name of the software itself is needed.

@@ -21,6 +21,8 @@ BROADSIDE_CREDENTIAL_KEYS = ["0v_vfEDvrVbNDz5oUDpFKtOOaW-e5dK7oBI4IOk8WJU="]
 # Retries in tests come back at once unless a test says otherwise.
 BROADSIDE_DELIVERY_BACKOFF = (0.0, 0.0)
 BROADSIDE_CHANNEL_TIMEOUT = (2.0, 2.0)
+# The loopback stand-ins of the networks; tests of the policy itself override this.
+BROADSIDE_OUTBOUND_ADDRESSES = "loopback"
 
 # A worker started by a test (tests/test_social_workers.py) runs these settings
 # against the test database with a real task backend.

@@ -8,9 +8,16 @@ from wagtail.models import Page
 
 from home.countries import country_name as _country_name
 from home.i18n import local_language_name, page_languages, text_direction
+from home.links import http_url as _http_url
 from home.privacy import exclude_private
 
 register = template.Library()
+
+
+@register.filter
+def http_url(value) -> str:
+    """The URL if it is http(s), else "": use on every outside URL put in an href (home.links)."""
+    return _http_url(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -19,6 +19,7 @@ from wagtail.models import Page
 
 from home.countries import country_name
 from home.i18n import page_languages
+from home.links import http_url
 from home.models import (
     LetterPage,
     OrganizationPage,
@@ -363,7 +364,7 @@ class OrganizationDetailBuilder:
         data.update(
             {
                 "content_language": content_language(organization),
-                "website": organization.website,
+                "website": http_url(organization.website),
                 "description_html": expand_db_html(organization.description),
                 "member_of": batch.summary(member_of),
                 "translations": translation_data(

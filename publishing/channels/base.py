@@ -10,26 +10,21 @@ and classifies what went wrong into three exceptions the pipeline acts on:
 - `PermanentError`: the network refused the post; a person must act.
 - `OutcomeUnknown`: the request may have been acted on (timeout or a dropped
   connection after sending). Retried only by channels with `duplicate_safe`.
+
+Channels that talk HTTP subclass `http.HttpChannel`, the one transport.
 """
 
 from __future__ import annotations
 
-import email.utils
-import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-import requests
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from publishing.compose import DEFAULT_TEMPLATE, PlainTextRules, TextRules
-
-ERROR_TEXT_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -120,10 +115,8 @@ class Channel:
         # Kept between deliveries (encrypted, like credentials): sessions, instance limits.
         self.state = dict(state or {})
         self.options = options or {}
-        self.timeout = tuple(self.options.get("timeout", settings.BROADSIDE_CHANNEL_TIMEOUT))
         # Set for previews: use what is known, make no network call.
         self.offline = False
-        self.http = requests.Session()
 
     def __repr__(self) -> str:  # never the credentials
         return f"<{type(self).__name__} {self.origin}>"
@@ -164,106 +157,9 @@ class Channel:
         """Check the credentials against the network; return who they post as."""
         raise NotImplementedError
 
-    # -- helpers for subclasses -----------------------------------------------------
-    def url(self, path: str) -> str:
-        return f"{self.base_url}{path}"
-
+    # -- helpers -------------------------------------------------------------------------
     @property
     def origin(self) -> str:
         """scheme://host of the base URL: safe to show (a webhook's path may be its secret)."""
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
-
-    def request(
-        self, method: str, path: str, *, sending: bool = False, session=None, **kwargs
-    ) -> requests.Response:
-        """Make one HTTP request and turn transport failures into our exceptions.
-
-        `sending` marks the request that publishes: a timeout or dropped
-        connection there means the post may exist.
-        """
-        kwargs.setdefault("timeout", self.timeout)
-        try:
-            response = (session or self.http).request(method, self.url(path), **kwargs)
-        except requests.ConnectTimeout as error:
-            raise TemporaryError(_("Could not connect to %(url)s.") % {"url": self.origin}) from (
-                error
-            )
-        except (requests.ConnectionError, requests.Timeout) as error:
-            refused = isinstance(error, requests.ConnectionError) and _never_connected(error)
-            if sending and not refused:
-                raise OutcomeUnknown(
-                    _("No answer from %(url)s after sending: the post may or may not exist.")
-                    % {"url": self.origin}
-                ) from error
-            raise TemporaryError(
-                _("Could not reach %(url)s (%(error)s).")
-                % {"url": self.origin, "error": type(error).__name__}
-            ) from error
-        return response
-
-    def raise_for_status(
-        self, response: requests.Response, error_text: str = "", *, sending: bool = False
-    ) -> None:
-        """Classify an error answer: 429 and 5xx are temporary, other 4xx permanent.
-
-        Except on the request that publishes, for a network without duplicate
-        protection: a 500, 502 or 504 there may hide a post that went through.
-        """
-        if response.status_code < 400:
-            return
-        detail = (error_text or response.text or "")[:ERROR_TEXT_LIMIT]
-        message = _("%(network)s answered %(status)s: %(detail)s") % {
-            "network": self.verbose_name,
-            "status": response.status_code,
-            "detail": detail,
-        }
-        if sending and not self.duplicate_safe and response.status_code in (500, 502, 504):
-            raise OutcomeUnknown(message, status=response.status_code)
-        if response.status_code == 429 or response.status_code >= 500:
-            raise TemporaryError(
-                message, status=response.status_code, retry_after=retry_after(response)
-            )
-        raise PermanentError(message, status=response.status_code)
-
-
-def _never_connected(error: requests.ConnectionError) -> bool:
-    """True when the connection was refused or never established (nothing was sent)."""
-    text = repr(error)
-    return any(
-        marker in text
-        for marker in ("NewConnectionError", "Connection refused", "NameResolutionError")
-    )
-
-
-def retry_after(response: requests.Response) -> float | None:
-    """Seconds to wait, from Retry-After or a rate-limit reset header (whichever is given).
-
-    X sends x-rate-limit-reset and Bluesky ratelimit-reset as Unix times,
-    Mastodon X-RateLimit-Reset as an ISO 8601 time, HTTP Retry-After seconds or a date.
-    """
-    for name in ("Retry-After", "x-rate-limit-reset", "ratelimit-reset", "X-RateLimit-Reset"):
-        value = response.headers.get(name)
-        if value:
-            seconds = _seconds_until(value.strip())
-            if seconds is not None:
-                return max(seconds, 0.0)
-    return None
-
-
-def _seconds_until(value: str) -> float | None:
-    now = time.time()
-    try:
-        number = float(value)
-    except ValueError:
-        pass
-    else:
-        return number - now if number > 1_000_000_000 else number
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() - now
-    except ValueError:
-        pass
-    try:
-        return email.utils.parsedate_to_datetime(value).timestamp() - now
-    except (TypeError, ValueError):
-        return None

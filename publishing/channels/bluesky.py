@@ -27,7 +27,8 @@ from publishing.compose import (
     utf8_offsets,
 )
 
-from .base import Channel, PermanentError, Post, SentPost
+from .base import PermanentError, Post, SentPost
+from .http import HttpChannel, json_fields
 
 POST_COLLECTION = "app.bsky.feed.post"
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
@@ -41,7 +42,7 @@ def new_tid() -> str:
     return "".join(TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -1, -5))
 
 
-class BlueskyChannel(Channel):
+class BlueskyChannel(HttpChannel):
     verbose_name = gettext_lazy("Bluesky")
     network = "bluesky"
     default_base_url = "https://bsky.social"
@@ -235,15 +236,9 @@ def _facet(text: str, start: int, end: int, feature: dict) -> dict:
 
 
 def _error_name(response) -> str:
-    try:
-        return str(response.json().get("error", ""))
-    except ValueError:
-        return ""
+    return json_fields(response, "error")
 
 
 def _error(response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    return ": ".join(str(part) for part in (body.get("error"), body.get("message")) if part)
+    """XRPC's documented error fields, `error` and `message` (atproto.com/specs/xrpc)."""
+    return json_fields(response, "error", "message")

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from publishing.compose import MastodonTextRules, TextRules
 
-from .base import Channel, PermanentError, Post, SentPost, TemporaryError
+from .base import PermanentError, Post, SentPost, TemporaryError
+from .http import HttpChannel, json_fields
 
 LIMITS_MAX_AGE = 24 * 3600
 MEDIA_POLLS = 10
@@ -25,7 +26,7 @@ MEDIA_POLL_SECONDS = 1.0
 IDEMPOTENCY_WINDOW_SECONDS = 3600
 
 
-class MastodonChannel(Channel):
+class MastodonChannel(HttpChannel):
     verbose_name = gettext_lazy("Mastodon")
     network = "mastodon"
     credential_fields = ("access_token",)
@@ -115,7 +116,5 @@ class MastodonChannel(Channel):
 
 
 def _error(response) -> str:
-    try:
-        return str(response.json().get("error", ""))
-    except ValueError:
-        return ""
+    """Mastodon's documented error fields (https://docs.joinmastodon.org/entities/Error/)."""
+    return json_fields(response, "error", "error_description")

@@ -3,7 +3,8 @@
 The signature covers `{timestamp}.{body}` (header X-Broadside-Signature:
 sha256=<hex>, X-Broadside-Timestamp), as Stripe and GitHub do, so a receiver
 can refuse forged and replayed calls. X-Broadside-Delivery carries the
-delivery key: a receiver that remembers it can drop a repeat.
+delivery key: a receiver that remembers it can drop a repeat. A receiver's
+answer body is never shown (any server can be a webhook): only its status.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import time
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .base import Channel, PermanentError, Post, SentPost
+from .base import PermanentError, Post, SentPost
+from .http import HttpChannel, json_fields
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -24,7 +26,7 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return f"sha256={digest.hexdigest()}"
 
 
-class WebhookChannel(Channel):
+class WebhookChannel(HttpChannel):
     verbose_name = gettext_lazy("Webhook")
     credential_fields = ("secret",)
     card_variant = "og"
@@ -66,7 +68,7 @@ class WebhookChannel(Channel):
         self.raise_for_status(response, sending=True)
         remote_id = ""
         if response.headers.get("Content-Type", "").startswith("application/json"):
-            remote_id = str(response.json().get("id", ""))
+            remote_id = json_fields(response, "id")
         return SentPost(remote_id=remote_id or post.key)
 
     def verify(self) -> str:

@@ -7,26 +7,27 @@ lost is never retried: it becomes "unconfirmed" for a person to check.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from requests_oauthlib import OAuth1Session
+from requests_oauthlib import OAuth1
 
 from publishing.compose import TextRules, XTextRules
 
-from .base import Channel, Post, SentPost
+from .base import Post, SentPost
+from .http import HttpChannel, shorten
 
 X_WEB_URL = "https://x.com"
 
 
-class XChannel(Channel):
+class XChannel(HttpChannel):
     verbose_name = gettext_lazy("X")
     network = "x"
     default_base_url = "https://api.x.com"
     credential_fields = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
     card_variant = "og"
 
-    def oauth(self) -> OAuth1Session:
-        return OAuth1Session(
+    def oauth(self) -> OAuth1:
+        """OAuth 1.0a user-context signing, applied per request on the shared transport."""
+        return OAuth1(
             self.credentials["consumer_key"],
             client_secret=self.credentials["consumer_secret"],
             resource_owner_key=self.credentials["access_token"],
@@ -40,22 +41,22 @@ class XChannel(Channel):
         return "@" + handle.strip().lstrip("@")
 
     def send(self, post: Post) -> SentPost:
-        session = self.oauth()
+        auth = self.oauth()
         body: dict = {"text": post.text}
         if post.card:
-            body["media"] = {"media_ids": [self.upload_card(session, post)]}
-        response = self.request("POST", "/2/tweets", sending=True, session=session, json=body)
+            body["media"] = {"media_ids": [self.upload_card(auth, post)]}
+        response = self.request("POST", "/2/tweets", sending=True, auth=auth, json=body)
         self.raise_for_status(response, _problem(response), sending=True)
         tweet_id = str(response.json()["data"]["id"])
         return SentPost(remote_id=tweet_id, url=f"{X_WEB_URL}/i/web/status/{tweet_id}")
 
-    def upload_card(self, session: OAuth1Session, post: Post) -> str:
+    def upload_card(self, auth: OAuth1, post: Post) -> str:
         card = post.card
         extension = "jpg" if card.mime_type == "image/jpeg" else "png"
         response = self.request(
             "POST",
             "/2/media/upload",
-            session=session,
+            auth=auth,
             files={"media": (f"card.{extension}", card.data, card.mime_type)},
             data={"media_category": "tweet_image"},
         )
@@ -65,25 +66,36 @@ class XChannel(Channel):
             response = self.request(
                 "POST",
                 "/2/media/metadata",
-                session=session,
+                auth=auth,
                 json={"id": media_id, "metadata": {"alt_text": {"text": card.alt[:1000]}}},
             )
             self.raise_for_status(response, _problem(response))
         return media_id
 
     def verify(self) -> str:
-        response = self.request("GET", "/2/users/me", session=self.oauth())
+        response = self.request("GET", "/2/users/me", auth=self.oauth())
         self.raise_for_status(response, _problem(response))
         return "@" + response.json()["data"]["username"]
 
 
 def _problem(response) -> str:
-    """X's problem JSON (title/detail), or its v1-style errors list."""
+    """X's documented error fields: problem JSON (detail or title), or v1-style errors[].message.
+
+    Source: https://docs.x.com/x-api/fundamentals/response-codes-and-errors
+    """
     try:
         body = response.json()
     except ValueError:
         return ""
-    if body.get("detail") or body.get("title"):
-        return str(body.get("detail") or body.get("title"))
-    errors = body.get("errors") or []
-    return "; ".join(str(error.get("message", error)) for error in errors) or _("no details")
+    if not isinstance(body, dict):
+        return ""
+    for field in ("detail", "title"):
+        if isinstance(body.get(field), str) and body[field]:
+            return body[field]
+    errors = body.get("errors")
+    messages = [
+        shorten(error["message"], 100)
+        for error in (errors if isinstance(errors, list) else [])[:3]
+        if isinstance(error, dict) and isinstance(error.get("message"), str)
+    ]
+    return "; ".join(messages)

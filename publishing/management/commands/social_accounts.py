@@ -26,6 +26,7 @@ from publishing.channels import get_channel_class
 from publishing.channels.base import DeliveryError
 from publishing.credentials import CredentialsError, rotate
 from publishing.models import SocialAccount
+from publishing.outbound import check_outbound_url
 
 
 class Command(BaseCommand):
@@ -80,10 +81,15 @@ class Command(BaseCommand):
                 f"(missing: {', '.join(missing)})."
             )
         if base_url:
+            # Neither message repeats the URL: its user name, password or path may be secret.
             try:
                 URLValidator()(base_url)
             except ValidationError:
-                raise CommandError(f"--base-url {base_url!r} is not a URL.") from None
+                raise CommandError("--base-url is not a URL.") from None
+            try:
+                check_outbound_url(base_url)
+            except ValidationError as error:
+                raise CommandError(f"--base-url: {' '.join(error.messages)}") from None
         locales = list(Locale.objects.filter(language_code__in=locale))
         unknown = sorted(set(locale) - {item.language_code for item in locales})
         if unknown:

@@ -9,13 +9,17 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
         from wagtail.models import PageLogEntry
+        from wagtail.signals import post_page_move
 
         from .locales import ensure_locales_after_migrate
+        from .privacy import forget_private_sections
         from .signal_handlers import unpublish_converted_alias
 
         post_migrate.connect(ensure_locales_after_migrate, sender=self)
         post_save.connect(
             unpublish_converted_alias, sender=PageLogEntry, dispatch_uid="unpublish-converted-alias"
         )
+        for signal in (post_save, post_delete, post_page_move):
+            signal.connect(forget_private_sections, dispatch_uid=f"forget-private-{id(signal)}")

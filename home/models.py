@@ -25,6 +25,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from .blocks import ContactsBlock, LetterBodyBlock
 from .countries import country_name, validate_country_code
 from .links import validate_http_url
+from .privacy import PrivacyAwarePageManager, PrivacyAwarePageMixin
 from .widgets import CountrySelect
 
 PAGE_TRANSLATABLE_FIELDS = [
@@ -94,8 +95,11 @@ class NumberedChildrenMixin:
         return super().save(*args, **kwargs)
 
 
-class IntroPage(Page):
+class IntroPage(PrivacyAwarePageMixin, Page):
     """A page that is a title and a short introduction above a listing."""
+
+    # Every page model: `public()` and serving follow home.privacy's rule.
+    objects = PrivacyAwarePageManager()
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -156,8 +160,10 @@ class OrganizationIndexPage(IntroPage):
         return context
 
 
-class OrganizationPage(NumberedChildrenMixin, Page):
+class OrganizationPage(PrivacyAwarePageMixin, NumberedChildrenMixin, Page):
     """An organization that signs letters: a member of a network, or the network itself."""
+
+    objects = PrivacyAwarePageManager()
 
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     country = models.CharField(
@@ -269,8 +275,10 @@ class LetterType(models.TextChoices):
     JOINT_STATEMENT = "joint_statement", _("Joint statement")
 
 
-class LetterPage(NumberedChildrenMixin, Page):
+class LetterPage(PrivacyAwarePageMixin, NumberedChildrenMixin, Page):
     """An open letter or joint statement and the organizations that sign it."""
+
+    objects = PrivacyAwarePageManager()
 
     letter_type = models.CharField(
         _("kind"), max_length=20, choices=LetterType.choices, default=LetterType.OPEN_LETTER

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from .models import LetterPage, LetterSignatory, OrganizationPage, SignatoryVisibility
+from .privacy import exclude_private
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,7 @@ def localize_pages(pages: Sequence[OrganizationPage], locale_id: int | None = No
         model = type(pages[0]) if pages else OrganizationPage
         translations = {
             page.translation_key: page
-            for page in model.objects.live()
-            .public()
+            for page in exclude_private(model.objects.live())
             .filter(translation_key__in=missing, locale_id=locale_id, alias_of__isnull=True)
             .select_related("locale", "logo")
         }

@@ -31,5 +31,11 @@ def register_signal_handlers() -> None:
     page_published.connect(
         share_image_changes.on_page_published, dispatch_uid="share-images-published"
     )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            share_image_changes.on_view_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"share-images-restriction-{id(signal)}",
+        )
     page_published.connect(pipeline.on_page_published, dispatch_uid="social-published")
     page_unpublished.connect(pipeline.on_page_unpublished, dispatch_uid="social-unpublished")

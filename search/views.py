@@ -13,6 +13,7 @@ from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Locale, Page
 
 from home.models import LetterPage, OrganizationPage
+from home.privacy import exclude_private
 
 from .query import words_only
 
@@ -32,8 +33,7 @@ def search(request):
         }
     elif words_only(query):
         pages = (
-            Page.objects.live()
-            .public()
+            exclude_private(Page.objects.live())
             .filter(locale=Locale.get_active())
             .type(LetterPage, OrganizationPage)
             .specific()

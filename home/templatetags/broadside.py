@@ -9,6 +9,7 @@ from wagtail.models import Page
 from home.countries import country_name as _country_name
 from home.i18n import local_language_name, page_languages, text_direction
 from home.links import http_url as _http_url
+from home.privacy import exclude_private
 
 register = template.Library()
 
@@ -35,7 +36,8 @@ def page_i18n(context, page):
 
 @register.simple_tag(takes_context=True)
 def site_sections(context):
-    """The home, letters and organizations pages of the reader's language (one query)."""
+    """The home, letters and organizations pages of the reader's language that everyone
+    may read (one query, plus home.privacy's)."""
     request = context.get("request")
     cached = getattr(request, "_broadside_sections", None) if request else None
     if cached is not None:
@@ -44,7 +46,7 @@ def site_sections(context):
 
     sections = {"home": None, "letters": None, "organizations": None}
     pages = (
-        Page.objects.live()
+        exclude_private(Page.objects.live())
         .filter(locale__language_code=get_language(), depth__in=[2, 3])
         .type(HomePage, LetterIndexPage, OrganizationIndexPage)
         .select_related("content_type", "locale")

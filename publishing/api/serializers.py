@@ -343,11 +343,13 @@ class OrganizationDetailBuilder:
 
     def build(self) -> dict:
         organization = self.organization
-        member_of = (
-            localize_pages([organization.member_of], organization.locale_id)[0]
+        # The network is named only if everyone may read its page (home.privacy).
+        network = (
+            OrganizationPage.objects.live().public().filter(pk=organization.member_of_id).first()
             if organization.member_of_id
             else None
         )
+        member_of = localize_pages([network], organization.locale_id)[0] if network else None
         batch = OrganizationBatch(self.request, [o for o in (organization, member_of) if o])
         data = batch.summary(organization)
         languages = page_languages(organization, self.request)

@@ -183,7 +183,10 @@ def list_letters(request, filters: Query[LetterFilters]):
         if filters.organization:
             from home.signatories import letters_signed_by
 
-            organization = OrganizationPage.objects.live().filter(pk=filters.organization).first()
+            # A private organization is unknown: its id must not tell which letters it signed.
+            organization = (
+                OrganizationPage.objects.live().public().filter(pk=filters.organization).first()
+            )
             if organization is None:
                 raise HttpError(
                     404, _("No organization has API id %(id)s.") % {"id": filters.organization}

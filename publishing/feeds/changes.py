@@ -37,12 +37,17 @@ def feed_urls_for_letter(letter: LetterPage) -> list[str]:
     root = site.root_url
     language = letter.locale.language_code
     names = [("publishing:feed_letters", {})]
-    organizations = OrganizationPage.objects.filter(
-        locale=letter.locale,
-        translation_key__in=letter.signatories.filter(visibility=SignatoryVisibility.PUBLIC).values(
-            "organization__translation_key"
-        ),
-    ).values_list("slug", flat=True)
+    # A private organization's feed address names it: never sent to the hub.
+    organizations = (
+        OrganizationPage.objects.public()
+        .filter(
+            locale=letter.locale,
+            translation_key__in=letter.signatories.filter(
+                visibility=SignatoryVisibility.PUBLIC
+            ).values("organization__translation_key"),
+        )
+        .values_list("slug", flat=True)
+    )
     names += [("publishing:feed_organization", {"slug": slug}) for slug in organizations]
     names += [("publishing:feed_topic", {"slug": topic.slug}) for topic in letter.topics.all()]
     urls = []

@@ -202,7 +202,7 @@ class LocaleLetterFeed(LetterFeed):
         }
 
     def link(self, obj) -> str:
-        index = LetterIndexPage.objects.live().filter(locale=self.locale).first()
+        index = LetterIndexPage.objects.live().public().filter(locale=self.locale).first()
         return index.get_full_url(self.request) if index else self.request.build_absolute_uri("/")
 
 
@@ -256,5 +256,5 @@ class TopicLetterFeed(LetterFeed):
         return _("%(site)s: letters on %(topic)s") % {"site": self.site_name(), "topic": topic.name}
 
     def link(self, topic) -> str:
-        index = LetterIndexPage.objects.live().filter(locale=self.locale).first()
+        index = LetterIndexPage.objects.live().public().filter(locale=self.locale).first()
         return index.get_full_url(self.request) if index else self.request.build_absolute_uri("/")

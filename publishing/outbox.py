@@ -25,13 +25,12 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Page
 
 from .channels import UnknownChannel, get_channel_class
 from .channels.base import OutcomeUnknown, PermanentError, TemporaryError
 from .compose import CompositionError
 from .credentials import CredentialsError
-from .models import Delivery, DeliveryStatus, SocialAccount
+from .models import Delivery, DeliveryStatus, LetterLaunch, SocialAccount
 from .models.social import CLAIMABLE, RETRYABLE
 from .posts import build_post
 
@@ -46,14 +45,14 @@ def shareable_letter(page_id: int):
     page_published also fires for aliases and (wagtail#13959) scheduled drafts."""
     from home.models import LetterPage
 
-    page = Page.objects.filter(pk=page_id).select_related("locale").first()
+    # One query for the page as a letter (not Page, then .specific): a publish's budget.
+    page = LetterPage.objects.filter(pk=page_id).select_related("locale").first()
     now = timezone.now()
     if page is None or not page.live or page.alias_of_id:
         return None
     if page.go_live_at and page.go_live_at > now:
         return None
-    page = page.specific
-    if not isinstance(page, LetterPage) or page.get_view_restrictions().exists():
+    if page.get_view_restrictions().exists():
         return None
     return page
 
@@ -63,17 +62,14 @@ def accounts_for(locale_id: int):
 
 
 def record_deliveries(page_id: int, revision_id: int | None = None) -> list[int]:
-    """Record one delivery per account of the page's language that has not had this page yet.
+    """Record one delivery per account of the page's language when this publish launches
+    the letter in that language (see `launch`); any later publish records nothing.
 
     Runs inside the publishing transaction, in a constant number of queries
     whatever the number of accounts. Returns the ids to enqueue after commit.
     """
     letter = shareable_letter(page_id)
-    if letter is None or not letter.post_on_publish:
-        return []
-    # Shared once means shared: a republish, even after an account was added,
-    # posts nothing (the editor's "Post again" does, with a reason).
-    if Delivery.objects.filter(page_id=page_id).exists():
+    if letter is None or not letter.post_on_publish or not launch(letter):
         return []
     accounts = [account for account in accounts_for(letter.locale_id) if _configured(account)]
     if not accounts:
@@ -98,6 +94,25 @@ def record_deliveries(page_id: int, revision_id: int | None = None) -> list[int]
             idempotency_key__in=[d.idempotency_key for d in deliveries], page_id=page_id
         ).values_list("pk", flat=True)
     )
+
+
+def launch(letter) -> bool:
+    """Record that `letter` (live, public, real, set to post) went live in its language;
+    True only the first time. A letter is posted when it is launched, and never again by a
+    publish: not when a typo is fixed, nor when an account was added since (which would
+    post the back catalogue). *Post again* and `post_latest_letter` are the ways to repost.
+
+    A concurrent publish of the same translation waits on the unique constraint, inserts
+    nothing and gets False (two queries, no savepoint: the publish's query budget is
+    tested). A letter first published with "post on publish" off is launched by the first
+    publish that turns it on: that is the editor asking for the post.
+    """
+    now = timezone.now()
+    key = {"translation_key": letter.translation_key, "locale_id": letter.locale_id}
+    LetterLaunch.objects.bulk_create(
+        [LetterLaunch(page_id=letter.pk, launched_at=now, **key)], ignore_conflicts=True
+    )
+    return LetterLaunch.objects.filter(page_id=letter.pk, launched_at=now, **key).exists()
 
 
 def _configured(account: SocialAccount) -> bool:
@@ -164,6 +179,60 @@ def post_again(page_id: int, *, reason: str, user=None) -> list[int]:
     ids = [d.pk for d in created]
     enqueue_on_commit(ids)
     return ids
+
+
+def latest_launches(account: SocialAccount) -> list[LetterLaunch]:
+    """The most recent launch in each of the account's languages whose letter is still
+    shareable and was never delivered to this account: what `post_latest_letter` offers."""
+    launches = []
+    for locale_id in account.locales.values_list("pk", flat=True):
+        latest = (
+            LetterLaunch.objects.filter(locale_id=locale_id, page__isnull=False)
+            .order_by("-launched_at", "-pk")
+            .first()
+        )
+        if (
+            latest is not None
+            and shareable_letter(latest.page_id) is not None
+            and not Delivery.objects.filter(page_id=latest.page_id, account=account).exists()
+        ):
+            launches.append(latest)
+    return launches
+
+
+def post_latest_letter(account_id: int, *, user=None) -> list[int]:
+    """Post the latest letter of each of the account's languages to this account only.
+
+    An account added minutes after a launch missed it, and publishing never posts the back
+    catalogue: a person asks for this (the account admin offers it), it is never done
+    silently. Returns the ids of the deliveries created (none when there is nothing to post
+    or the account is disabled)."""
+    account = SocialAccount.objects.filter(pk=account_id, enabled=True).first()
+    if account is None or not _configured(account):
+        return []
+    created = []
+    for latest in latest_launches(account):
+        letter = shareable_letter(latest.page_id)
+        delivery = Delivery(
+            page_id=letter.pk,
+            page_title=letter.title[:255],
+            locale_id=letter.locale_id,
+            account=account,
+            publication=1,
+            revision_id=letter.live_revision_id,
+            idempotency_key=get_channel_class(account.channel).new_key(),
+            reason=_("Posted to a newly added account at a person's request."),
+            requested_by=user,
+        )
+        # A double click: the unique (page, account, publication) keeps one.
+        Delivery.objects.bulk_create([delivery], ignore_conflicts=True)
+        created.extend(
+            Delivery.objects.filter(
+                idempotency_key=delivery.idempotency_key, page_id=letter.pk
+            ).values_list("pk", flat=True)
+        )
+    enqueue_on_commit(created)
+    return created
 
 
 def retry(delivery_id: int, *, user=None) -> bool:

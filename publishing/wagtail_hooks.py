@@ -1,7 +1,10 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListMenuItem
+from wagtail.admin.views.generic import CreateView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -13,6 +16,33 @@ from .models import Delivery, SocialAccount
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("publishing/", include(admin_urls, namespace="publishing_admin"))]
+
+
+def post_latest_letter_url(account) -> str:
+    return reverse("publishing_admin:post_latest_letter", args=[account.pk])
+
+
+class SocialAccountCreateView(CreateView):
+    def get_success_buttons(self):
+        # An account added minutes after a launch missed it: offer the letter, never post it
+        # silently (decisions.md, "Public bug reports").
+        return [
+            *super().get_success_buttons(),
+            messages.button(post_latest_letter_url(self.object), _("Post the latest letter")),
+        ]
+
+
+class SocialAccountIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            ListMenuItem(
+                _("Post the latest letter"),
+                url=post_latest_letter_url(instance),
+                icon_name="link-external",
+                priority=25,
+            ),
+        ]
 
 
 class SocialAccountViewSet(ModelViewSet):
@@ -27,6 +57,8 @@ class SocialAccountViewSet(ModelViewSet):
     list_filter = ["channel", "enabled", "locales"]
     search_fields = ["name"]
     inspect_view_enabled = False
+    add_view_class = SocialAccountCreateView
+    index_view_class = SocialAccountIndexView
 
     def get_form_class(self, for_update=False):
         return SocialAccountForm

@@ -180,6 +180,51 @@ def test_an_account_added_later_does_not_get_old_letters(
     assert not Delivery.objects.filter(account__name="late-console").exists()
 
 
+def test_a_letter_live_before_any_account_is_not_posted_when_a_typo_is_fixed(
+    networks, run_on_commit, make_letter
+):
+    # Replayed report: published before any account existed, posted on the next typo fix.
+    letter = run_on_commit(make_letter, "back-catalogue", title="An old letter")
+    add_account("console", "new-console", ["en"], "", {})
+    letter.title = "An old letter, typo fixed"
+    run_on_commit(letter.save_revision().publish)
+    letter.unpublish()
+    run_on_commit(letter.save_revision().publish)  # back online after a while: still not new
+    assert not Delivery.objects.exists()
+
+
+def test_a_translation_is_posted_when_it_first_goes_live_in_its_language(
+    accounts, networks, run_on_commit, make_letter, translate
+):
+    letter = run_on_commit(make_letter, "launch", title="Launch")
+    assert Delivery.objects.filter(page=letter).count() == 2  # English: X and Mastodon
+    french = run_on_commit(translate, letter, "fr")  # was an alias, same row: launched now
+    assert set(Delivery.objects.filter(page=french).values_list("account__name", flat=True)) == {
+        "bluesky-fr",
+        "webhook-fr",
+    }
+    run_on_commit(french.save_revision().publish)
+    assert Delivery.objects.count() == 4
+
+
+def test_the_back_catalogue_of_an_existing_site_counts_as_launched(
+    networks, run_on_commit, make_letter
+):
+    import importlib
+
+    from django.apps import apps
+
+    from publishing.models import LetterLaunch
+
+    backfill = importlib.import_module("publishing.migrations.0005_letterlaunch")
+    letter = run_on_commit(make_letter, "before-upgrade")
+    LetterLaunch.objects.all().delete()  # as on a site upgraded from before launches
+    backfill.launch_the_back_catalogue(apps, None)
+    add_account("console", "after-upgrade", ["en"], "", {})
+    run_on_commit(letter.save_revision().publish)
+    assert not Delivery.objects.exists()
+
+
 def test_unpublishing_keeps_posts_and_records_it(letter_pair):
     english, _ = letter_pair
     english.unpublish()
@@ -189,11 +234,16 @@ def test_unpublishing_keeps_posts_and_records_it(letter_pair):
 
 def test_recording_costs_the_same_queries_for_one_or_twenty_accounts(make_letter, networks, tree):
     add_account("console", "console-0", ["en"], "", {})
+    from publishing.models import LetterLaunch
+
     letter = make_letter("budget")
+    # Start again as if the letter had not been launched (only a launch records deliveries).
     Delivery.objects.all().delete()
+    LetterLaunch.objects.all().delete()
     with CaptureQueriesContext(connection) as one:
         outbox.record_deliveries(letter.pk)
     Delivery.objects.all().delete()
+    LetterLaunch.objects.all().delete()
     for number in range(1, 20):
         add_account("console", f"console-{number}", ["en"], "", {})
     with CaptureQueriesContext(connection) as twenty:

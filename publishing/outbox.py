@@ -32,7 +32,7 @@ from .compose import CompositionError
 from .credentials import CredentialsError
 from .models import Delivery, DeliveryStatus, LetterLaunch, SocialAccount
 from .models.social import CLAIMABLE, RETRYABLE
-from .posts import build_post
+from .posts import build_post, post_url
 
 logger = logging.getLogger(__name__)
 Status = DeliveryStatus
@@ -331,18 +331,21 @@ def deliver(delivery_id: int) -> str:
         status = Status.UNCONFIRMED if delivery.outcome_unknown else Status.FAILED
         _finish(delivery, status, error=_("Gave up: every attempt stopped before it finished."))
         return status
+    # An earlier attempt may have posted: stopping now must keep that doubt for a person.
+    stopped = Status.UNCONFIRMED if delivery.outcome_unknown else None
     if not account.enabled:
-        _finish(delivery, Status.SKIPPED, reason=_("The account was disabled."))
-        return Status.SKIPPED
+        _finish(delivery, stopped or Status.SKIPPED, reason=_("The account was disabled."))
+        return stopped or Status.SKIPPED
     letter = shareable_letter(delivery.page_id) if delivery.page_id else None
     if letter is None:
-        _finish(delivery, Status.SKIPPED, reason=_("The page is no longer live and public."))
-        return Status.SKIPPED
+        reason = _("The page is no longer live and public.")
+        _finish(delivery, stopped or Status.SKIPPED, reason=reason)
+        return stopped or Status.SKIPPED
     try:
         channel = account.build_channel()
     except (CredentialsError, UnknownChannel) as error:
-        _finish(delivery, Status.FAILED, error=str(error))
-        return Status.FAILED
+        _finish(delivery, stopped or Status.FAILED, error=str(error))
+        return stopped or Status.FAILED
     try:
         return _deliver_with(delivery, letter, channel)
     finally:
@@ -351,8 +354,7 @@ def deliver(delivery_id: int) -> str:
 
 def _deliver_with(delivery: Delivery, letter, channel) -> str:
     if delivery.outcome_unknown and not _may_resend(delivery, channel):
-        _finish(delivery, Status.UNCONFIRMED, error=_unconfirmed_message())
-        return Status.UNCONFIRMED
+        return _settle_doubt(delivery, channel, post_url(letter), _unconfirmed_message())
     try:
         post = build_post(
             letter,
@@ -362,6 +364,8 @@ def _deliver_with(delivery: Delivery, letter, channel) -> str:
             resumed=delivery.outcome_unknown or delivery.first_send_at is not None,
         )
         problems = channel.validate(post)
+        if problems and delivery.outcome_unknown:
+            return _settle_doubt(delivery, channel, post.url, "\n".join(problems))
         if problems:
             _finish(delivery, Status.FAILED, text=post.text, error="\n".join(problems))
             return Status.FAILED
@@ -371,21 +375,22 @@ def _deliver_with(delivery: Delivery, letter, channel) -> str:
         logger.warning("Delivery %s was taken over by another worker", delivery.pk)
         return "lease-lost"
     except CompositionError as error:
+        if delivery.outcome_unknown:
+            return _settle_doubt(delivery, channel, post_url(letter), str(error))
         _finish(delivery, Status.FAILED, error=str(error))
         return Status.FAILED
     except TemporaryError as error:
-        return _retry_later(delivery, str(error), error.retry_after, outcome_unknown=False)
+        return _retry_later(
+            delivery, str(error), error.retry_after, outcome_unknown=False, channel=channel
+        )
     except OutcomeUnknown as error:
         if _may_resend(delivery, channel):
-            return _retry_later(delivery, str(error), None, outcome_unknown=True)
-        _finish(
-            delivery,
-            Status.UNCONFIRMED,
-            outcome_unknown=True,
-            error=f"{error}\n{_unconfirmed_message()}",
-        )
-        return Status.UNCONFIRMED
+            return _retry_later(delivery, str(error), None, outcome_unknown=True, channel=channel)
+        return _settle_doubt(delivery, channel, post.url, str(error))
     except PermanentError as error:
+        # A refusal now says nothing of an earlier attempt that may have posted.
+        if delivery.outcome_unknown:
+            return _settle_doubt(delivery, channel, post_url(letter), str(error))
         _finish(delivery, Status.FAILED, error=str(error), send_started_at=None)
         return Status.FAILED
     except Exception:
@@ -409,6 +414,51 @@ def _deliver_with(delivery: Delivery, letter, channel) -> str:
         error="",
     )
     return Status.SENT
+
+
+def _settle_doubt(delivery: Delivery, channel, url: str, error: str) -> str:
+    """End a delivery that an attempt may have posted: *sent* if the network shows the post,
+    otherwise *unconfirmed* for a person, never *failed* (nothing proves it was not posted).
+    """
+    found = _look_for_post(delivery, channel, url)
+    if found is not None:
+        _finish(
+            delivery,
+            Status.SENT,
+            remote_id=found.remote_id[:200],
+            remote_url=found.url,
+            sent_at=timezone.now(),
+            send_started_at=None,
+            outcome_unknown=False,
+            error="",
+            reason=_("The answer was lost; the post was found on the network."),
+        )
+        return Status.SENT
+    _finish(
+        delivery,
+        Status.UNCONFIRMED,
+        outcome_unknown=True,
+        send_started_at=None,
+        error=f"{error}\n{_unconfirmed_message()}",
+    )
+    return Status.UNCONFIRMED
+
+
+def _look_for_post(delivery: Delivery, channel, url: str):
+    """The post, if the channel can find it; None when it cannot look or looking failed
+    (the delivery then stays a doubt for a person: looking is evidence only when it finds)."""
+    first = Delivery.objects.filter(pk=delivery.pk).values_list("first_send_at", flat=True)[0]
+    known = frozenset(
+        Delivery.objects.filter(page_id=delivery.page_id, account_id=delivery.account_id)
+        .exclude(pk=delivery.pk)
+        .exclude(remote_id="")
+        .values_list("remote_id", flat=True)
+    )
+    try:
+        return channel.find_post(key=delivery.idempotency_key, url=url, since=first, known=known)
+    except (TemporaryError, PermanentError, OutcomeUnknown) as error:
+        logger.warning("Delivery %s: could not look for the post: %s", delivery.pk, error)
+        return None
 
 
 def _unconfirmed_message() -> str:
@@ -445,14 +495,22 @@ def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
 
 
 def _retry_later(
-    delivery: Delivery, error: str, retry_after: float | None, *, outcome_unknown: bool
+    delivery: Delivery,
+    error: str,
+    retry_after: float | None,
+    *,
+    outcome_unknown: bool,
+    channel=None,
 ) -> str:
     """Schedule the next attempt. A temporary error says nothing was posted *this* time;
-    an earlier unknown outcome still stands (`outcome_unknown` is never cleared here)."""
+    an earlier unknown outcome still stands (`outcome_unknown` is never cleared here), and
+    out of attempts it is settled by looking for the post, never turned into *failed*."""
     attempts = delivery.attempts  # as counted by claim()
     unknown = outcome_unknown or delivery.outcome_unknown
     fields = {"send_started_at": None, "outcome_unknown": unknown}
     if attempts >= settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS:
+        if unknown and channel is not None:
+            return _settle_doubt(delivery, channel, _letter_url(delivery), error)
         if unknown:
             _finish(
                 delivery, Status.UNCONFIRMED, error=f"{error}\n{_unconfirmed_message()}", **fields
@@ -468,6 +526,11 @@ def _retry_later(
     _finish(delivery, Status.RETRYING, error=error, next_attempt_at=run_after, **fields)
     transaction.on_commit(lambda: enqueue_delivery(delivery.pk, run_after), robust=True)
     return Status.RETRYING
+
+
+def _letter_url(delivery: Delivery) -> str:
+    letter = shareable_letter(delivery.page_id) if delivery.page_id else None
+    return post_url(letter) if letter is not None else ""
 
 
 def enqueue_delivery(delivery_id: int, run_after=None) -> None:

@@ -288,7 +288,8 @@ def test_rate_limits_are_honoured(make_letter, accounts, networks, run_on_commit
 
 def test_giving_up_after_the_last_attempt(make_letter, accounts, networks, run_on_commit, settings):
     settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS = 2
-    networks.mastodon.fail_next(500, times=5, path="/api/v1/statuses")
+    # 503: the server says it did not take the request (a 500/502/504 may hide a post).
+    networks.mastodon.fail_next(503, times=5, path="/api/v1/statuses")
     publish_new(make_letter, run_on_commit)
     resume_due(run_on_commit)
     delivery = Delivery.objects.get(account__name="mastodon-en")
@@ -320,6 +321,57 @@ def test_a_lost_answer_from_mastodon_is_retried_with_its_idempotency_key(
     assert delivery.status == Status.SENT
     assert len(networks.mastodon.statuses) == 1
     assert delivery.remote_url == networks.mastodon.statuses[0]["json"]["url"]
+
+
+def test_a_mastodon_status_behind_a_gateway_error_is_found_not_failed(
+    make_letter, accounts, networks, run_on_commit, settings
+):
+    # Replayed report mastodon/mastodon#40399: 504 after creating the status, then 500 on
+    # every retry with the same Idempotency-Key.
+    settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS = 3
+    networks.mastodon.fail_after_processing(504, path="/api/v1/statuses")
+    networks.mastodon.fail_next(500, times=10, path="/api/v1/statuses")
+    publish_new(make_letter, run_on_commit)
+    for _attempt in range(3):
+        resume_due(run_on_commit)
+    delivery = Delivery.objects.get(account__name="mastodon-en")
+    [status] = networks.mastodon.statuses
+    assert delivery.status == Status.SENT and delivery.attempts == 3
+    assert delivery.remote_url == status["json"]["url"] and delivery.reason
+
+
+def test_a_doubt_never_becomes_a_failure_without_evidence(
+    make_letter, accounts, networks, run_on_commit, settings
+):
+    settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS = 2
+    networks.mastodon.fail_next(504, times=5, path="/api/v1/statuses")  # never created
+    publish_new(make_letter, run_on_commit)
+    resume_due(run_on_commit)
+    delivery = Delivery.objects.get(account__name="mastodon-en")
+    assert delivery.status == Status.UNCONFIRMED and "check the account" in delivery.error
+    assert networks.mastodon.statuses == []
+
+    # A refusal after a doubt does not prove the earlier attempt posted nothing either.
+    networks.mastodon.clear_faults()
+    networks.mastodon.fail_next(502, path="/api/v1/statuses")
+    networks.mastodon.fail_next(422, path="/api/v1/statuses")
+    publish_new(make_letter, run_on_commit, "refused-later")
+    resume_due(run_on_commit)
+    later = Delivery.objects.get(account__name="mastodon-en", page__slug="refused-later")
+    assert later.status == Status.UNCONFIRMED and "422" in later.error
+
+
+def test_an_earlier_posting_is_not_taken_for_a_lost_one(
+    make_letter, accounts, networks, run_on_commit, settings
+):
+    settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS = 1
+    letter = publish_new(make_letter, run_on_commit)
+    assert len(networks.mastodon.statuses) == 1  # the first posting carries the same link
+    Delivery.objects.filter(page=letter).update(created_at=timezone.now() - timedelta(hours=1))
+    networks.mastodon.fail_next(504, path="/api/v1/statuses")
+    run_on_commit(outbox.post_again, letter.pk, reason="Corrected title")
+    again = Delivery.objects.get(account__name="mastodon-en", publication=2)
+    assert again.status == Status.UNCONFIRMED
 
 
 def test_a_timed_out_bluesky_post_is_found_by_its_record_key(

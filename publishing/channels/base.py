@@ -164,6 +164,19 @@ class Channel:
         """Check the credentials against the network; return who they post as."""
         raise NotImplementedError
 
+    def find_post(
+        self, *, key: str, url: str, since: datetime | None, known: frozenset[str]
+    ) -> SentPost | None:
+        """Look on the network for a post an attempt with an unknown outcome may have made.
+
+        `key` is the delivery's key, `url` the link the post carries, `since` when the first
+        attempt started (None: unknown), `known` remote ids already recorded for other
+        deliveries of the same link (earlier postings, not this one). Returns the post, or
+        None when it was not found or the network offers no way to look (the default).
+        Raises DeliveryError subclasses when the lookup itself fails.
+        """
+        return None
+
     # -- helpers for subclasses -----------------------------------------------------
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -207,8 +220,10 @@ class Channel:
     ) -> None:
         """Classify an error answer: 429 and 5xx are temporary, other 4xx permanent.
 
-        Except on the request that publishes, for a network without duplicate
-        protection: a 500, 502 or 504 there may hide a post that went through.
+        Except on the request that publishes: a 500, 502 or 504 there may hide a post
+        that went through (mastodon/mastodon#40399: 504 after creating the status, then
+        500 for every retry with its Idempotency-Key), so the outcome is unknown; a
+        duplicate-safe network is still retried, but the doubt is kept.
         """
         if response.status_code < 400:
             return
@@ -218,7 +233,7 @@ class Channel:
             "status": response.status_code,
             "detail": detail,
         }
-        if sending and not self.duplicate_safe and response.status_code in (500, 502, 504):
+        if sending and response.status_code in (500, 502, 504):
             raise OutcomeUnknown(message, status=response.status_code)
         if response.status_code == 429 or response.status_code >= 500:
             raise TemporaryError(

@@ -145,8 +145,12 @@ class BlueskyChannel(Channel):
             existing = self.existing_record(session["did"], post.key)
             if existing:
                 return existing
-        self.raise_for_status(response, _error(response))
+        self.raise_for_status(response, _error(response), sending=True)
         return self.sent(post.key)
+
+    def find_post(self, *, key: str, url: str, since, known: frozenset[str]) -> SentPost | None:
+        """The record with the delivery's record key, if it exists: exact evidence."""
+        return self.existing_record(self.session()["did"], key)
 
     def sent(self, rkey: str) -> SentPost:
         handle = self.state["session"]["handle"]

@@ -16,6 +16,9 @@ from operator import itemgetter
 import regex
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from twitter_text import parse_tweet
+from twitter_text.config import config as twitter_text_config
+from twitter_text.has_invalid_characters import has_invalid_characters
 
 PLACEHOLDERS: tuple[str, ...] = (
     *("title", "standfirst", "url", "signatories", "signatory_count", "hashtags", "mentions"),
@@ -33,8 +36,6 @@ _NAME = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?"
 _MENTION = regex.compile(
     rf"(?<![\w@/.#])@({_NAME}(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)(?![\w@-])"
 )
-# X's weight table (twitter-text v3): these code point ranges weigh 1, everything else 2.
-_X_LIGHT = regex.compile("[\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 _FIELD = regex.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
@@ -161,22 +162,27 @@ class TextRules:
 
 
 class XTextRules(TextRules):
-    """X's weighted count: NFC first, any http(s) URL weighs url_length (t.co wraps it), code
-    points in X's light ranges weigh 1 and all others 2. Emoji are counted per code point, which
-    can overcount (X weighs an emoji sequence 2): safe, never rejected."""
+    """X's weighted count, by twitter-text 3's own rules (`twitter-text-parser`, MIT, a port
+    that passes twitter-text's conformance suite): NFC, every URL 23 whether or not it has a
+    scheme ("broadside.org" is a URL), an emoji sequence 2 ("❤️" is 2, a family is 2), code
+    points in the light ranges 1 and all others 2. Emoji newer than the library's table are
+    counted per code point: too high, never too low. A text with characters X refuses
+    (U+FFFE, U+FEFF, U+FFFF) never fits."""
 
     def __init__(self, limit: int = 280, url_length: int = 23) -> None:
         super().__init__(limit)
         self.url_length = url_length
+        self._options = {
+            **twitter_text_config["defaults"],
+            "max_weighted_tweet_length": limit,
+            "transformed_url_length": url_length,
+        }
 
     def length(self, text: str) -> int:
-        text = unicodedata.normalize("NFC", text)
-        urls = [url for _start, _end, url in link_spans(text)]
-        return _x_weight(text) + sum(self.url_length - _x_weight(url) for url in urls)
+        return parse_tweet(text, self._options).weightedLength
 
-
-def _x_weight(text: str) -> int:
-    return 2 * len(text) - len(_X_LIGHT.findall(text))
+    def fits(self, text: str) -> bool:
+        return super().fits(text) and not has_invalid_characters(text)
 
 
 class MastodonTextRules(TextRules):

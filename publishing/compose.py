@@ -9,7 +9,7 @@ an emoji family, a Devanagari conjunct or a letter with its accent is never spli
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from operator import itemgetter
 
@@ -153,6 +153,11 @@ class TextRules:
         """Whether the network would accept the text."""
         return self.limit is None or self.length(text) <= self.limit
 
+    def allows_hashtag(self, tag: str) -> bool:
+        """Whether the network accepts this hashtag ("#Name") as a tag; others are dropped
+        from {hashtags}. Any tag by default."""
+        return True
+
     def describe(self, text: str) -> str:
         """The editor's counter, e.g. "287 / 280"."""
         length = self.length(text)
@@ -203,13 +208,28 @@ class MastodonTextRules(TextRules):
         return _grapheme_count("".join(pieces) + text[position:])
 
 
+# app.bsky.richtext.facet#tag: "tag": {"maxLength": 640, "maxGraphemes": 64} (UTF-8 bytes).
+BLUESKY_TAG_GRAPHEMES = 64
+BLUESKY_TAG_BYTES = 640
+
+
+def bluesky_tag_fits(tag: str) -> bool:
+    """Whether a tag (without "#") is within app.bsky.richtext.facet#tag's limits."""
+    return _grapheme_count(tag) <= BLUESKY_TAG_GRAPHEMES and _utf8_size(tag) <= BLUESKY_TAG_BYTES
+
+
 class BlueskyTextRules(TextRules):
     """Bluesky counts graphemes (URLs literally: the client shortens only what it displays)
-    and also caps the UTF-8 size, which scripts of 3-4 byte characters can reach first."""
+    and also caps the UTF-8 size, which scripts of 3-4 byte characters can reach first
+    (app.bsky.feed.post: text maxGraphemes 300, maxLength 3000 bytes). A hashtag longer than
+    a tag facet allows is left out: the PDS would refuse the post."""
 
     def __init__(self, limit: int = 300, max_bytes: int = 3000) -> None:
         super().__init__(limit)
         self.max_bytes = max_bytes
+
+    def allows_hashtag(self, tag: str) -> bool:
+        return bluesky_tag_fits(tag.removeprefix("#"))
 
     def fits(self, text: str) -> bool:
         return super().fits(text) and _utf8_size(text) <= self.max_bytes
@@ -377,6 +397,7 @@ def compose_text(template: str, context: PostContext, rules: TextRules) -> Compo
     literals, fields, errors = _parse(template)
     if errors:
         raise TemplateError(" ".join(errors))
+    context = replace(context, hashtags=tuple(filter(rules.allows_hashtag, context.hashtags)))
     if "url" not in fields:
         literals, fields = [*literals[:-1], literals[-1] + "\n\n", ""], [*fields, "url"]
     values = {name: str(getattr(context, name)) for name in PLACEHOLDERS}

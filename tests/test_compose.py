@@ -537,3 +537,20 @@ def test_utf8_offsets_slice_the_same_text(text, data):
     end = data.draw(st.integers(start, len(text)))
     byte_start, byte_end = utf8_offsets(text, start, end)
     assert text.encode()[byte_start:byte_end].decode() == text[start:end]
+
+
+# --- Bluesky lexicon limits (bluesky-social/atproto lexicons/app/bsky/...) -------------------
+
+
+def test_bluesky_leaves_out_a_hashtag_longer_than_a_tag_facet_allows():
+    # app.bsky.richtext.facet#tag: maxGraphemes 64, maxLength 640 (UTF-8 bytes).
+    too_long = hashtag("Protection of human rights defenders and independent journalists worldwide")
+    assert len(graphemes(too_long)) - 1 == 66
+    at_limit = "#" + "a" * 64
+    heavy = "#" + FAMILY * 26  # 26 graphemes, 650 bytes
+    ctx = context(hashtags=(too_long, at_limit, heavy, "#Ok"))
+    text = compose_text("{title} {url} {hashtags}", ctx, BlueskyTextRules()).text
+    assert too_long not in text and heavy not in text
+    assert at_limit in text and "#Ok" in text
+    # Networks without tag limits keep it.
+    assert too_long in compose_text("{hashtags} {url}", ctx, PlainTextRules()).text

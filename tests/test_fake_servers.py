@@ -501,6 +501,24 @@ def test_bluesky_sessions(bluesky: FakeBluesky) -> None:
     assert bogus.status_code == 400 and bogus.json()["error"] == "InvalidToken"
 
 
+def test_the_loopback_pds_refuses_tags_over_the_lexicons_limits(bluesky: FakeBluesky) -> None:
+    # app.bsky.richtext.facet#tag: "tag": {"maxLength": 640, "maxGraphemes": 64}
+    session = login(bluesky)
+
+    def tagged(tag: str):
+        text = f"Sign #{tag}"
+        index = {"byteStart": 5, "byteEnd": len(text.encode())}
+        feature = {"$type": "app.bsky.richtext.facet#tag", "tag": tag}
+        return create(
+            bluesky, session, post(text, facets=[{"index": index, "features": [feature]}])
+        )
+
+    assert tagged("a" * 64).status_code == 200
+    too_many = tagged("a" * 65)
+    assert too_many.status_code == 400 and "64 graphemes" in too_many.json()["message"]
+    assert tagged("\U0001f3f3\ufe0f\u200d\U0001f308" * 64).status_code == 400  # 64, > 640 bytes
+
+
 def test_bluesky_session_creation_is_rate_limited() -> None:
     with FakeBluesky(max_session_creations=2) as server:
         login(server)

@@ -21,7 +21,7 @@ from home.models import LetterPage, LetterSignatory, LetterSocialText, Organizat
 from publishing import outbox
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
 from tests.servers.mastodon import FakeMastodon
-from tests.social import SECRETS, add_account
+from tests.social import BLUESKY_PASSWORD, SECRETS, add_account
 
 Status = DeliveryStatus
 
@@ -372,6 +372,38 @@ def test_an_earlier_posting_is_not_taken_for_a_lost_one(
     run_on_commit(outbox.post_again, letter.pk, reason="Corrected title")
     again = Delivery.objects.get(account__name="mastodon-en", publication=2)
     assert again.status == Status.UNCONFIRMED
+
+
+def test_a_topic_too_long_for_a_bluesky_tag_is_left_out_not_refused(
+    networks, run_on_commit, make_letter, tree
+):
+    import regex
+
+    add_account(
+        "bluesky",
+        "bluesky-en",
+        ["en"],
+        networks.bluesky.url,
+        {"handle": "broadside.test", "app_password": BLUESKY_PASSWORD},
+    )
+    english = Locale.objects.get(language_code="en")
+    long_topic = Topic.objects.create(
+        name="Protection of human rights defenders and independent journalists worldwide",
+        slug="defenders",
+        locale=english,
+    )
+    short_topic = Topic.objects.create(name="Press freedom", slug="press", locale=english)
+    letter = make_letter("defenders", post_on_publish=False)
+    letter.topics.set([long_topic, short_topic])
+    letter.post_on_publish = True
+    run_on_commit(letter.save_revision().publish)
+    delivery = Delivery.objects.get(account__name="bluesky-en")
+    assert delivery.status == Status.SENT, delivery.error
+    [post] = [item["value"] for item in networks.bluesky.post_list]
+    tags = [f["features"][0]["tag"] for f in post["facets"] if "tag" in f["features"][0]]
+    assert tags == ["PressFreedom"]
+    # app.bsky.richtext.facet#tag: maxGraphemes 64, maxLength 640.
+    assert all(len(regex.findall(r"\X", tag)) <= 64 and len(tag.encode()) <= 640 for tag in tags)
 
 
 def test_a_timed_out_bluesky_post_is_found_by_its_record_key(

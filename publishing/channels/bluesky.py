@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from publishing.compose import (
     BlueskyTextRules,
     TextRules,
+    bluesky_tag_fits,
     hashtag_spans,
     link_spans,
     mention_spans,
@@ -174,7 +175,7 @@ class BlueskyChannel(Channel):
             "createdAt": datetime.now(UTC)
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
-            "langs": [post.language],
+            "langs": [post.language],  # app.bsky.feed.post: langs maxLength 3
             "facets": self.facets(post.text),
         }
         thumb = self.upload_card(post) if post.card else None
@@ -191,6 +192,8 @@ class BlueskyChannel(Channel):
                 _facet(text, start, end, {"$type": "app.bsky.richtext.facet#link", "uri": uri})
             )
         for start, end, tag in hashtag_spans(text):
+            if not bluesky_tag_fits(tag):
+                continue  # over the tag facet's limits: left as plain text, not refused
             facets.append(
                 _facet(text, start, end, {"$type": "app.bsky.richtext.facet#tag", "tag": tag})
             )
@@ -216,8 +219,11 @@ class BlueskyChannel(Channel):
 
     def upload_card(self, post: Post) -> dict:
         card = post.card
+        # app.bsky.embed.external#external thumb: blob, accept image/*, maxSize 1000000.
         if len(card.data) > MAX_BLOB_BYTES:
             raise PermanentError(_("The card is larger than Bluesky's 1,000,000 bytes."))
+        if not card.mime_type.startswith("image/"):
+            raise PermanentError(_("Bluesky accepts only an image as a link card's thumbnail."))
         response = self.authed(
             "POST",
             "/xrpc/com.atproto.repo.uploadBlob",

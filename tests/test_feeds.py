@@ -280,3 +280,21 @@ def test_last_modified_moves_when_an_entry_leaves(client, letters, make_letter):
     letters["en"].unpublish()  # the older letter leaves
     again = client.get("/en/feeds/letters.atom", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 200 and again.content != first.content
+
+
+@pytest.mark.parametrize("kind", ["letters", "organizations/ccla", "topics/privacy"])
+def test_rss_links_the_letters_html_page_like_atom_does(client, letters, settings, kind):
+    with WebSubHub() as hub:
+        settings.BROADSIDE_WEBSUB_HUB = hub.url
+        rss = etree.fromstring(client.get(f"/fr/feeds/{kind}.rss").content)
+        atom = etree.fromstring(client.get(f"/fr/feeds/{kind}.atom").content)
+    page = atom.find("{http://www.w3.org/2005/Atom}link[@rel='alternate']").get("href")
+    assert not page.endswith((".rss", ".atom")) and page != hub.url
+    assert rss.findtext("channel/link") == page
+    assert rss.findtext("channel/image/link") == page
+    # WebSub: RSS announces the hub too, beside its one rel=self.
+    links = {
+        link.get("rel"): link.get("href")
+        for link in rss.iterfind("channel/{http://www.w3.org/2005/Atom}link")
+    }
+    assert links == {"self": f"http://testserver/fr/feeds/{kind}.rss", "hub": hub.url}

@@ -282,6 +282,35 @@ def test_last_modified_moves_when_an_entry_leaves(client, letters, make_letter):
     assert again.status_code == 200 and again.content != first.content
 
 
+def every_feed() -> list[str]:
+    """Every feed Broadside serves now: each language's, organization's and topic's, both
+    formats."""
+    from home.models import OrganizationPage
+
+    kinds = [f"/{locale.language_code}/feeds/letters" for locale in Locale.objects.all()]
+    for organization in OrganizationPage.objects.live().select_related("locale"):
+        kinds.append(
+            f"/{organization.locale.language_code}/feeds/organizations/{organization.slug}"
+        )
+    for topic in Topic.objects.select_related("locale"):
+        kinds.append(f"/{topic.locale.language_code}/feeds/topics/{topic.slug}")
+    return [f"{kind}.{format}" for kind in kinds for format in FORMATS]
+
+
+def test_every_feed_passes_strict_validation_with_no_warnings(client, letters, settings):
+    from tests.feed_validation import atom_problems, rss_problems
+
+    with WebSubHub() as hub:
+        settings.BROADSIDE_WEBSUB_HUB = hub.url
+        feeds = every_feed()
+        assert len(feeds) > 20 and "/fr/feeds/topics/privacy.rss" in feeds
+        for path in feeds:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            validate = atom_problems if path.endswith(".atom") else rss_problems
+            assert validate(response.content, f"http://testserver{path}") == [], path
+
+
 @pytest.mark.parametrize("kind", ["letters", "organizations/ccla", "topics/privacy"])
 def test_rss_links_the_letters_html_page_like_atom_does(client, letters, settings, kind):
     with WebSubHub() as hub:
@@ -298,3 +327,13 @@ def test_rss_links_the_letters_html_page_like_atom_does(client, letters, setting
         for link in rss.iterfind("channel/{http://www.w3.org/2005/Atom}link")
     }
     assert links == {"self": f"http://testserver/fr/feeds/{kind}.rss", "hub": hub.url}
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_a_lone_card_is_not_wrapped_in_a_media_group(client, letters, format):
+    from tests.feed_validation import MEDIA
+
+    root = etree.fromstring(client.get(f"/en/feeds/letters.{format}").content)
+    assert root.findall(f".//{{{MEDIA}}}group") == []
+    [content] = root.findall(f".//{{{MEDIA}}}content")
+    assert content.get("medium") == "image" and content.get("width") == "1200"

@@ -279,7 +279,10 @@ class Feed:
             entry.category(term=category.term, label=xml_safe(category.label))
         if enclosure := self.item_enclosure(item):
             entry.enclosure(enclosure.url, str(enclosure.length), enclosure.mime_type)
+            # One card, so no <media:group>: in Media RSS a group holds alternatives of one
+            # item, and a group of one is flagged by validators.
             entry.media.content(
+                group=None,
                 url=enclosure.url,
                 fileSize=str(enclosure.length),
                 type=enclosure.mime_type,
@@ -288,6 +291,7 @@ class Feed:
                 height=str(enclosure.height or ""),
             )
             entry.media.thumbnail(
+                group=None,
                 url=enclosure.url,
                 width=str(enclosure.width or ""),
                 height=str(enclosure.height or ""),

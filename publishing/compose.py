@@ -20,6 +20,8 @@ from twitter_text import parse_tweet
 from twitter_text.config import config as twitter_text_config
 from twitter_text.has_invalid_characters import has_invalid_characters
 
+from publishing.text import separate_words
+
 PLACEHOLDERS: tuple[str, ...] = (
     *("title", "standfirst", "url", "signatories", "signatory_count", "hashtags", "mentions"),
 )
@@ -400,7 +402,9 @@ def compose_text(template: str, context: PostContext, rules: TextRules) -> Compo
     context = replace(context, hashtags=tuple(filter(rules.allows_hashtag, context.hashtags)))
     if "url" not in fields:
         literals, fields = [*literals[:-1], literals[-1] + "\n\n", ""], [*fields, "url"]
-    values = {name: str(getattr(context, name)) for name in PLACEHOLDERS}
+    # A vertical tab pasted between two words must not glue them (publishing.text).
+    literals = [separate_words(literal) for literal in literals]
+    values = {name: separate_words(str(getattr(context, name))) for name in PLACEHOLDERS}
     values |= {"mentions": " ".join(context.mentions), "hashtags": " ".join(context.hashtags)}
 
     def render(values: dict[str, str], literals: list[str]) -> str:

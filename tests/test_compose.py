@@ -554,3 +554,10 @@ def test_bluesky_leaves_out_a_hashtag_longer_than_a_tag_facet_allows():
     assert at_limit in text and "#Ok" in text
     # Networks without tag limits keep it.
     assert too_long in compose_text("{hashtags} {url}", ctx, PlainTextRules()).text
+
+
+@pytest.mark.parametrize("separator", ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f"])
+def test_a_control_character_between_two_words_becomes_a_space_in_posts(separator):
+    ctx = context(title=f"Word{separator}paste title", standfirst=f"One{separator}two")
+    text = compose_text("{title} {standfirst} {url}", ctx, MastodonTextRules()).text
+    assert text == f"Word paste title One two {URL}"

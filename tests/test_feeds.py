@@ -195,7 +195,7 @@ def test_text_xml_cannot_carry_is_removed(client, make_letter, format):
     )
     response, feed = fetch(client, f"/en/feeds/letters.{format}")
     entry = feed.entries[0]
-    assert entry.title == "Bell and verticaltab"
+    assert entry.title == "Bell and vertical tab"  # a vertical tab separates words (issue 16)
     assert "&amp; that ]]&gt; too" in response.content.decode()
     assert entry.summary.endswith("that ]]> too") and "\x0c" not in entry.summary
     assert "<i>fine</i>" in entry.content[0].value
@@ -205,11 +205,21 @@ def test_text_xml_cannot_carry_is_removed(client, make_letter, format):
 def test_xml_safe_removes_what_xml_1_0_forbids():
     from publishing.feeds.text import cdata_safe, xml_safe
 
-    assert xml_safe("a\x00b\x08c\x0bd\x1fe\ufffef\ud800g\tn\n") == "abcdefg\tn\n"
+    # Controls that separate words become a space (issue 16); the rest are removed.
+    assert xml_safe("a\x00b\x08c\x0bd\x1fe\ufffef\ud800g\tn\n") == "abc d efg\tn\n"
     assert xml_safe("Arabic العربية, emoji 🙂, Devanagari हिन्दी") == (
         "Arabic العربية, emoji 🙂, Devanagari हिन्दी"
     )
     assert cdata_safe("x ]]> y") == "x ]]&gt; y"
+
+
+@pytest.mark.parametrize("separator", ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f"])
+def test_a_control_character_between_two_words_becomes_a_space(client, make_letter, separator):
+    # Word processors paste U+000B for a manual line break: "Word⋮paste title".
+    make_letter("pasted", title=f"Word{separator}paste title", post_on_publish=False)
+    for format in FORMATS:
+        _, feed = fetch(client, f"/en/feeds/letters.{format}")
+        assert feed.entries[0].title == "Word paste title"
 
 
 def test_conditional_get_answers_304_without_rebuilding(

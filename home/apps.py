@@ -11,11 +11,15 @@ class HomeConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
         from wagtail.models import PageLogEntry
+        from wagtail.signals import page_published
 
         from .locales import ensure_locales_after_migrate
-        from .signal_handlers import unpublish_converted_alias
+        from .signal_handlers import follow_slug_in_untranslated_copies, unpublish_converted_alias
 
         post_migrate.connect(ensure_locales_after_migrate, sender=self)
         post_save.connect(
             unpublish_converted_alias, sender=PageLogEntry, dispatch_uid="unpublish-converted-alias"
+        )
+        page_published.connect(
+            follow_slug_in_untranslated_copies, dispatch_uid="follow-slug-in-untranslated-copies"
         )

@@ -149,7 +149,9 @@ class BlueskyChannel(Channel):
         self.raise_for_status(response, _error(response), sending=True)
         return self.sent(post.key)
 
-    def find_post(self, *, key: str, url: str, since, known: frozenset[str]) -> SentPost | None:
+    def find_post(
+        self, *, key: str, url: str, since: datetime | None, known: frozenset[str]
+    ) -> SentPost | None:
         """The record with the delivery's record key, if it exists: exact evidence."""
         return self.existing_record(self.session()["did"], key)
 

@@ -11,11 +11,11 @@ class HomeConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import PageLogEntry
-        from wagtail.signals import post_page_move
+        from wagtail.signals import page_published, post_page_move
 
         from .locales import ensure_locales_after_migrate
         from .privacy import forget_private_sections
-        from .signal_handlers import unpublish_converted_alias
+        from .signal_handlers import follow_slug_in_untranslated_copies, unpublish_converted_alias
 
         post_migrate.connect(ensure_locales_after_migrate, sender=self)
         post_save.connect(
@@ -23,3 +23,6 @@ class HomeConfig(AppConfig):
         )
         for signal in (post_save, post_delete, post_page_move):
             signal.connect(forget_private_sections, dispatch_uid=f"forget-private-{id(signal)}")
+        page_published.connect(
+            follow_slug_in_untranslated_copies, dispatch_uid="follow-slug-in-untranslated-copies"
+        )

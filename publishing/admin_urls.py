@@ -27,4 +27,9 @@ urlpatterns = [
         name="mark_delivery_posted",
     ),
     path("pages/<int:page_id>/post-again/", admin_views.post_again, name="post_again"),
+    path(
+        "accounts/<int:account_id>/post-latest-letter/",
+        admin_views.PostLatestLetterView.as_view(),
+        name="post_latest_letter",
+    ),
 ]

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page
 
@@ -169,3 +171,48 @@ def post_again(request, page_id: int):
             _("The letter will be posted again to %(count)s account(s).") % {"count": len(created)},
         )
     return _back(request, page_id)
+
+
+# -- an account added after a launch ------------------------------------------------------
+class PostLatestLetterView(WagtailAdminTemplateMixin, TemplateView):
+    """Offer, then do, `outbox.post_latest_letter` for one account: a person decides."""
+
+    template_name = "publishing/admin/post_latest_letter.html"
+    page_title = gettext_lazy("Post the latest letter")
+    header_icon = "link-external"
+
+    def dispatch(self, request, account_id: int):
+        self.account = get_object_or_404(SocialAccount, pk=account_id)
+        if not request.user.has_perm("publishing.change_socialaccount"):
+            raise PermissionDenied
+        self.launches = [
+            launch
+            for launch in outbox.latest_launches(self.account)
+            if may_act_on_deliveries(request.user, launch.page)
+        ]
+        return super().dispatch(request, account_id)
+
+    def get_page_subtitle(self):
+        return self.account.name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            account=self.account,
+            launches=self.launches,
+            back_url=reverse("social_accounts:index"),
+        )
+        return context
+
+    def post(self, request, account_id: int):
+        if len(self.launches) != len(outbox.latest_launches(self.account)):
+            raise PermissionDenied  # a letter this person may not publish
+        created = outbox.post_latest_letter(self.account.pk, user=request.user)
+        if created:
+            messages.success(
+                request,
+                _("The latest letter will be posted to %(account)s.") % {"account": self.account},
+            )
+        else:
+            messages.warning(request, _("There was nothing to post to this account."))
+        return redirect("social_accounts:index")

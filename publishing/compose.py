@@ -9,13 +9,18 @@ an emoji family, a Devanagari conjunct or a letter with its accent is never spli
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from operator import itemgetter
 
 import regex
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from twitter_text import parse_tweet
+from twitter_text.config import config as twitter_text_config
+from twitter_text.has_invalid_characters import has_invalid_characters
+
+from publishing.text import separate_words
 
 PLACEHOLDERS: tuple[str, ...] = (
     *("title", "standfirst", "url", "signatories", "signatory_count", "hashtags", "mentions"),
@@ -33,8 +38,6 @@ _NAME = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?"
 _MENTION = regex.compile(
     rf"(?<![\w@/.#])@({_NAME}(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)(?![\w@-])"
 )
-# X's weight table (twitter-text v3): these code point ranges weigh 1, everything else 2.
-_X_LIGHT = regex.compile("[\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 _FIELD = regex.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
@@ -152,6 +155,11 @@ class TextRules:
         """Whether the network would accept the text."""
         return self.limit is None or self.length(text) <= self.limit
 
+    def allows_hashtag(self, tag: str) -> bool:
+        """Whether the network accepts this hashtag ("#Name") as a tag; others are dropped
+        from {hashtags}. Any tag by default."""
+        return True
+
     def describe(self, text: str) -> str:
         """The editor's counter, e.g. "287 / 280"."""
         length = self.length(text)
@@ -161,22 +169,27 @@ class TextRules:
 
 
 class XTextRules(TextRules):
-    """X's weighted count: NFC first, any http(s) URL weighs url_length (t.co wraps it), code
-    points in X's light ranges weigh 1 and all others 2. Emoji are counted per code point, which
-    can overcount (X weighs an emoji sequence 2): safe, never rejected."""
+    """X's weighted count, by twitter-text 3's own rules (`twitter-text-parser`, MIT, a port
+    that passes twitter-text's conformance suite): NFC, every URL 23 whether or not it has a
+    scheme ("broadside.org" is a URL), an emoji sequence 2 ("❤️" is 2, a family is 2), code
+    points in the light ranges 1 and all others 2. Emoji newer than the library's table are
+    counted per code point: too high, never too low. A text with characters X refuses
+    (U+FFFE, U+FEFF, U+FFFF) never fits."""
 
     def __init__(self, limit: int = 280, url_length: int = 23) -> None:
         super().__init__(limit)
         self.url_length = url_length
+        self._options = {
+            **twitter_text_config["defaults"],
+            "max_weighted_tweet_length": limit,
+            "transformed_url_length": url_length,
+        }
 
     def length(self, text: str) -> int:
-        text = unicodedata.normalize("NFC", text)
-        urls = [url for _start, _end, url in link_spans(text)]
-        return _x_weight(text) + sum(self.url_length - _x_weight(url) for url in urls)
+        return parse_tweet(text, self._options).weightedLength
 
-
-def _x_weight(text: str) -> int:
-    return 2 * len(text) - len(_X_LIGHT.findall(text))
+    def fits(self, text: str) -> bool:
+        return super().fits(text) and not has_invalid_characters(text)
 
 
 class MastodonTextRules(TextRules):
@@ -197,13 +210,28 @@ class MastodonTextRules(TextRules):
         return _grapheme_count("".join(pieces) + text[position:])
 
 
+# app.bsky.richtext.facet#tag: "tag": {"maxLength": 640, "maxGraphemes": 64} (UTF-8 bytes).
+BLUESKY_TAG_GRAPHEMES = 64
+BLUESKY_TAG_BYTES = 640
+
+
+def bluesky_tag_fits(tag: str) -> bool:
+    """Whether a tag (without "#") is within app.bsky.richtext.facet#tag's limits."""
+    return _grapheme_count(tag) <= BLUESKY_TAG_GRAPHEMES and _utf8_size(tag) <= BLUESKY_TAG_BYTES
+
+
 class BlueskyTextRules(TextRules):
     """Bluesky counts graphemes (URLs literally: the client shortens only what it displays)
-    and also caps the UTF-8 size, which scripts of 3-4 byte characters can reach first."""
+    and also caps the UTF-8 size, which scripts of 3-4 byte characters can reach first
+    (app.bsky.feed.post: text maxGraphemes 300, maxLength 3000 bytes). A hashtag longer than
+    a tag facet allows is left out: the PDS would refuse the post."""
 
     def __init__(self, limit: int = 300, max_bytes: int = 3000) -> None:
         super().__init__(limit)
         self.max_bytes = max_bytes
+
+    def allows_hashtag(self, tag: str) -> bool:
+        return bluesky_tag_fits(tag.removeprefix("#"))
 
     def fits(self, text: str) -> bool:
         return super().fits(text) and _utf8_size(text) <= self.max_bytes
@@ -371,9 +399,12 @@ def compose_text(template: str, context: PostContext, rules: TextRules) -> Compo
     literals, fields, errors = _parse(template)
     if errors:
         raise TemplateError(" ".join(errors))
+    context = replace(context, hashtags=tuple(filter(rules.allows_hashtag, context.hashtags)))
     if "url" not in fields:
         literals, fields = [*literals[:-1], literals[-1] + "\n\n", ""], [*fields, "url"]
-    values = {name: str(getattr(context, name)) for name in PLACEHOLDERS}
+    # A vertical tab pasted between two words must not glue them (publishing.text).
+    literals = [separate_words(literal) for literal in literals]
+    values = {name: separate_words(str(getattr(context, name))) for name in PLACEHOLDERS}
     values |= {"mentions": " ".join(context.mentions), "hashtags": " ".join(context.hashtags)}
 
     def render(values: dict[str, str], literals: list[str]) -> str:

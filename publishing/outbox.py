@@ -27,7 +27,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Page
 
 from home.links import http_url
 
@@ -35,9 +34,9 @@ from .channels import UnknownChannel, get_channel_class
 from .channels.base import OutcomeUnknown, PermanentError, TemporaryError
 from .compose import CompositionError
 from .credentials import CredentialsError
-from .models import Delivery, DeliveryStatus, SocialAccount
+from .models import Delivery, DeliveryStatus, LetterLaunch, SocialAccount
 from .models.social import CLAIMABLE, RETRYABLE
-from .posts import build_post
+from .posts import build_post, post_url
 
 logger = logging.getLogger(__name__)
 Status = DeliveryStatus
@@ -50,14 +49,14 @@ def shareable_letter(page_id: int):
     page_published also fires for aliases and (wagtail#13959) scheduled drafts."""
     from home.models import LetterPage
 
-    page = Page.objects.filter(pk=page_id).select_related("locale").first()
+    # One query for the page as a letter (not Page, then .specific): a publish's budget.
+    page = LetterPage.objects.filter(pk=page_id).select_related("locale").first()
     now = timezone.now()
     if page is None or not page.live or page.alias_of_id:
         return None
     if page.go_live_at and page.go_live_at > now:
         return None
-    page = page.specific
-    if not isinstance(page, LetterPage) or page.get_view_restrictions().exists():
+    if page.get_view_restrictions().exists():
         return None
     return page
 
@@ -67,17 +66,14 @@ def accounts_for(locale_id: int):
 
 
 def record_deliveries(page_id: int, revision_id: int | None = None) -> list[int]:
-    """Record one delivery per account of the page's language that has not had this page yet.
+    """Record one delivery per account of the page's language when this publish launches
+    the letter in that language (see `launch`); any later publish records nothing.
 
     Runs inside the publishing transaction, in a constant number of queries
     whatever the number of accounts. Returns the ids to enqueue after commit.
     """
     letter = shareable_letter(page_id)
-    if letter is None or not letter.post_on_publish:
-        return []
-    # Shared once means shared: a republish, even after an account was added,
-    # posts nothing (the editor's "Post again" does, with a reason).
-    if Delivery.objects.filter(page_id=page_id).exists():
+    if letter is None or not letter.post_on_publish or not launch(letter):
         return []
     accounts = [account for account in accounts_for(letter.locale_id) if _configured(account)]
     if not accounts:
@@ -102,6 +98,25 @@ def record_deliveries(page_id: int, revision_id: int | None = None) -> list[int]
             idempotency_key__in=[d.idempotency_key for d in deliveries], page_id=page_id
         ).values_list("pk", flat=True)
     )
+
+
+def launch(letter) -> bool:
+    """Record that `letter` (live, public, real, set to post) went live in its language;
+    True only the first time. A letter is posted when it is launched, and never again by a
+    publish: not when a typo is fixed, nor when an account was added since (which would
+    post the back catalogue). *Post again* and `post_latest_letter` are the ways to repost.
+
+    A concurrent publish of the same translation waits on the unique constraint, inserts
+    nothing and gets False (two queries, no savepoint: the publish's query budget is
+    tested). A letter first published with "post on publish" off is launched by the first
+    publish that turns it on: that is the editor asking for the post.
+    """
+    now = timezone.now()
+    key = {"translation_key": letter.translation_key, "locale_id": letter.locale_id}
+    LetterLaunch.objects.bulk_create(
+        [LetterLaunch(page_id=letter.pk, launched_at=now, **key)], ignore_conflicts=True
+    )
+    return LetterLaunch.objects.filter(page_id=letter.pk, launched_at=now, **key).exists()
 
 
 def _configured(account: SocialAccount) -> bool:
@@ -195,6 +210,60 @@ def _busy_message() -> str:
         "This letter is being posted already, or was just posted (a second click, or another "
         "editor): it was not posted once more."
     )
+
+
+def latest_launches(account: SocialAccount) -> list[LetterLaunch]:
+    """The most recent launch in each of the account's languages whose letter is still
+    shareable and was never delivered to this account: what `post_latest_letter` offers."""
+    launches = []
+    for locale_id in account.locales.values_list("pk", flat=True):
+        latest = (
+            LetterLaunch.objects.filter(locale_id=locale_id, page__isnull=False)
+            .order_by("-launched_at", "-pk")
+            .first()
+        )
+        if (
+            latest is not None
+            and shareable_letter(latest.page_id) is not None
+            and not Delivery.objects.filter(page_id=latest.page_id, account=account).exists()
+        ):
+            launches.append(latest)
+    return launches
+
+
+def post_latest_letter(account_id: int, *, user=None) -> list[int]:
+    """Post the latest letter of each of the account's languages to this account only.
+
+    An account added minutes after a launch missed it, and publishing never posts the back
+    catalogue: a person asks for this (the account admin offers it), it is never done
+    silently. Returns the ids of the deliveries created (none when there is nothing to post
+    or the account is disabled)."""
+    account = SocialAccount.objects.filter(pk=account_id, enabled=True).first()
+    if account is None or not _configured(account):
+        return []
+    created = []
+    for latest in latest_launches(account):
+        letter = shareable_letter(latest.page_id)
+        delivery = Delivery(
+            page_id=letter.pk,
+            page_title=letter.title[:255],
+            locale_id=letter.locale_id,
+            account=account,
+            publication=1,
+            revision_id=letter.live_revision_id,
+            idempotency_key=get_channel_class(account.channel).new_key(),
+            reason=_("Posted to a newly added account at a person's request."),
+            requested_by=user,
+        )
+        # A double click: the unique (page, account, publication) keeps one.
+        Delivery.objects.bulk_create([delivery], ignore_conflicts=True)
+        created.extend(
+            Delivery.objects.filter(
+                idempotency_key=delivery.idempotency_key, page_id=letter.pk
+            ).values_list("pk", flat=True)
+        )
+    enqueue_on_commit(created)
+    return created
 
 
 def retry(delivery_id: int, *, user=None) -> bool:
@@ -293,22 +362,25 @@ def deliver(delivery_id: int) -> str:
         status = Status.UNCONFIRMED if delivery.outcome_unknown else Status.FAILED
         _finish(delivery, status, error=_("Gave up: every attempt stopped before it finished."))
         return status
+    # An earlier attempt may have posted: stopping now must keep that doubt for a person.
+    stopped = Status.UNCONFIRMED if delivery.outcome_unknown else None
     if not account.enabled:
-        _finish(delivery, Status.SKIPPED, reason=_("The account was disabled."))
-        return Status.SKIPPED
+        _finish(delivery, stopped or Status.SKIPPED, reason=_("The account was disabled."))
+        return stopped or Status.SKIPPED
     letter = shareable_letter(delivery.page_id) if delivery.page_id else None
     if letter is None:
-        _finish(delivery, Status.SKIPPED, reason=_("The page is no longer live and public."))
-        return Status.SKIPPED
+        reason = _("The page is no longer live and public.")
+        _finish(delivery, stopped or Status.SKIPPED, reason=reason)
+        return stopped or Status.SKIPPED
     try:
         channel = account.build_channel()
     except CredentialsError as error:
         # The account's fault, not the letter's: nothing was tried; Retry once it is fixed.
-        _finish(delivery, Status.SKIPPED, error=str(error))
-        return Status.SKIPPED
+        _finish(delivery, stopped or Status.SKIPPED, error=str(error))
+        return stopped or Status.SKIPPED
     except UnknownChannel as error:
-        _finish(delivery, Status.FAILED, error=str(error))
-        return Status.FAILED
+        _finish(delivery, stopped or Status.FAILED, error=str(error))
+        return stopped or Status.FAILED
     try:
         return _deliver_with(delivery, letter, channel)
     finally:
@@ -317,8 +389,7 @@ def deliver(delivery_id: int) -> str:
 
 def _deliver_with(delivery: Delivery, letter, channel) -> str:
     if delivery.outcome_unknown and not _may_resend(delivery, channel):
-        _finish(delivery, Status.UNCONFIRMED, error=_unconfirmed_message())
-        return Status.UNCONFIRMED
+        return _settle_doubt(delivery, channel, post_url(letter), _unconfirmed_message())
     try:
         post = build_post(
             letter,
@@ -328,6 +399,8 @@ def _deliver_with(delivery: Delivery, letter, channel) -> str:
             resumed=delivery.outcome_unknown or delivery.first_send_at is not None,
         )
         problems = channel.validate(post)
+        if problems and delivery.outcome_unknown:
+            return _settle_doubt(delivery, channel, post.url, "\n".join(problems))
         if problems:
             _finish(delivery, Status.FAILED, text=post.text, error="\n".join(problems))
             return Status.FAILED
@@ -337,21 +410,22 @@ def _deliver_with(delivery: Delivery, letter, channel) -> str:
         logger.warning("Delivery %s was taken over by another worker", delivery.pk)
         return "lease-lost"
     except CompositionError as error:
+        if delivery.outcome_unknown:
+            return _settle_doubt(delivery, channel, post_url(letter), str(error))
         _finish(delivery, Status.FAILED, error=str(error))
         return Status.FAILED
     except TemporaryError as error:
-        return _retry_later(delivery, str(error), error.retry_after, outcome_unknown=False)
+        return _retry_later(
+            delivery, str(error), error.retry_after, outcome_unknown=False, channel=channel
+        )
     except OutcomeUnknown as error:
         if _may_resend(delivery, channel):
-            return _retry_later(delivery, str(error), None, outcome_unknown=True)
-        _finish(
-            delivery,
-            Status.UNCONFIRMED,
-            outcome_unknown=True,
-            error=f"{error}\n{_unconfirmed_message()}",
-        )
-        return Status.UNCONFIRMED
+            return _retry_later(delivery, str(error), None, outcome_unknown=True, channel=channel)
+        return _settle_doubt(delivery, channel, post.url, str(error))
     except PermanentError as error:
+        # A refusal now says nothing of an earlier attempt that may have posted.
+        if delivery.outcome_unknown:
+            return _settle_doubt(delivery, channel, post_url(letter), str(error))
         _finish(delivery, Status.FAILED, error=str(error), send_started_at=None)
         return Status.FAILED
     except Exception:
@@ -381,6 +455,51 @@ def _post_url(url: str) -> str:
     """The network's link to the post, kept only if it is an http(s) URL that fits the field."""
     url = http_url(url)
     return url if len(url) <= Delivery._meta.get_field("remote_url").max_length else ""
+
+
+def _settle_doubt(delivery: Delivery, channel, url: str, error: str) -> str:
+    """End a delivery that an attempt may have posted: *sent* if the network shows the post,
+    otherwise *unconfirmed* for a person, never *failed* (nothing proves it was not posted).
+    """
+    found = _look_for_post(delivery, channel, url)
+    if found is not None:
+        _finish(
+            delivery,
+            Status.SENT,
+            remote_id=found.remote_id[:200],
+            remote_url=found.url,
+            sent_at=timezone.now(),
+            send_started_at=None,
+            outcome_unknown=False,
+            error="",
+            reason=_("The answer was lost; the post was found on the network."),
+        )
+        return Status.SENT
+    _finish(
+        delivery,
+        Status.UNCONFIRMED,
+        outcome_unknown=True,
+        send_started_at=None,
+        error=f"{error}\n{_unconfirmed_message()}",
+    )
+    return Status.UNCONFIRMED
+
+
+def _look_for_post(delivery: Delivery, channel, url: str):
+    """The post, if the channel can find it; None when it cannot look or looking failed
+    (the delivery then stays a doubt for a person: looking is evidence only when it finds)."""
+    first = Delivery.objects.filter(pk=delivery.pk).values_list("first_send_at", flat=True)[0]
+    known = frozenset(
+        Delivery.objects.filter(page_id=delivery.page_id, account_id=delivery.account_id)
+        .exclude(pk=delivery.pk)
+        .exclude(remote_id="")
+        .values_list("remote_id", flat=True)
+    )
+    try:
+        return channel.find_post(key=delivery.idempotency_key, url=url, since=first, known=known)
+    except (TemporaryError, PermanentError, OutcomeUnknown) as error:
+        logger.warning("Delivery %s: could not look for the post: %s", delivery.pk, error)
+        return None
 
 
 def _unconfirmed_message() -> str:
@@ -417,14 +536,22 @@ def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
 
 
 def _retry_later(
-    delivery: Delivery, error: str, retry_after: float | None, *, outcome_unknown: bool
+    delivery: Delivery,
+    error: str,
+    retry_after: float | None,
+    *,
+    outcome_unknown: bool,
+    channel=None,
 ) -> str:
     """Schedule the next attempt. A temporary error says nothing was posted *this* time;
-    an earlier unknown outcome still stands (`outcome_unknown` is never cleared here)."""
+    an earlier unknown outcome still stands (`outcome_unknown` is never cleared here), and
+    out of attempts it is settled by looking for the post, never turned into *failed*."""
     attempts = delivery.attempts  # as counted by claim()
     unknown = outcome_unknown or delivery.outcome_unknown
     fields = {"send_started_at": None, "outcome_unknown": unknown}
     if attempts >= settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS:
+        if unknown and channel is not None:
+            return _settle_doubt(delivery, channel, _letter_url(delivery), error)
         if unknown:
             _finish(
                 delivery, Status.UNCONFIRMED, error=f"{error}\n{_unconfirmed_message()}", **fields
@@ -440,6 +567,11 @@ def _retry_later(
     _finish(delivery, Status.RETRYING, error=error, next_attempt_at=run_after, **fields)
     transaction.on_commit(lambda: enqueue_delivery(delivery.pk, run_after), robust=True)
     return Status.RETRYING
+
+
+def _letter_url(delivery: Delivery) -> str:
+    letter = shareable_letter(delivery.page_id) if delivery.page_id else None
+    return post_url(letter) if letter is not None else ""
 
 
 def enqueue_delivery(delivery_id: int, run_after=None) -> None:

@@ -38,12 +38,18 @@ def post_context(letter: LetterPage, channel: Channel) -> PostContext:
     return PostContext(
         title=letter.title,
         standfirst=letter.standfirst,
-        url=letter.full_url or "",
+        url=post_url(letter),
         signatories=phrase,
         signatory_count=count,
         hashtags=tuple(tag for tag in (hashtag(topic.name) for topic in topics) if tag),
         mentions=mentions,
     )
+
+
+def post_url(letter: LetterPage) -> str:
+    """The address a post links to. Wagtail percent-encodes non-Latin slugs in it, which
+    matters: twitter-text (so X) ends a raw URL at the first Arabic or Hebrew letter."""
+    return letter.full_url or ""
 
 
 def post_template(letter: LetterPage, account, channel: Channel) -> str:
@@ -106,7 +112,7 @@ def build_post(letter: LetterPage, account, channel: Channel, *, key: str, resum
     composed = compose_for(letter, account, channel)
     return Post(
         text=composed.text,
-        url=letter.full_url or "",
+        url=post_url(letter),
         language=letter.locale.language_code,
         title=letter.title,
         description=letter.standfirst,

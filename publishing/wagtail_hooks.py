@@ -3,7 +3,9 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListMenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -26,9 +28,19 @@ _secret_fields = method_decorator(
 )
 
 
+def post_latest_letter_url(account) -> str:
+    return reverse("publishing_admin:post_latest_letter", args=[account.pk])
+
+
 @_secret_fields
 class SocialAccountCreateView(generic.CreateView):
-    pass
+    def get_success_buttons(self):
+        # An account added minutes after a launch missed it: offer the letter, never post it
+        # silently (decisions.md, "Public bug reports").
+        return [
+            *super().get_success_buttons(),
+            messages.button(post_latest_letter_url(self.object), _("Post the latest letter")),
+        ]
 
 
 @_secret_fields
@@ -39,6 +51,19 @@ class SocialAccountEditView(generic.EditView):
 @_secret_fields
 class SocialAccountCopyView(generic.CopyView):
     pass
+
+
+class SocialAccountIndexView(generic.IndexView):
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            ListMenuItem(
+                _("Post the latest letter"),
+                url=post_latest_letter_url(instance),
+                icon_name="link-external",
+                priority=25,
+            ),
+        ]
 
 
 class SocialAccountViewSet(ModelViewSet):
@@ -63,6 +88,7 @@ class SocialAccountViewSet(ModelViewSet):
     add_view_class = SocialAccountCreateView
     edit_view_class = SocialAccountEditView
     copy_view_class = SocialAccountCopyView
+    index_view_class = SocialAccountIndexView
 
     def get_form_class(self, for_update=False):
         return SocialAccountForm

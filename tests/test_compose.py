@@ -111,8 +111,51 @@ def test_x_normalizes_to_nfc_first():
     assert XTextRules().length("e\u0301") == 1  # é, U+00E9
 
 
-def test_x_counts_emoji_per_code_point_which_never_undercounts():
-    assert XTextRules().length(FAMILY) == 4 * 2 + 3 * 1
+def test_x_counts_an_emoji_sequence_as_two_like_twitter_text():
+    # twitter-text 3 weighs every emoji sequence 2 (conformance: "140 family emoji" = 280).
+    assert XTextRules().length(FAMILY) == 2
+    assert XTextRules().fits(FAMILY * 140) and not XTextRules().fits(FAMILY * 141)
+
+
+# Values from twitter/twitter-text conformance/tests/validate.yml (WeightedTweetsCounterTest,
+# WeightedTweetsWithDiscountedEmojiCounterTest, lengths), which X's count follows.
+ENGLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+CJK_160 = (
+    "故人西辞黄鹤楼，烟花三月下扬州。孤帆远影碧空尽，唯见长江天际流。朱雀桥边野草花，乌衣巷口夕阳斜。"
+    "旧时王谢堂前燕，飞入寻常百姓家。朝辞白帝彩云间，千里江陵一日还。两岸猿声啼不住，轻舟已过万重山。"
+    "泪湿罗巾梦不成，夜深前殿按歌声。红颜未老恩先断，斜倚薰笼坐到明。独在异乡为异客，每逢佳节倍思亲。"
+    "遥知兄弟登高处，遍插茱萸少一人。"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "weighted"),
+    [
+        ("Hi http://test.co", 26),
+        ("http://test.co", 23),
+        ("test.com", 23),  # a URL without a scheme is a URL too
+        ("Test https://test.com test https://test.com test.com test", 86),
+        ("randomurlrandomurlrandomurlrandomurlrandomurlrandomurlrandomurls.com", 68),
+        ("http://example.com/Русские_слова", 23),  # a Cyrillic path stays in the URL
+        ("\u2066\u202ahttp://foobar.پاکستان/\u202c\u2069", 31),
+        ("ÁB", 2),
+        (CJK_160, 320),
+        ("the" + CJK_160, 323),
+        ("😷👾😡🔥💩", 10),
+        ("Unicode 9.0 emoji: \U0001f920; \U0001f483; \U0001f483\U0001f3fe", 29),
+        (f"Unicode 10.0 emoji: \U0001f92a; \U0001f9d5; \U0001f9d5\U0001f3fe; {ENGLAND}", 34),
+        ("@username", 9),
+        ("❤️", 2),  # U+2764 U+FE0F: one emoji
+        ("Read it: broadside.org", 32),
+    ],
+)
+def test_x_counts_like_twitter_texts_conformance_suite(text, weighted):
+    assert XTextRules().length(text) == weighted
+
+
+def test_x_refuses_characters_twitter_text_calls_invalid():
+    # conformance: "Handle invalid characters" -> valid: false
+    assert not XTextRules().fits("ABC\u202a\uffffABC\ufffe")
 
 
 def test_mastodon_counts_only_the_username_of_a_remote_mention():
@@ -494,3 +537,27 @@ def test_utf8_offsets_slice_the_same_text(text, data):
     end = data.draw(st.integers(start, len(text)))
     byte_start, byte_end = utf8_offsets(text, start, end)
     assert text.encode()[byte_start:byte_end].decode() == text[start:end]
+
+
+# --- Bluesky lexicon limits (bluesky-social/atproto lexicons/app/bsky/...) -------------------
+
+
+def test_bluesky_leaves_out_a_hashtag_longer_than_a_tag_facet_allows():
+    # app.bsky.richtext.facet#tag: maxGraphemes 64, maxLength 640 (UTF-8 bytes).
+    too_long = hashtag("Protection of human rights defenders and independent journalists worldwide")
+    assert len(graphemes(too_long)) - 1 == 66
+    at_limit = "#" + "a" * 64
+    heavy = "#" + FAMILY * 26  # 26 graphemes, 650 bytes
+    ctx = context(hashtags=(too_long, at_limit, heavy, "#Ok"))
+    text = compose_text("{title} {url} {hashtags}", ctx, BlueskyTextRules()).text
+    assert too_long not in text and heavy not in text
+    assert at_limit in text and "#Ok" in text
+    # Networks without tag limits keep it.
+    assert too_long in compose_text("{hashtags} {url}", ctx, PlainTextRules()).text
+
+
+@pytest.mark.parametrize("separator", ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f"])
+def test_a_control_character_between_two_words_becomes_a_space_in_posts(separator):
+    ctx = context(title=f"Word{separator}paste title", standfirst=f"One{separator}two")
+    text = compose_text("{title} {standfirst} {url}", ctx, MastodonTextRules()).text
+    assert text == f"Word paste title One two {URL}"

@@ -138,6 +138,19 @@ def test_x_weighted_length() -> None:
     assert weighted_length("read https://example.org/" + "x" * 100) == 5 + 23
 
 
+def test_the_loopback_x_counts_like_twitter_texts_conformance_suite(x: FakeX) -> None:
+    # twitter/twitter-text conformance/tests/validate.yml: a URL without a scheme weighs 23,
+    # an emoji sequence 2 ("140 family emoji" = 280).
+    assert weighted_length("test.com") == 23
+    assert weighted_length("Hi http://test.co") == 26
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
+    assert weighted_length(family * 140) == 280
+    too_long = x_session().post(f"{x.url}/2/tweets", json={"text": "a" * 258 + " broadside.org"})
+    assert too_long.status_code == 400 and "282" in too_long.json()["detail"]
+    hearts = x_session().post(f"{x.url}/2/tweets", json={"text": "\u2764\ufe0f" * 140})
+    assert hearts.status_code == 201, hearts.text
+
+
 def test_x_rejects_long_and_duplicate_posts(x: FakeX) -> None:
     session = x_session()
     url = "https://example.org/letters/" + "very-long-slug-" * 10
@@ -486,6 +499,24 @@ def test_bluesky_sessions(bluesky: FakeBluesky) -> None:
     assert reused.json()["error"] in {"ExpiredToken", "InvalidToken"}
     bogus = requests.post(refresh, headers=bearer("bogus"))
     assert bogus.status_code == 400 and bogus.json()["error"] == "InvalidToken"
+
+
+def test_the_loopback_pds_refuses_tags_over_the_lexicons_limits(bluesky: FakeBluesky) -> None:
+    # app.bsky.richtext.facet#tag: "tag": {"maxLength": 640, "maxGraphemes": 64}
+    session = login(bluesky)
+
+    def tagged(tag: str):
+        text = f"Sign #{tag}"
+        index = {"byteStart": 5, "byteEnd": len(text.encode())}
+        feature = {"$type": "app.bsky.richtext.facet#tag", "tag": tag}
+        return create(
+            bluesky, session, post(text, facets=[{"index": index, "features": [feature]}])
+        )
+
+    assert tagged("a" * 64).status_code == 200
+    too_many = tagged("a" * 65)
+    assert too_many.status_code == 400 and "64 graphemes" in too_many.json()["message"]
+    assert tagged("\U0001f3f3\ufe0f\u200d\U0001f308" * 64).status_code == 400  # 64, > 640 bytes
 
 
 def test_bluesky_session_creation_is_rate_limited() -> None:

@@ -196,7 +196,7 @@ def test_text_xml_cannot_carry_is_removed(client, make_letter, format):
     )
     response, feed = fetch(client, f"/en/feeds/letters.{format}")
     entry = feed.entries[0]
-    assert entry.title == "Bell and verticaltab"
+    assert entry.title == "Bell and vertical tab"  # a vertical tab separates words (issue 16)
     assert "&amp; that ]]&gt; too" in response.content.decode()
     assert entry.summary.endswith("that ]]> too") and "\x0c" not in entry.summary
     assert "<i>fine</i>" in entry.content[0].value
@@ -206,11 +206,21 @@ def test_text_xml_cannot_carry_is_removed(client, make_letter, format):
 def test_xml_safe_removes_what_xml_1_0_forbids():
     from publishing.feeds.text import cdata_safe, xml_safe
 
-    assert xml_safe("a\x00b\x08c\x0bd\x1fe\ufffef\ud800g\tn\n") == "abcdefg\tn\n"
+    # Controls that separate words become a space (issue 16); the rest are removed.
+    assert xml_safe("a\x00b\x08c\x0bd\x1fe\ufffef\ud800g\tn\n") == "abc d efg\tn\n"
     assert xml_safe("Arabic العربية, emoji 🙂, Devanagari हिन्दी") == (
         "Arabic العربية, emoji 🙂, Devanagari हिन्दी"
     )
     assert cdata_safe("x ]]> y") == "x ]]&gt; y"
+
+
+@pytest.mark.parametrize("separator", ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f"])
+def test_a_control_character_between_two_words_becomes_a_space(client, make_letter, separator):
+    # Word processors paste U+000B for a manual line break: "Word⋮paste title".
+    make_letter("pasted", title=f"Word{separator}paste title", post_on_publish=False)
+    for format in FORMATS:
+        _, feed = fetch(client, f"/en/feeds/letters.{format}")
+        assert feed.entries[0].title == "Word paste title"
 
 
 def test_conditional_get_answers_304_without_rebuilding(
@@ -290,3 +300,60 @@ def test_feeds_carry_no_outside_url_that_is_not_http(client, letters):
     for url in ("/en/feeds/letters.atom", "/en/feeds/organizations/ccla.rss"):
         response, feed = fetch(client, url)
         assert feed.entries and "1337" not in response.content.decode(), url
+
+
+def every_feed() -> list[str]:
+    """Every feed Broadside serves now: each language's, organization's and topic's, both
+    formats."""
+    from home.models import OrganizationPage
+
+    kinds = [f"/{locale.language_code}/feeds/letters" for locale in Locale.objects.all()]
+    for organization in OrganizationPage.objects.live().select_related("locale"):
+        kinds.append(
+            f"/{organization.locale.language_code}/feeds/organizations/{organization.slug}"
+        )
+    for topic in Topic.objects.select_related("locale"):
+        kinds.append(f"/{topic.locale.language_code}/feeds/topics/{topic.slug}")
+    return [f"{kind}.{format}" for kind in kinds for format in FORMATS]
+
+
+def test_every_feed_passes_strict_validation_with_no_warnings(client, letters, settings):
+    from tests.feed_validation import atom_problems, rss_problems
+
+    with WebSubHub() as hub:
+        settings.BROADSIDE_WEBSUB_HUB = hub.url
+        feeds = every_feed()
+        assert len(feeds) > 20 and "/fr/feeds/topics/privacy.rss" in feeds
+        for path in feeds:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            validate = atom_problems if path.endswith(".atom") else rss_problems
+            assert validate(response.content, f"http://testserver{path}") == [], path
+
+
+@pytest.mark.parametrize("kind", ["letters", "organizations/ccla", "topics/privacy"])
+def test_rss_links_the_letters_html_page_like_atom_does(client, letters, settings, kind):
+    with WebSubHub() as hub:
+        settings.BROADSIDE_WEBSUB_HUB = hub.url
+        rss = etree.fromstring(client.get(f"/fr/feeds/{kind}.rss").content)
+        atom = etree.fromstring(client.get(f"/fr/feeds/{kind}.atom").content)
+    page = atom.find("{http://www.w3.org/2005/Atom}link[@rel='alternate']").get("href")
+    assert not page.endswith((".rss", ".atom")) and page != hub.url
+    assert rss.findtext("channel/link") == page
+    assert rss.findtext("channel/image/link") == page
+    # WebSub: RSS announces the hub too, beside its one rel=self.
+    links = {
+        link.get("rel"): link.get("href")
+        for link in rss.iterfind("channel/{http://www.w3.org/2005/Atom}link")
+    }
+    assert links == {"self": f"http://testserver/fr/feeds/{kind}.rss", "hub": hub.url}
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_a_lone_card_is_not_wrapped_in_a_media_group(client, letters, format):
+    from tests.feed_validation import MEDIA
+
+    root = etree.fromstring(client.get(f"/en/feeds/letters.{format}").content)
+    assert root.findall(f".//{{{MEDIA}}}group") == []
+    [content] = root.findall(f".//{{{MEDIA}}}content")
+    assert content.get("medium") == "image" and content.get("width") == "1200"

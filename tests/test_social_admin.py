@@ -597,3 +597,45 @@ def test_two_sweeps_at_once_take_a_stale_delivery_over_once(
     assert sum(count["retried"] for count in counts) == 1
     stale.refresh_from_db()
     assert stale.status == DeliveryStatus.SENT and len(networks.mastodon.statuses) == 1
+
+
+def test_an_account_added_after_a_launch_is_offered_the_latest_letter(
+    superuser_client, networks, make_letter, django_capture_on_commit_callbacks
+):
+    english = Locale.objects.get(language_code="en")
+    make_letter("older", title="An older letter")
+    make_letter("latest", title="The latest letter")
+    data = {
+        "name": "Late Mastodon",
+        "channel": "mastodon",
+        "locales": [english.pk],
+        "enabled": "on",
+        "base_url": networks.mastodon.url,
+        "post_template": "{title} {url}",
+        "credentials_json": json.dumps({"access_token": MASTODON_TOKEN}),
+    }
+    response = superuser_client.post("/admin/social_accounts/new/", data, follow=True)
+    account = SocialAccount.objects.get(name="Late Mastodon")
+    offer_url = f"/admin/publishing/accounts/{account.pk}/post-latest-letter/"
+    assert offer_url in response.content.decode()  # offered, not done
+    assert not Delivery.objects.exists()
+
+    offer = superuser_client.get(offer_url).content.decode()
+    assert "The latest letter" in offer and "An older letter" not in offer
+    with django_capture_on_commit_callbacks(execute=True):
+        superuser_client.post(offer_url)
+    delivery = Delivery.objects.get()
+    assert delivery.account == account and delivery.page.title == "The latest letter"
+    assert delivery.status == DeliveryStatus.SENT and delivery.reason
+    assert [s["text"] for s in networks.mastodon.statuses] == [delivery.text]
+    superuser_client.post(offer_url)  # a second click posts nothing more
+    assert Delivery.objects.count() == 1
+
+
+def test_only_account_managers_are_offered_the_latest_letter(editor_client, accounts, make_letter):
+    make_letter("latest")
+    account = accounts["mastodon-en"]
+    url = f"/admin/publishing/accounts/{account.pk}/post-latest-letter/"
+    assert editor_client.get(url).status_code in (302, 403)
+    assert editor_client.post(url).status_code in (302, 403)
+    assert Delivery.objects.filter(page__slug="latest").count() == 2  # only the launch's own

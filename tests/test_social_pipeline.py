@@ -28,7 +28,7 @@ from home.models import LetterPage, LetterSignatory, LetterSocialText, Organizat
 from publishing import outbox
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
 from tests.servers.mastodon import FakeMastodon
-from tests.social import SECRETS, WEBHOOK_SECRET, add_account
+from tests.social import BLUESKY_PASSWORD, SECRETS, WEBHOOK_SECRET, add_account
 
 Status = DeliveryStatus
 
@@ -187,6 +187,51 @@ def test_an_account_added_later_does_not_get_old_letters(
     assert not Delivery.objects.filter(account__name="late-console").exists()
 
 
+def test_a_letter_live_before_any_account_is_not_posted_when_a_typo_is_fixed(
+    networks, run_on_commit, make_letter
+):
+    # Replayed report: published before any account existed, posted on the next typo fix.
+    letter = run_on_commit(make_letter, "back-catalogue", title="An old letter")
+    add_account("console", "new-console", ["en"], "", {})
+    letter.title = "An old letter, typo fixed"
+    run_on_commit(letter.save_revision().publish)
+    letter.unpublish()
+    run_on_commit(letter.save_revision().publish)  # back online after a while: still not new
+    assert not Delivery.objects.exists()
+
+
+def test_a_translation_is_posted_when_it_first_goes_live_in_its_language(
+    accounts, networks, run_on_commit, make_letter, translate
+):
+    letter = run_on_commit(make_letter, "launch", title="Launch")
+    assert Delivery.objects.filter(page=letter).count() == 2  # English: X and Mastodon
+    french = run_on_commit(translate, letter, "fr")  # was an alias, same row: launched now
+    assert set(Delivery.objects.filter(page=french).values_list("account__name", flat=True)) == {
+        "bluesky-fr",
+        "webhook-fr",
+    }
+    run_on_commit(french.save_revision().publish)
+    assert Delivery.objects.count() == 4
+
+
+def test_the_back_catalogue_of_an_existing_site_counts_as_launched(
+    networks, run_on_commit, make_letter
+):
+    import importlib
+
+    from django.apps import apps
+
+    from publishing.models import LetterLaunch
+
+    backfill = importlib.import_module("publishing.migrations.0005_letterlaunch")
+    letter = run_on_commit(make_letter, "before-upgrade")
+    LetterLaunch.objects.all().delete()  # as on a site upgraded from before launches
+    backfill.launch_the_back_catalogue(apps, None)
+    add_account("console", "after-upgrade", ["en"], "", {})
+    run_on_commit(letter.save_revision().publish)
+    assert not Delivery.objects.exists()
+
+
 def test_unpublishing_keeps_posts_and_records_it(letter_pair):
     english, _ = letter_pair
     english.unpublish()
@@ -196,11 +241,16 @@ def test_unpublishing_keeps_posts_and_records_it(letter_pair):
 
 def test_recording_costs_the_same_queries_for_one_or_twenty_accounts(make_letter, networks, tree):
     add_account("console", "console-0", ["en"], "", {})
+    from publishing.models import LetterLaunch
+
     letter = make_letter("budget")
+    # Start again as if the letter had not been launched (only a launch records deliveries).
     Delivery.objects.all().delete()
+    LetterLaunch.objects.all().delete()
     with CaptureQueriesContext(connection) as one:
         outbox.record_deliveries(letter.pk)
     Delivery.objects.all().delete()
+    LetterLaunch.objects.all().delete()
     for number in range(1, 20):
         add_account("console", f"console-{number}", ["en"], "", {})
     with CaptureQueriesContext(connection) as twenty:
@@ -245,7 +295,8 @@ def test_rate_limits_are_honoured(make_letter, accounts, networks, run_on_commit
 
 def test_giving_up_after_the_last_attempt(make_letter, accounts, networks, run_on_commit, settings):
     settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS = 2
-    networks.mastodon.fail_next(500, times=5, path="/api/v1/statuses")
+    # 503: the server says it did not take the request (a 500/502/504 may hide a post).
+    networks.mastodon.fail_next(503, times=5, path="/api/v1/statuses")
     publish_new(make_letter, run_on_commit)
     resume_due(run_on_commit)
     delivery = Delivery.objects.get(account__name="mastodon-en")
@@ -277,6 +328,89 @@ def test_a_lost_answer_from_mastodon_is_retried_with_its_idempotency_key(
     assert delivery.status == Status.SENT
     assert len(networks.mastodon.statuses) == 1
     assert delivery.remote_url == networks.mastodon.statuses[0]["json"]["url"]
+
+
+def test_a_mastodon_status_behind_a_gateway_error_is_found_not_failed(
+    make_letter, accounts, networks, run_on_commit, settings
+):
+    # Replayed report mastodon/mastodon#40399: 504 after creating the status, then 500 on
+    # every retry with the same Idempotency-Key.
+    settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS = 3
+    networks.mastodon.fail_after_processing(504, path="/api/v1/statuses")
+    networks.mastodon.fail_next(500, times=10, path="/api/v1/statuses")
+    publish_new(make_letter, run_on_commit)
+    for _attempt in range(3):
+        resume_due(run_on_commit)
+    delivery = Delivery.objects.get(account__name="mastodon-en")
+    [status] = networks.mastodon.statuses
+    assert delivery.status == Status.SENT and delivery.attempts == 3
+    assert delivery.remote_url == status["json"]["url"] and delivery.reason
+
+
+def test_a_doubt_never_becomes_a_failure_without_evidence(
+    make_letter, accounts, networks, run_on_commit, settings
+):
+    settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS = 2
+    networks.mastodon.fail_next(504, times=5, path="/api/v1/statuses")  # never created
+    publish_new(make_letter, run_on_commit)
+    resume_due(run_on_commit)
+    delivery = Delivery.objects.get(account__name="mastodon-en")
+    assert delivery.status == Status.UNCONFIRMED and "check the account" in delivery.error
+    assert networks.mastodon.statuses == []
+
+    # A refusal after a doubt does not prove the earlier attempt posted nothing either.
+    networks.mastodon.clear_faults()
+    networks.mastodon.fail_next(502, path="/api/v1/statuses")
+    networks.mastodon.fail_next(422, path="/api/v1/statuses")
+    publish_new(make_letter, run_on_commit, "refused-later")
+    resume_due(run_on_commit)
+    later = Delivery.objects.get(account__name="mastodon-en", page__slug="refused-later")
+    assert later.status == Status.UNCONFIRMED and "422" in later.error
+
+
+def test_an_earlier_posting_is_not_taken_for_a_lost_one(
+    make_letter, accounts, networks, run_on_commit, settings
+):
+    settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS = 1
+    letter = publish_new(make_letter, run_on_commit)
+    assert len(networks.mastodon.statuses) == 1  # the first posting carries the same link
+    Delivery.objects.filter(page=letter).update(created_at=timezone.now() - timedelta(hours=1))
+    networks.mastodon.fail_next(504, path="/api/v1/statuses")
+    run_on_commit(outbox.post_again, letter.pk, reason="Corrected title")
+    again = Delivery.objects.get(account__name="mastodon-en", publication=2)
+    assert again.status == Status.UNCONFIRMED
+
+
+def test_a_topic_too_long_for_a_bluesky_tag_is_left_out_not_refused(
+    networks, run_on_commit, make_letter, tree
+):
+    import regex
+
+    add_account(
+        "bluesky",
+        "bluesky-en",
+        ["en"],
+        networks.bluesky.url,
+        {"handle": "broadside.test", "app_password": BLUESKY_PASSWORD},
+    )
+    english = Locale.objects.get(language_code="en")
+    long_topic = Topic.objects.create(
+        name="Protection of human rights defenders and independent journalists worldwide",
+        slug="defenders",
+        locale=english,
+    )
+    short_topic = Topic.objects.create(name="Press freedom", slug="press", locale=english)
+    letter = make_letter("defenders", post_on_publish=False)
+    letter.topics.set([long_topic, short_topic])
+    letter.post_on_publish = True
+    run_on_commit(letter.save_revision().publish)
+    delivery = Delivery.objects.get(account__name="bluesky-en")
+    assert delivery.status == Status.SENT, delivery.error
+    [post] = [item["value"] for item in networks.bluesky.post_list]
+    tags = [f["features"][0]["tag"] for f in post["facets"] if "tag" in f["features"][0]]
+    assert tags == ["PressFreedom"]
+    # app.bsky.richtext.facet#tag: maxGraphemes 64, maxLength 640.
+    assert all(len(regex.findall(r"\X", tag)) <= 64 and len(tag.encode()) <= 640 for tag in tags)
 
 
 def test_a_timed_out_bluesky_post_is_found_by_its_record_key(

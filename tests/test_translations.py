@@ -142,3 +142,30 @@ def test_starting_to_translate_an_alias_takes_it_offline_until_published(
 
     published = translate(letter, "es", {"Started in English": "Empezada en inglés"})
     assert published.live and published.title == "Empezada en inglés"
+
+
+def test_renaming_a_letter_moves_its_untranslated_copies_and_redirects_the_old_address(
+    client, make_letter, django_capture_on_commit_callbacks
+):
+    # Replayed report (wagtail/wagtail#7168): the Spanish copy kept the old slug, so
+    # /letters/new/ with Accept-Language: es redirected to /es/letters/new/, a 404.
+    from wagtail.models import Page
+    from wagtail_localize.synctree import synchronize_tree
+
+    letter = make_letter("old-name", title="Renamed letter")
+    spanish_locale = Locale.objects.get(language_code="es")
+    synchronize_tree(Locale.objects.get(language_code="en"), spanish_locale)
+    letter.slug = "new-name"
+    with django_capture_on_commit_callbacks(execute=True):
+        letter.save_revision().publish()
+    copy = Page.objects.get(alias_of=letter, locale=spanish_locale)
+    assert copy.slug == "new-name"
+
+    by_language = client.get("/letters/new-name/", HTTP_ACCEPT_LANGUAGE="es", follow=True)
+    assert by_language.status_code == 200
+    assert by_language.redirect_chain[-1][0].startswith("/es/letters/new-name/")
+    for old in ("/es/letters/old-name/", "/en/letters/old-name/"):
+        moved = client.get(old)
+        assert moved.status_code in (301, 302) and moved["Location"].endswith(
+            old.replace("old-name", "new-name")
+        ), old

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -156,6 +157,19 @@ class Channel:
     def verify(self) -> str:
         """Check the credentials against the network; return who they post as."""
         raise NotImplementedError
+
+    def find_post(
+        self, *, key: str, url: str, since: datetime | None, known: frozenset[str]
+    ) -> SentPost | None:
+        """Look on the network for a post an attempt with an unknown outcome may have made.
+
+        `key` is the delivery's key, `url` the link the post carries, `since` when the first
+        attempt started (None: unknown), `known` remote ids already recorded for other
+        deliveries of the same link (earlier postings, not this one). Returns the post, or
+        None when it was not found or the network offers no way to look (the default).
+        Raises DeliveryError subclasses when the lookup itself fails.
+        """
+        return None
 
     # -- helpers -------------------------------------------------------------------------
     @property

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from publishing.compose import (
     BlueskyTextRules,
     TextRules,
+    bluesky_tag_fits,
     hashtag_spans,
     link_spans,
     mention_spans,
@@ -146,8 +147,14 @@ class BlueskyChannel(HttpChannel):
             existing = self.existing_record(session["did"], post.key)
             if existing:
                 return existing
-        self.raise_for_status(response, _error(response))
+        self.raise_for_status(response, _error(response), sending=True)
         return self.sent(post.key)
+
+    def find_post(
+        self, *, key: str, url: str, since: datetime | None, known: frozenset[str]
+    ) -> SentPost | None:
+        """The record with the delivery's record key, if it exists: exact evidence."""
+        return self.existing_record(self.session()["did"], key)
 
     def sent(self, rkey: str) -> SentPost:
         handle = self.state["session"]["handle"]
@@ -171,7 +178,7 @@ class BlueskyChannel(HttpChannel):
             "createdAt": datetime.now(UTC)
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
-            "langs": [post.language],
+            "langs": [post.language],  # app.bsky.feed.post: langs maxLength 3
             "facets": self.facets(post.text),
         }
         thumb = self.upload_card(post) if post.card else None
@@ -188,6 +195,8 @@ class BlueskyChannel(HttpChannel):
                 _facet(text, start, end, {"$type": "app.bsky.richtext.facet#link", "uri": uri})
             )
         for start, end, tag in hashtag_spans(text):
+            if not bluesky_tag_fits(tag):
+                continue  # over the tag facet's limits: left as plain text, not refused
             facets.append(
                 _facet(text, start, end, {"$type": "app.bsky.richtext.facet#tag", "tag": tag})
             )
@@ -213,8 +222,11 @@ class BlueskyChannel(HttpChannel):
 
     def upload_card(self, post: Post) -> dict:
         card = post.card
+        # app.bsky.embed.external#external thumb: blob, accept image/*, maxSize 1000000.
         if len(card.data) > MAX_BLOB_BYTES:
             raise PermanentError(_("The card is larger than Bluesky's 1,000,000 bytes."))
+        if not card.mime_type.startswith("image/"):
+            raise PermanentError(_("Bluesky accepts only an image as a link card's thumbnail."))
         response = self.authed(
             "POST",
             "/xrpc/com.atproto.repo.uploadBlob",

@@ -134,7 +134,11 @@ class HttpChannel(Channel):
                 "network": self.verbose_name,
                 "status": status,
             }
-        if sending and not self.duplicate_safe and status in (500, 502, 504):
+        # A 500, 502 or 504 on the request that publishes may hide a post that went through
+        # (mastodon/mastodon#40399: 504 after creating the status, then 500 for every retry
+        # with its Idempotency-Key): the outcome is unknown even on a duplicate-safe network,
+        # which is still retried, but the doubt is kept.
+        if sending and status in (500, 502, 504):
             raise OutcomeUnknown(message, status=status)
         if status == 429 or status >= 500:
             raise TemporaryError(message, status=status, retry_after=retry_after(response))

@@ -10,7 +10,9 @@ unconfirmed.
 
 from __future__ import annotations
 
+import html
 import time
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +26,8 @@ LIMITS_MAX_AGE = 24 * 3600
 MEDIA_POLLS = 10
 MEDIA_POLL_SECONDS = 1.0
 IDEMPOTENCY_WINDOW_SECONDS = 3600
+RECENT_STATUSES = 40  # the most /api/v1/accounts/:id/statuses returns
+CLOCK_SKEW = timedelta(minutes=2)  # our clock against the instance's
 
 
 class MastodonChannel(HttpChannel):
@@ -80,9 +84,36 @@ class MastodonChannel(HttpChannel):
             },
             headers={**self.auth(), "Idempotency-Key": post.key},
         )
-        self.raise_for_status(response, _error(response))
+        self.raise_for_status(response, _error(response), sending=True)
         status = response.json()
         return SentPost(remote_id=str(status["id"]), url=status.get("url") or "")
+
+    def find_post(
+        self, *, key: str, url: str, since: datetime | None, known: frozenset[str]
+    ) -> SentPost | None:
+        """The account's own recent status carrying `url`, created since the first attempt.
+
+        `GET /api/v1/accounts/verify_credentials` gives the account id, then
+        `GET /api/v1/accounts/:id/statuses` its newest statuses (at most 40, no boosts).
+        """
+        response = self.request("GET", "/api/v1/accounts/verify_credentials", headers=self.auth())
+        self.raise_for_status(response, _error(response))
+        account_id = response.json()["id"]
+        response = self.request(
+            "GET",
+            f"/api/v1/accounts/{account_id}/statuses",
+            params={"limit": RECENT_STATUSES, "exclude_reblogs": "true"},
+            headers=self.auth(),
+        )
+        self.raise_for_status(response, _error(response))
+        earliest = since - CLOCK_SKEW if since else None
+        for status in response.json():
+            if str(status.get("id")) in known or not _carries(status, url):
+                continue
+            created = _parse_time(status.get("created_at", ""))
+            if earliest is None or created is None or created >= earliest:
+                return SentPost(remote_id=str(status["id"]), url=status.get("url") or "")
+        return None
 
     def upload_card(self, post: Post) -> str:
         card = post.card
@@ -113,6 +144,19 @@ class MastodonChannel(HttpChannel):
         account = response.json()
         self.instance_limits()
         return f"@{account['acct']}"
+
+
+def _carries(status: dict, url: str) -> bool:
+    """Whether a status links `url` (its HTML content escapes `&`; its card has it plain)."""
+    card = status.get("card") or {}
+    return url in html.unescape(str(status.get("content", ""))) or card.get("url") == url
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def _error(response) -> str:

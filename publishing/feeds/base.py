@@ -24,10 +24,13 @@ from django.utils.http import http_date
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
+from lxml import etree
 
 from publishing.models import ContentVersion
 
 from .text import cdata_safe, xml_safe
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
 
 FORMATS = {
     "rss": "application/rss+xml; charset=utf-8",
@@ -222,11 +225,13 @@ class Feed:
         feed.id(self.feed_id(obj))
         feed.title(xml_safe(self.title(obj)))
         feed.subtitle(xml_safe(self.subtitle(obj)) or xml_safe(self.title(obj)))
-        feed.link(href=self.link(obj), rel="alternate", type="text/html")
         feed.link(href=self.self_url, rel="self", type=FORMATS[self.format].split(";")[0])
         hub = getattr(settings, "BROADSIDE_WEBSUB_HUB", "")
         if hub:
             feed.link(href=hub, rel="hub")
+        # feedgen makes the *last* link() RSS's <channel><link> and <image><link>, which RSS 2.0
+        # defines as the HTML page of the channel: the letters' page goes last.
+        feed.link(href=self.link(obj), rel="alternate", type="text/html")
         feed.language(self.language(obj))
         if logo := self.logo(obj):
             feed.logo(logo)
@@ -239,7 +244,7 @@ class Feed:
         candidates = [moment for moment in [*updated, changed] if moment]
         last_modified = max(candidates, default=None) or timezone.now().replace(microsecond=0)
         feed.updated(last_modified)
-        body = feed.atom_str() if self.format == "atom" else feed.rss_str()
+        body = feed.atom_str() if self.format == "atom" else rss_with_hub(feed.rss_str(), hub)
         etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
         return RenderedFeed(body, FORMATS[self.format], etag, last_modified)
 
@@ -274,7 +279,10 @@ class Feed:
             entry.category(term=category.term, label=xml_safe(category.label))
         if enclosure := self.item_enclosure(item):
             entry.enclosure(enclosure.url, str(enclosure.length), enclosure.mime_type)
+            # One card, so no <media:group>: in Media RSS a group holds alternatives of one
+            # item, and a group of one is flagged by validators.
             entry.media.content(
+                group=None,
                 url=enclosure.url,
                 fileSize=str(enclosure.length),
                 type=enclosure.mime_type,
@@ -283,8 +291,20 @@ class Feed:
                 height=str(enclosure.height or ""),
             )
             entry.media.thumbnail(
+                group=None,
                 url=enclosure.url,
                 width=str(enclosure.width or ""),
                 height=str(enclosure.height or ""),
             )
         return updated
+
+
+def rss_with_hub(body: bytes, hub: str) -> bytes:
+    """feedgen writes only the rel=self atom:link into RSS; WebSub subscribers find the hub
+    through a rel=hub atom:link beside it (W3C WebSub, 4. Discovery)."""
+    if not hub:
+        return body
+    root = etree.fromstring(body)
+    self_link = root.find(f"channel/{{{ATOM_NS}}}link[@rel='self']")
+    self_link.addnext(etree.Element(f"{{{ATOM_NS}}}link", href=hub, rel="hub"))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

@@ -9,12 +9,13 @@ from .cards import (
     font_family_choices,
     hex_colour,
 )
-from .social import Delivery, DeliveryStatus, SocialAccount
+from .social import Delivery, DeliveryStatus, LetterLaunch, SocialAccount
 
 __all__ = [
     "ContentVersion",
     "Delivery",
     "DeliveryStatus",
+    "LetterLaunch",
     "ShareCardSettings",
     "ShareImage",
     "ShareImageOverride",

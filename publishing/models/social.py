@@ -247,3 +247,34 @@ class Delivery(models.Model):
     @property
     def network_name(self) -> str:
         return str(self.account.channel_class.verbose_name)
+
+
+class LetterLaunch(models.Model):
+    """The moment a letter first went live (public, real, set to post) in one language.
+
+    Social posts follow launches, not publishes: a letter is posted when it is launched,
+    and later publishes of it (a typo fixed, an account added since) post nothing. It is
+    keyed on the translation, not the page row, because a translation started from an
+    alias keeps the alias's row and its `first_published_at` (set when the alias was made).
+    """
+
+    translation_key = models.UUIDField()
+    locale = models.ForeignKey(
+        "wagtailcore.Locale", verbose_name=_("language"), on_delete=models.CASCADE, related_name="+"
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    launched_at = models.DateTimeField(_("launched at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("letter launch")
+        verbose_name_plural = _("letter launches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_key", "locale"], name="one_launch_per_translation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.translation_key} [{self.locale_id}] {self.launched_at:%Y-%m-%d %H:%M}"

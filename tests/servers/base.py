@@ -394,6 +394,13 @@ class LoopbackServer:
         """Answer the next ``times`` matching requests with this API's 429, without processing."""
         self._add_fault(_Fault("rate_limit", times, path, seconds=reset_after))
 
+    def fail_after_processing(
+        self, status: int, *, times: int = 1, path: str | None = None
+    ) -> None:
+        """Process the next ``times`` matching requests, then answer ``status`` instead of
+        their answer: a gateway that timed out after the application did the work."""
+        self._add_fault(_Fault("fail_after", times, path, status=status))
+
     def drop_next(self, *, path: str | None = None) -> None:
         """Process the next matching request, then close the connection without answering."""
         self._add_fault(_Fault("drop", 1, path))
@@ -469,6 +476,9 @@ class LoopbackServer:
                 response = self.rate_limit_response(fault.seconds)
             else:
                 response = self._process(request)
+                if fault is not None and fault.kind == "fail_after":
+                    status = fault.status
+                    response = (status, self.error_body(status, _phrase(status)), {})
             request.status = response[0]
         if fault is not None and fault.kind == "drop":
             request.dropped = True

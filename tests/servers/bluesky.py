@@ -22,6 +22,8 @@ POST_COLLECTION = "app.bsky.feed.post"
 MAX_GRAPHEMES = 300
 MAX_TEXT_BYTES = 3000
 MAX_BLOB_BYTES = 1_000_000
+MAX_TAG_GRAPHEMES = 64
+MAX_TAG_BYTES = 640
 BLOB_MIME_TYPES = {"image/jpeg", "image/png"}
 TID = re.compile(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}")
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
@@ -419,9 +421,14 @@ class FakeBluesky(LoopbackServer):
             if not covered.startswith("@") or self._did_for(covered[1:]) != target:
                 raise _Invalid(f"{where}: mention covers {covered!r}, which is not {target}")
         elif kind == "app.bsky.richtext.facet#tag":
+            # app.bsky.richtext.facet#tag: {"maxLength": 640, "maxGraphemes": 64}
             tag = feature.get("tag")
-            if not isinstance(tag, str) or not tag or len(tag.encode()) > 640:
+            if not isinstance(tag, str) or not tag:
                 raise _Invalid(f"{where}: tag must be a non-empty string")
+            if len(tag.encode()) > MAX_TAG_BYTES:
+                raise _Invalid(f"{where}/tag must not be longer than {MAX_TAG_BYTES} bytes")
+            if graphemes(tag) > MAX_TAG_GRAPHEMES:
+                raise _Invalid(f"{where}/tag must not be longer than {MAX_TAG_GRAPHEMES} graphemes")
             if covered != "#" + tag:
                 raise _Invalid(f"{where}: tag covers {covered!r}, not '#{tag}'")
         else:

@@ -77,6 +77,9 @@ class FakeMastodon(LoopbackServer):
         self.route("GET", re.compile(r"/api/v1/media/(?P<id>[^/]+)"), self.get_media)
         self.route("POST", "/api/v1/statuses", self.create_status)
         self.route("GET", re.compile(r"/api/v1/statuses/(?P<id>[^/]+)"), self.get_status)
+        self.route(
+            "GET", re.compile(r"/api/v1/accounts/(?P<id>[^/]+)/statuses"), self.account_statuses
+        )
 
     # ------------------------------------------------------------ hooks
 
@@ -210,6 +213,17 @@ class FakeMastodon(LoopbackServer):
             media["polls_left"] -= 1
             return 206, status_json, {}
         return 200, self._media_json(media), {}
+
+    def account_statuses(self, request: Request) -> Response:
+        """An account's statuses, newest first; ``limit`` defaults to 20, at most 40."""
+        if request.params["id"] != "1":
+            return 404, {"error": "Record not found"}, {}
+        try:
+            limit = int(request.query.get("limit", "20"))
+        except ValueError:
+            return 400, {"error": "limit must be a number"}, {}
+        limit = min(max(limit, 1), 40)
+        return 200, [status["json"] for status in reversed(self.statuses)][:limit], {}
 
     def get_status(self, request: Request) -> Response:
         """A status created here."""

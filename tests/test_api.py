@@ -10,6 +10,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale, PageViewRestriction
 
 from home.models import LetterSignatory, SignatoryVisibility, Topic
+from tests.responses import text_of
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def test_letter_detail_contract_in_french(client, content):
 
 def test_nothing_hidden_leaks(client, content):
     response = client.get(f"/api/v1/letters/{content['letter'].pk}/")
-    body = response.content.decode()
+    body = text_of(response)
     assert "Hidden Org" not in body and "Egyptian Initiative" not in body
     listed = [
         s["organization"]["api_id"] for s in response.json()["signatories"] if s["organization"]

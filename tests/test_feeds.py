@@ -15,6 +15,7 @@ from wagtail.models import Locale
 
 from home.models import LetterSignatory, SignatoryVisibility, Topic
 from publishing.feeds.base import Feed, LinkPreservingFeedEntry
+from tests.responses import text_of
 from tests.servers.websub import WebSubHub
 
 FORMATS = ["rss", "atom"]
@@ -230,12 +231,12 @@ def test_conditional_get_answers_304_without_rebuilding(
 
 
 def test_feeds_are_discoverable_from_pages(client, letters):
-    html = client.get(letters["fr"].url).content.decode()
+    html = text_of(client.get(letters["fr"].url))
     assert '<link rel="alternate" type="application/atom+xml"' in html
     assert 'href="http://testserver/fr/feeds/letters.atom"' in html
     assert 'href="http://testserver/fr/feeds/letters.rss"' in html
     assert "/feeds/organizations/" not in html
-    organization_html = client.get(letters["ccla"].url).content.decode()
+    organization_html = text_of(client.get(letters["ccla"].url))
     assert 'href="http://testserver/en/feeds/organizations/ccla.atom"' in organization_html
 
 
@@ -263,11 +264,11 @@ def test_organizations_with_unicode_slugs_have_feeds(client, make_organization, 
 
 
 def test_index_page_slug_and_topic_deletion_reach_cached_feeds(client, letters, tree):
-    before = client.get("/en/feeds/letters.atom").content.decode()
+    before = text_of(client.get("/en/feeds/letters.atom"))
     assert "http://localhost/en/letters/encryption/" in before
     tree.letters.slug = "statements"
     tree.letters.save_revision().publish()
-    after = client.get("/en/feeds/letters.atom").content.decode()
+    after = text_of(client.get("/en/feeds/letters.atom"))
     assert "http://localhost/en/statements/encryption/" in after
     Topic.objects.filter(slug="privacy").delete()  # the topic and its translations
     assert client.get("/en/feeds/topics/privacy.atom").status_code == 404

@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages lint format migrate demo worker clean
+.PHONY: run test install messages lint format migrate demo worker clean mutation
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ test: install
 	$(MANAGE) makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Mutation testing of the rules that protect people (tests/mutation/): fails on a surviving
+# mutant not justified in tests/mutation/survivors.toml, or past MUTATION_BUDGET seconds.
+mutation: install
+	$(BIN)/python tests/mutation/run.py
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -58,4 +63,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache .hypothesis mutants

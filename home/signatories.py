@@ -75,11 +75,25 @@ class SignatureRow:
     letter_id: int
     organization_id: int
     visibility: str
-    country: str
+    country: str  # ISO code a reader may see (see `shown_country`), empty when hidden
 
     @property
     def is_named(self) -> bool:
         return self.visibility == SignatoryVisibility.PUBLIC
+
+
+# Visibilities whose organization's country a reader may see.
+COUNTRY_SHOWN = frozenset({SignatoryVisibility.PUBLIC, SignatoryVisibility.ANONYMOUS_WITH_COUNTRY})
+
+
+def shown_country(visibility: str, country: str) -> str:
+    """The ISO country code a reader may see for a signature of `visibility`, else "".
+
+    The one home of the rule (README, "What an editor does"): a named signatory and an
+    "anonymous with its country" one show their country; an anonymous or withheld one
+    shows none. Pages, feeds, the API and cards read it through `signature_rows`.
+    """
+    return country if visibility in COUNTRY_SHOWN else ""
 
 
 def signature_rows(letters: Sequence[LetterPage], *, draft: bool = False) -> dict[int, list]:
@@ -164,7 +178,11 @@ def signature_rows(letters: Sequence[LetterPage], *, draft: bool = False) -> dic
             continue
         if visibility == SignatoryVisibility.PUBLIC and organization_id not in listable:
             continue
-        result[letter_id].append(SignatureRow(letter_id, organization_id, visibility, country))
+        result[letter_id].append(
+            SignatureRow(
+                letter_id, organization_id, visibility, shown_country(visibility, country or "")
+            )
+        )
     return result
 
 
@@ -183,11 +201,7 @@ def resolve_signatories(letter: LetterPage, *, draft: bool = False) -> list[Sign
 
 
 def _signatory(row: SignatureRow, organization: OrganizationPage | None) -> Signatory:
-    if row.is_named:
-        return Signatory(row.visibility, organization, row.country)
-    if row.visibility == SignatoryVisibility.ANONYMOUS_WITH_COUNTRY:
-        return Signatory(row.visibility, None, row.country)
-    return Signatory(row.visibility, None, "")
+    return Signatory(row.visibility, organization if row.is_named else None, row.country)
 
 
 def count_signatories(letter: LetterPage) -> int:

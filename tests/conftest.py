@@ -4,10 +4,12 @@ letters and wagtail-localize translations to it."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from wagtail.models import Locale, Page, Site
@@ -80,8 +82,29 @@ def empty_cache():
     cache.clear()
 
 
+@contextmanager
+def rolled_back_after(django_db_blocker):
+    """Rows made inside stay until the block ends, then are rolled back: for data that a
+    whole module reads (the demo, a letter seen through every surface). Each test still
+    runs in a savepoint inside it (pytest-django's `db`), so what a test changes is undone
+    before the next test runs."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
 def tree(db) -> Tree:
+    return build_tree()
+
+
+def build_tree() -> Tree:
+    """A published home page with a letter index and an organization index, in English."""
     remove_placeholder_pages()
     root = Page.get_first_root_node()
     home = HomePage(title="Home", slug="home", locale=Locale.objects.get(language_code="en"))

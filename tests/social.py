@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
 from django.core.management import call_command
 
 from publishing.models import SocialAccount
@@ -76,3 +81,38 @@ def add_accounts(networks: Networks) -> dict[str, SocialAccount]:
         "webhook", "webhook-fr", ["fr"], networks.webhook.url + "/hook", {"secret": WEBHOOK_SECRET}
     )
     return {account.name: account for account in SocialAccount.objects.all()}
+
+
+def assert_sealed(stored: str, expected: dict[str, Any]) -> None:
+    """`stored` is a Fernet token (spec: github.com/fernet/spec) that the configured
+    BROADSIDE_CREDENTIAL_KEYS, and no other key, open to the JSON `expected`; neither the
+    text nor its base64 decoding holds any of the secrets in clear."""
+    raw = base64.urlsafe_b64decode(stored.encode())
+    # version 0x80 | timestamp (8) | IV (16) | AES-CBC ciphertext (n × 16) | HMAC-SHA256 (32)
+    assert raw[0] == 0x80 and len(raw) > 57 and (len(raw) - 57) % 16 == 0
+    keys = MultiFernet([Fernet(key.encode()) for key in settings.BROADSIDE_CREDENTIAL_KEYS])
+    assert json.loads(keys.decrypt(stored.encode())) == expected
+    try:
+        Fernet(Fernet.generate_key()).decrypt(stored.encode())
+    except InvalidToken:
+        pass
+    else:
+        raise AssertionError("another key opened the credentials")
+    secrets = [str(value) for value in _leaves(expected) if len(str(value)) >= 8]
+    decodings = [stored.encode(), raw]
+    for decode in (base64.b64decode, base64.urlsafe_b64decode):
+        try:
+            decodings.append(decode(stored.encode() + b"=="))
+        except (binascii.Error, ValueError):
+            continue
+    for secret in secrets:
+        for text in decodings:
+            assert secret.encode() not in text, "a secret is readable without the key"
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]

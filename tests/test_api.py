@@ -12,6 +12,7 @@ from wagtail.models import Locale, PageViewRestriction
 from home.models import LetterSignatory, OrganizationPage, SignatoryVisibility, Topic
 from publishing.models import ContentVersion
 from tests.links import SCRIPT_URLS
+from tests.responses import text_of
 
 
 @pytest.fixture
@@ -115,7 +116,7 @@ def test_letter_detail_contract_in_french(client, content):
 
 def test_nothing_hidden_leaks(client, content):
     response = client.get(f"/api/v1/letters/{content['letter'].pk}/")
-    body = response.content.decode()
+    body = text_of(response)
     assert "Hidden Org" not in body and "Egyptian Initiative" not in body
     listed = [
         s["organization"]["api_id"] for s in response.json()["signatories"] if s["organization"]

@@ -8,6 +8,7 @@ from django.utils import translation
 from home.countries import country_name, validate_country_code
 from home.models import LetterPage, LetterSignatory, SignatoryVisibility
 from home.signatories import count_signatories, letters_signed_by, resolve_signatories
+from tests.responses import text_of
 
 
 def test_country_names_are_localized():
@@ -122,12 +123,12 @@ def test_withholding_on_the_source_protects_the_signatory_in_every_translation(
     letter.save_revision().publish()
 
     assert resolve_signatories(french) == []
-    assert "At Risk Org" not in client.get(french.url).content.decode()
-    assert "Other Org" not in client.get(french.url).content.decode()
+    assert "At Risk Org" not in text_of(client.get(french.url))
+    assert "Other Org" not in text_of(client.get(french.url))
     assert list(letters_signed_by(at_risk)) == []
     api = client.get(f"/api/v1/letters/{french.pk}/").json()
     assert api["signatories"] == [] and api["signatory_count"] == 0
-    feed = client.get("/fr/feeds/letters.atom").content.decode()
+    feed = text_of(client.get("/fr/feeds/letters.atom"))
     assert "At Risk Org" not in feed and "Other Org" not in feed
 
 
@@ -140,9 +141,9 @@ def test_unpublished_or_private_organizations_are_not_named(client, make_organiz
     PageViewRestriction.objects.create(page=private, restriction_type="login")
     letter = make_letter("mixed", signatories=[draft, private, make_organization("ok", "Ok Org")])
     assert [s.organization.title for s in resolve_signatories(letter)] == ["Ok Org"]
-    html = client.get(letter.url).content.decode()
+    html = text_of(client.get(letter.url))
     assert "Draft Org" not in html and "Private Org" not in html
-    api = client.get(f"/api/v1/letters/{letter.pk}/").content.decode()
+    api = text_of(client.get(f"/api/v1/letters/{letter.pk}/"))
     assert "Draft Org" not in api and "Private Org" not in api
 
 

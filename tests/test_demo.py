@@ -2,10 +2,13 @@
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, Site
 
 from home.models import LetterPage, OrganizationPage, SignatoryVisibility, Topic
+from tests.conftest import rolled_back_after
+from tests.responses import text_of
 
 
 def snapshot() -> dict:
@@ -29,24 +32,32 @@ def snapshot() -> dict:
     }
 
 
+def load_demo() -> None:
+    """Run `manage.py load_demo` and what it defers to after commit."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module (a load takes ~20 s), rolled back after it."""
+    with rolled_back_after(django_db_blocker):
+        load_demo()
+        yield
+
+
 @pytest.fixture
-def load_demo(db, django_capture_on_commit_callbacks):
-    def run():
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("load_demo", stdout=open("/dev/null", "w"))
-
-    return run
+def demo(demo_site, db):
+    """The demo site, for one test."""
 
 
-def test_load_demo_twice_gives_the_same_content(load_demo):
-    load_demo()
+def test_load_demo_twice_gives_the_same_content(demo):
     first = snapshot()
     load_demo()
     assert snapshot() == first
 
 
-def test_demo_has_thirteen_signatories_and_french_and_arabic_translations(load_demo, client):
-    load_demo()
+def test_demo_has_thirteen_signatories_and_french_and_arabic_translations(demo, client):
     letter = LetterPage.objects.get(slug="private-messaging-russia", locale__language_code="en")
     assert letter.signatories.count() == 13
     members = OrganizationPage.objects.filter(locale__language_code="en", member_of__slug="inclo")
@@ -84,17 +95,15 @@ def test_demo_has_thirteen_signatories_and_french_and_arabic_translations(load_d
     assert spanish.alias_of_id == letter.pk
 
 
-def test_demo_shows_an_anonymised_signatory(load_demo, client):
-    load_demo()
+def test_demo_shows_an_anonymised_signatory(demo, client):
     letter = LetterPage.objects.get(slug="protest-is-a-right", locale__language_code="en")
     assert letter.signatories.filter(visibility=SignatoryVisibility.ANONYMOUS_WITH_COUNTRY).exists()
-    html = client.get(letter.url).content.decode()
+    html = text_of(client.get(letter.url))
     assert "Egyptian Initiative for Personal Rights" not in html
     assert "An organization in Egypt" in html
 
 
-def test_every_demo_page_renders(load_demo, client):
-    load_demo()
+def test_every_demo_page_renders(demo, client):
     for page in Page.objects.live().filter(depth__gt=1).specific():
         response = client.get(page.url)
         assert response.status_code == 200, page.url_path

@@ -39,6 +39,106 @@ def noisy_png(min_bytes: int) -> bytes:
     return data
 
 
+# ------------------------------------------------------------------ authentication, every route
+
+SERVERS = {"x": FakeX, "mastodon": FakeMastodon, "bluesky": FakeBluesky, "webhook": FakeWebhook}
+# Routes the real services answer without credentials (anything else must refuse them).
+PUBLIC_ROUTES = {
+    "x": set(),
+    "mastodon": {("GET", "/api/v2/instance")},
+    "bluesky": {
+        ("POST", "/xrpc/com.atproto.server.createSession"),
+        ("GET", "/xrpc/com.atproto.identity.resolveHandle"),
+        ("GET", "/xrpc/com.atproto.repo.getRecord"),
+    },
+    "webhook": set(),
+}
+# A concrete path for each route registered as a pattern.
+SAMPLE_PATHS = {
+    r"/api/v1/media/(?P<id>[^/]+)": "/api/v1/media/1",
+    r"/api/v1/statuses/(?P<id>[^/]+)": "/api/v1/statuses/1",
+    r"/.*": "/hooks/broadside",
+}
+# The PDS answers a refresh token it cannot verify with 400 InvalidToken, not 401.
+REFUSED_WITH_400 = {("POST", "/xrpc/com.atproto.server.refreshSession")}
+WEBHOOK_BODY = {"delivery": "d-1", "text": "Hello", "url": "https://x.org", "language": "en"}
+
+
+def protected_routes(name: str, server) -> list[tuple[str, str]]:
+    """(method, concrete path) of every route of `server` that needs credentials."""
+    routes = []
+    for route in server.routes():
+        path = route.path if isinstance(route.path, str) else SAMPLE_PATHS[route.path.pattern]
+        if route.public:
+            assert (route.method, path) in PUBLIC_ROUTES[name], (route, "is public: why?")
+            continue
+        routes.append(("POST" if route.method == "*" else route.method, path))
+    return routes
+
+
+def wrong_credentials(name: str) -> tuple[requests.Session, dict]:
+    """A session carrying credentials `name` must refuse, and the keyword arguments to send."""
+    session = requests.Session()
+    if name == "x":
+        return x_session(client_secret="wrong"), {"json": {"text": "forged"}}
+    if name == "webhook":
+        body, headers = signed("another-secret", WEBHOOK_BODY)
+        return session, {"data": body, "headers": headers}
+    session.headers["Authorization"] = "Bearer not-a-token-it-issued"
+    return session, {"json": {"text": "forged"}}
+
+
+@pytest.mark.parametrize("name", SERVERS)
+def test_every_endpoint_refuses_a_call_without_credentials(name: str) -> None:
+    with SERVERS[name]() as server:
+        routes = protected_routes(name, server)
+        answers = {
+            (method, path): requests.request(
+                method, server.url + path, json={"text": "unsigned"}
+            ).status_code
+            for method, path in routes
+        }
+        assert answers and set(answers.values()) == {401}, answers
+        assert server.errors == []
+
+
+@pytest.mark.parametrize("name", SERVERS)
+def test_every_endpoint_refuses_a_call_with_wrong_credentials(name: str) -> None:
+    with SERVERS[name]() as server:
+        session, arguments = wrong_credentials(name)
+        answers = {
+            (method, path): session.request(method, server.url + path, **arguments).status_code
+            for method, path in protected_routes(name, server)
+        }
+        expected = {route: 400 if route in REFUSED_WITH_400 else 401 for route in answers}
+        assert answers and answers == expected
+        assert server.errors == []
+
+
+def test_x_refuses_unsigned_alt_text_and_keeps_the_media_as_it_was(x: FakeX) -> None:
+    upload = x_session().post(
+        f"{x.url}/2/media/upload",
+        files={"media": ("card.png", image_bytes(), "image/png")},
+        data={"media_category": "tweet_image"},
+    )
+    media_id = upload.json()["data"]["id"]
+    metadata = {"id": media_id, "metadata": {"alt_text": {"text": "A letter"}}}
+    for denied in (
+        requests.post(f"{x.url}/2/media/metadata", json=metadata),
+        x_session(resource_owner_secret="wrong").post(f"{x.url}/2/media/metadata", json=metadata),
+    ):
+        assert denied.status_code == 401
+        assert x.media[media_id]["alt_text"] is None
+    signed_call = x_session().post(f"{x.url}/2/media/metadata", json=metadata)
+    assert signed_call.status_code == 200
+    assert x.media[media_id]["alt_text"] == "A letter"
+
+
+def test_a_route_is_authenticated_or_public_not_both() -> None:
+    with FakeWebhook() as hook, pytest.raises(ValueError):
+        hook.route("GET", "/x", hook.receive, auth=hook.authenticate, public="because")
+
+
 # ------------------------------------------------------------------ helpers
 
 

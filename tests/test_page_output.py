@@ -10,6 +10,7 @@ from wagtail_localize.synctree import synchronize_tree
 from home.links import http_url, validate_http_url
 from home.models import LetterPage, LetterSignatory, OrganizationPage, SignatoryVisibility
 from tests.links import SCRIPT_URLS, hrefs, linked
+from tests.responses import text_of
 
 
 def links(html: str, rel: str = "alternate") -> dict[str, str]:
@@ -20,7 +21,7 @@ def test_hreflang_set_includes_self_and_x_default(client, make_letter, translate
     letter = make_letter("encryption")
     french = translate(letter, "fr")
     arabic = translate(letter, "ar")
-    html = client.get(french.url).content.decode()
+    html = text_of(client.get(french.url))
     alternates = links(html)
     assert alternates == {
         "en": "http://localhost/en/letters/encryption/",
@@ -33,7 +34,7 @@ def test_hreflang_set_includes_self_and_x_default(client, make_letter, translate
 
 def test_arabic_page_is_right_to_left_and_says_so(client, make_letter, translate):
     arabic = translate(make_letter("encryption"), "ar", {"Encryption": "التشفير"})
-    html = client.get(arabic.url).content.decode()
+    html = text_of(client.get(arabic.url))
     assert '<html lang="ar" dir="rtl">' in html
     assert '<article class="letter container" lang="ar" dir="rtl">' in html
     assert '<meta property="og:locale" content="ar_EG">' in html
@@ -42,7 +43,7 @@ def test_arabic_page_is_right_to_left_and_says_so(client, make_letter, translate
 
 def test_open_graph_and_twitter_meta(client, make_letter):
     letter = make_letter("meta", title="Meta letter", standfirst="What we ask.")
-    html = client.get(letter.url).content.decode()
+    html = text_of(client.get(letter.url))
     assert '<meta property="og:type" content="article">' in html
     assert '<meta property="og:title" content="Meta letter">' in html
     assert '<meta property="og:description" content="What we ask.">' in html
@@ -55,7 +56,7 @@ def test_switcher_lists_live_translations_only(client, make_letter, translate):
     letter = make_letter("switch")
     french = translate(letter, "fr")
     translate(letter, "ar").unpublish()
-    html = client.get(letter.url).content.decode()
+    html = text_of(client.get(letter.url))
     switcher = html[html.index('class="language-switcher"') :]
     switcher = switcher[: switcher.index("</nav>")]
     assert '<span aria-current="page" lang="en">English</span>' in switcher
@@ -74,7 +75,7 @@ def test_untranslated_page_in_a_synchronised_tree_is_labelled_not_passed_off(
     )
     assert alias.alias_of_id == letter.pk
 
-    html = client.get(alias.url).content.decode()
+    html = text_of(client.get(alias.url))
     assert '<html lang="es" dir="ltr">' in html
     assert '<article class="letter container" lang="en" dir="ltr">' in html
     assert 'class="notice" role="note"' in html
@@ -97,7 +98,7 @@ def test_withheld_and_anonymous_signatories_reveal_nothing(client, make_organiza
             LetterSignatory(organization=hidden, visibility=SignatoryVisibility.WITHHELD),
         ],
     )
-    html = client.get(letter.url).content.decode()
+    html = text_of(client.get(letter.url))
     assert "Named Org" in html
     assert "Anonymous Org" not in html and anonymous.url not in html
     assert "Hidden Org" not in html and hidden.url not in html and "Russia" not in html
@@ -109,7 +110,7 @@ def test_plural_rules_follow_the_language(client, make_organization, make_letter
     organizations = [make_organization(f"org{i}") for i in range(3)]
     letter = make_letter("plural", signatories=organizations)
     arabic = translate(letter, "ar")
-    html = client.get(arabic.url).content.decode()
+    html = text_of(client.get(arabic.url))
     assert "وقّعتها 3 منظمات" in html  # Arabic "few" form, not the English plural
 
 

@@ -21,6 +21,7 @@ from publishing.share_images.layout import order_runs, split_runs
 from publishing.share_images.logos import load_logo
 from publishing.share_images.service import render_share_images
 from publishing.share_images.storage import share_image_storage
+from tests.responses import text_of
 
 TITLES = {
     "en": "Speak up for private messaging in Russia",
@@ -333,7 +334,7 @@ def test_changed_title_gives_a_new_file_and_url(published_letter):
 def test_letter_page_has_og_image_meta(client, published_letter):
     letter, arabic = published_letter
     image = ShareImage.objects.get(page=arabic, variant="og")
-    html = client.get(arabic.url).content.decode()
+    html = text_of(client.get(arabic.url))
     assert f'<meta property="og:image" content="http://testserver{image.url}">' in html
     assert '<meta property="og:image:width" content="1200">' in html
     assert '<meta property="og:image:height" content="630">' in html
@@ -376,7 +377,7 @@ def test_editor_preview_and_sharing_tab(client, django_user_model, published_let
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     with Image.open(io.BytesIO(response.content)) as image:
         assert image.size == (1080, 1350)
-    html = client.get(f"/admin/pages/{letter.pk}/edit/").content.decode()
+    html = text_of(client.get(f"/admin/pages/{letter.pk}/edit/"))
     assert "Sharing" in html and preview_url in html
     assert "رسالة ببطاقة" in html  # the Arabic card's alt text, listed with the stored cards
 

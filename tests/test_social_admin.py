@@ -23,7 +23,8 @@ from wagtail.models import Locale
 
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
 from tests.links import SCRIPT_URLS, linked
-from tests.social import MASTODON_TOKEN, SECRETS, X_CREDENTIALS, add_accounts
+from tests.responses import text_of
+from tests.social import MASTODON_TOKEN, SECRETS, X_CREDENTIALS, add_accounts, assert_sealed
 
 
 @pytest.fixture
@@ -71,7 +72,10 @@ def test_an_account_is_created_with_encrypted_credentials(superuser_client, tree
     account = SocialAccount.objects.get(name="Our Mastodon")
     assert account.credentials == {"access_token": MASTODON_TOKEN}
     assert MASTODON_TOKEN not in account.credentials_encrypted
-    edit = superuser_client.get(f"/admin/social_accounts/edit/{account.pk}/").content.decode()
+    assert_sealed(account.credentials_encrypted, {"access_token": MASTODON_TOKEN})
+    edit_response = superuser_client.get(f"/admin/social_accounts/edit/{account.pk}/")
+    assert edit_response.status_code == 200
+    edit = edit_response.content.decode()
     assert MASTODON_TOKEN not in edit
     # Saving without new credentials keeps the stored ones.
     data["credentials_json"] = ""
@@ -112,7 +116,7 @@ def test_the_letter_editor_previews_each_post_and_shows_deliveries(
     networks.x.drop_next(path="/2/tweets")
     with django_capture_on_commit_callbacks(execute=True):
         letter = make_letter("panel", title="Panel letter")
-    html = superuser_client.get(f"/admin/pages/{letter.pk}/edit/").content.decode()
+    html = text_of(superuser_client.get(f"/admin/pages/{letter.pk}/edit/"))
     assert "What each account will post" in html
     assert "x-en" in html and "mastodon-en" in html and "/ 280" in html and "/ 500" in html
     assert "What went out" in html and "View post" in html
@@ -176,9 +180,9 @@ def test_the_deliveries_report_filters(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         make_letter("reported", title="Reported letter")
-    html = superuser_client.get("/admin/publishing/deliveries/").content.decode()
+    html = text_of(superuser_client.get("/admin/publishing/deliveries/"))
     assert "Reported letter" in html and "mastodon-en" in html
-    filtered = superuser_client.get("/admin/publishing/deliveries/?status=failed").content.decode()
+    filtered = text_of(superuser_client.get("/admin/publishing/deliveries/?status=failed"))
     assert "Reported letter" not in filtered
     table = superuser_client.get(
         "/admin/publishing/deliveries/results/?network=mastodon"
@@ -243,7 +247,7 @@ def test_acting_on_deliveries_needs_its_own_permission(
     assert editors.permissions.filter(codename="retry_delivery").exists()
     editors.permissions.remove(Permission.objects.get(codename="retry_delivery"))
     # ... until the permission is taken away: then the panel offers nothing and the views refuse.
-    html = editor_client.get(f"/admin/pages/{letter.pk}/edit/").content.decode()
+    html = text_of(editor_client.get(f"/admin/pages/{letter.pk}/edit/"))
     assert "data-broadside-action" not in html and "What went out" in html
     editor_client.post(f"/admin/publishing/deliveries/{delivery.pk}/mark-posted/")
     editor_client.post(f"/admin/publishing/deliveries/{delivery.pk}/retry/")

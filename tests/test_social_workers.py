@@ -86,17 +86,50 @@ def wait_for(condition, timeout: float = 60.0) -> bool:
     return False
 
 
+REDIS_DATABASES = range(1, 16)  # 0 is the development default; each run claims one of these
+CLAIM_KEY = "broadside:test-run"
+
+
+def claim_redis_database(base_url: str) -> tuple[str, object]:
+    """A Redis database of this run's own, as (URL, connection); skips the test when Redis
+    is unreachable or every database is taken.
+
+    RQ names its keys after the queue ("default": the tasks' queue), so two runs sharing a
+    database empty and take each other's jobs, and one run's scheduler may move the other's
+    deferred jobs to its own worker. A claim is an atomic SET NX with an expiry.
+    """
+    import redis
+
+    base = base_url.rstrip("/").rsplit("/", 1)[0] if base_url.count("/") > 2 else base_url
+    try:
+        redis.Redis.from_url(base, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.skip(f"Redis is not reachable at {base}: {error}")
+    token = f"{os.getpid()}:{time.time_ns()}"
+    for database in REDIS_DATABASES:
+        client = redis.Redis.from_url(f"{base}/{database}")
+        if client.set(CLAIM_KEY, token, nx=True, ex=3600):
+            return f"{base}/{database}", client
+    pytest.skip(f"Every Redis database {REDIS_DATABASES} at {base} is claimed by another run")
+
+
 @pytest.fixture
-def real_backend(request, settings):
+def real_backend(request, settings, monkeypatch):
     backend = request.param
+    settings.TASKS = {"default": BACKENDS[backend]}
     if backend == "rq":
         import django_rq
 
+        url, client = claim_redis_database(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379")
+        settings.RQ_QUEUES = {"default": {"URL": url}}
+        monkeypatch.setenv("REDIS_URL", url)  # the worker's settings build RQ_QUEUES from it
         queue = django_rq.get_queue("default")
-        queue.connection.ping()
         queue.empty()
-    settings.TASKS = {"default": BACKENDS[backend]}
-    return backend
+        yield backend
+        queue.empty()
+        client.delete(CLAIM_KEY)
+        return
+    yield backend
 
 
 @pytest.mark.parametrize("real_backend", ["database", "rq"], indirect=True)

@@ -10,6 +10,7 @@ from wagtail_localize.models import LocaleSynchronization
 from home.locales import ensure_locales
 from home.models import LetterSignatory, SignatoryVisibility, Topic
 from home.signatories import resolve_signatories
+from tests.responses import text_of
 
 
 def test_configured_languages_have_locales_synchronised_from_the_source(db, settings):
@@ -81,7 +82,7 @@ def test_translated_letter_shows_translated_organizations_else_the_source(
     shown = resolve_signatories(french_letter)
     assert [s.organization for s in shown] == [french_ccla, liberty]
 
-    html = client.get(french_letter.url).content.decode()
+    html = text_of(client.get(french_letter.url))
     assert "Association canadienne des libertés civiles (ACLC)" in html
     assert f'href="{french_ccla.url}"' in html
     # Liberty has no French page: its English page is shown, and marked as English.
@@ -107,7 +108,7 @@ def test_topics_are_shown_in_the_readers_language(make_letter, translate, client
     letter.save_revision().publish()
     translate(privacy, "fr", {"Privacy": "Vie privée"})
     french_letter = translate(letter, "fr")
-    html = client.get(french_letter.url).content.decode()
+    html = text_of(client.get(french_letter.url))
     assert "Vie privée" in html
     assert ">Privacy<" not in html
 
@@ -135,7 +136,7 @@ def test_starting_to_translate_an_alias_takes_it_offline_until_published(
     spanish = LetterPage.objects.get(translation_key=letter.translation_key, locale=spanish_locale)
     assert spanish.alias_of_id is None
     assert not spanish.live  # not passed off as a Spanish letter while untranslated
-    assert client.get("/es/feeds/letters.atom").content.count(b"<entry>") == 0
+    assert text_of(client.get("/es/feeds/letters.atom")).count("<entry>") == 0
     assert "es" not in [
         t["locale"] for t in client.get(f"/api/v1/letters/{letter.pk}/").json()["translations"]
     ]

@@ -23,7 +23,6 @@ from home.links import http_url
 from home.models import (
     LetterPage,
     OrganizationPage,
-    SignatoryVisibility,
     Topic,
 )
 from home.signatories import localize_pages, signature_rows
@@ -173,31 +172,25 @@ class LetterBatch:
             self.share_images[image.page_id].append(image)
 
     def signatories(self, letter: LetterPage) -> list[dict]:
+        """Each signature as the API shows it. Whether its country shows is decided once,
+        in `home.signatories.shown_country` (the row's `country` is already empty when
+        hidden)."""
         result = []
+        language = letter.locale.language_code
         for row in self.rows.get(letter.pk, []):
-            code = row.country
-            if row.is_named:
-                organization = self.localized[letter.locale_id][row.organization_id]
-                result.append(
-                    {
-                        "anonymous": False,
-                        "organization": self.organizations.summary(organization),
-                        "country": code,
-                        "country_name": country_name(code, letter.locale.language_code),
-                    }
-                )
-            else:
-                shown = row.visibility == SignatoryVisibility.ANONYMOUS_WITH_COUNTRY
-                result.append(
-                    {
-                        "anonymous": True,
-                        "organization": None,
-                        "country": code if shown else "",
-                        "country_name": country_name(code, letter.locale.language_code)
-                        if shown
-                        else "",
-                    }
-                )
+            named = row.is_named
+            result.append(
+                {
+                    "anonymous": not named,
+                    "organization": self.organizations.summary(
+                        self.localized[letter.locale_id][row.organization_id]
+                    )
+                    if named
+                    else None,
+                    "country": row.country,
+                    "country_name": country_name(row.country, language),
+                }
+            )
         return result
 
     def topic_data(self, letter: LetterPage) -> list[dict]:

@@ -3,6 +3,11 @@
 Subclasses register routes and answer with ``(status, body, headers)``; the base
 handles HTTP, logging of every request, latency and injected faults (errors,
 rate limits, dropped and stalled responses).
+
+Authentication is a property of the route, not something a handler must remember:
+every route is checked by the server's ``authenticate`` hook (or the ``auth`` given
+to ``route``) before its handler runs, unless it is registered ``public`` with the
+reason the real API serves it to anyone.
 """
 
 from __future__ import annotations
@@ -35,6 +40,16 @@ log = logging.getLogger(__name__)
 Body = dict[str, Any] | list[Any] | bytes | None
 Response = tuple[int, Body, dict[str, str]]
 Handler = Callable[["Request"], Response]
+# Checks a request's credentials: None to let it through, else the response refusing it.
+Auth = Callable[["Request"], "Response | None"]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str | re.Pattern[str]
+    handler: Handler
+    public: str  # why the real API serves it without credentials; "" when it needs them
 
 
 @dataclass
@@ -276,6 +291,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         """Silenced."""
 
 
+@dataclass(frozen=True)
+class _Target:
+    handler: Handler
+    auth: Auth | None
+
+
 class LoopbackServer:
     """A threaded HTTP server on 127.0.0.1 with routes, a request log and faults on demand."""
 
@@ -285,8 +306,9 @@ class LoopbackServer:
         self.errors: list[str] = []
         self.latency: float = 0.0
         self._faults: list[_Fault] = []
-        self._exact: dict[tuple[str, str], Handler] = {}
-        self._patterns: list[tuple[str, re.Pattern[str], Handler]] = []
+        self._exact: dict[tuple[str, str], _Target] = {}
+        self._patterns: list[tuple[str, re.Pattern[str], _Target]] = []
+        self._routes: list[Route] = []
         self._connections: set[socket.socket] = set()
         self._httpd = _HTTPServer(("127.0.0.1", 0), _RequestHandler)
         self._httpd.owner = self
@@ -331,18 +353,43 @@ class LoopbackServer:
 
     # ------------------------------------------------------------ routes
 
-    def route(self, method: str, path: str | re.Pattern[str], handler: Handler) -> None:
+    def route(
+        self,
+        method: str,
+        path: str | re.Pattern[str],
+        handler: Handler,
+        *,
+        auth: Auth | None = None,
+        public: str = "",
+    ) -> None:
         """Register a handler for a method ("*" for any) and an exact path or a path regex.
 
-        Named groups of a regex are passed in ``request.params``.
+        Named groups of a regex are passed in ``request.params``. The request is
+        authenticated first by ``auth`` (default: ``self.authenticate``); a route the real
+        API serves without credentials says why in ``public`` instead.
         """
+        if auth is not None and public:
+            raise ValueError("A route is either authenticated or public, not both")
+        self._routes.append(Route(method.upper(), path, handler, public))
+        target = _Target(handler, None if public else (auth or self.authenticate))
         if isinstance(path, str):
-            self._exact[(method.upper(), path)] = handler
+            self._exact[(method.upper(), path)] = target
         else:
-            self._patterns.append((method.upper(), path, handler))
+            self._patterns.append((method.upper(), path, target))
 
-    def _resolve(self, request: Request) -> tuple[Handler | None, bool]:
-        """The handler for a request, and whether its path is known at all."""
+    def routes(self) -> list[Route]:
+        """Every registered route, in registration order."""
+        return list(self._routes)
+
+    def authenticate(self, request: Request) -> Response | None:
+        """None if the request carries valid credentials, else the response refusing it.
+
+        Every server with a route that is not public must override this.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no authenticate()")
+
+    def _resolve(self, request: Request) -> tuple[_Target | None, bool]:
+        """The handler (and its check) for a request, and whether its path is known at all."""
         for method in (request.method, "*"):
             handler = self._exact.get((method, request.path))
             if handler is not None:
@@ -489,13 +536,15 @@ class LoopbackServer:
         self._send(handler, request, response)
 
     def _process(self, request: Request) -> Response:
-        handler, path_known = self._resolve(request)
-        if handler is None and path_known:
+        target, path_known = self._resolve(request)
+        if target is None and path_known:
             return 405, self.error_body(405, "Method Not Allowed"), {}
-        if handler is None:
+        if target is None:
             return 404, self.error_body(404, "Not Found"), {}
         try:
-            return handler(request)
+            if target.auth is not None and (denied := target.auth(request)) is not None:
+                return denied
+            return target.handler(request)
         except Exception:
             log.exception("fake server handler failed")
             self.errors.append(traceback.format_exc())

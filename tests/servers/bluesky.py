@@ -82,16 +82,36 @@ class FakeBluesky(LoopbackServer):
         self.posts: dict[str, dict[str, Any]] = {}
         self.post_list: list[dict[str, Any]] = []
         self._secret = secrets.token_bytes(32)
-        for nsid, method, handler in (
-            ("com.atproto.server.createSession", "POST", self.create_session),
-            ("com.atproto.server.refreshSession", "POST", self.refresh_session),
-            ("com.atproto.server.getSession", "GET", self.get_session),
-            ("com.atproto.repo.uploadBlob", "POST", self.upload_blob),
-            ("com.atproto.identity.resolveHandle", "GET", self.resolve_handle),
-            ("com.atproto.repo.createRecord", "POST", self.create_record),
-            ("com.atproto.repo.getRecord", "GET", self.get_record),
+        for nsid, method, handler, options in (
+            (
+                "com.atproto.server.createSession",
+                "POST",
+                self.create_session,
+                {"public": "it logs in: the handler checks the app password"},
+            ),
+            (
+                "com.atproto.server.refreshSession",
+                "POST",
+                self.refresh_session,
+                {"auth": self._authenticate_refresh},
+            ),
+            ("com.atproto.server.getSession", "GET", self.get_session, {}),
+            ("com.atproto.repo.uploadBlob", "POST", self.upload_blob, {}),
+            (
+                "com.atproto.identity.resolveHandle",
+                "GET",
+                self.resolve_handle,
+                {"public": "handles resolve without a session (a public query)"},
+            ),
+            ("com.atproto.repo.createRecord", "POST", self.create_record, {}),
+            (
+                "com.atproto.repo.getRecord",
+                "GET",
+                self.get_record,
+                {"public": "records of a public repository are readable without a session"},
+            ),
         ):
-            self.route(method, f"/xrpc/{nsid}", handler)
+            self.route(method, f"/xrpc/{nsid}", handler, **options)
 
     # ------------------------------------------------------------ hooks
 
@@ -176,6 +196,24 @@ class FakeBluesky(LoopbackServer):
         if session["expired"] or session["expires"] < time.time():
             return 400, self._error("ExpiredToken", "Token has expired"), {}
         return session["did"]
+
+    def authenticate(self, request: Request) -> Response | None:
+        """None for a live access token, else the PDS's refusal (every route needing one)."""
+        did = self._authenticate(request)
+        return None if isinstance(did, str) else did
+
+    def _authenticate_refresh(self, request: Request) -> Response | None:
+        """refreshSession takes the refresh token, never an access token."""
+        token = request.bearer()
+        if token is None:
+            return 401, self._error("AuthenticationRequired", "Authentication Required"), {}
+        if token in self.revoked_refresh_tokens:
+            return 400, self._error("ExpiredToken", "Token has been revoked"), {}
+        if token in self.access_tokens:
+            return 400, self._error("InvalidToken", "Invalid token type"), {}
+        if token not in self.refresh_tokens:
+            return 400, self._error("InvalidToken", "Token could not be verified"), {}
+        return None
 
     @staticmethod
     def _error(name: str, message: str) -> dict[str, str]:

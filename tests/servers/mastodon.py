@@ -71,7 +71,12 @@ class FakeMastodon(LoopbackServer):
         self.media: dict[str, dict[str, Any]] = {}
         self.statuses: list[dict[str, Any]] = []
         self._idempotency: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
-        self.route("GET", "/api/v2/instance", self.instance)
+        self.route(
+            "GET",
+            "/api/v2/instance",
+            self.instance,
+            public="instance information is public on every Mastodon server",
+        )
         self.route("GET", "/api/v1/accounts/verify_credentials", self.verify_credentials)
         self.route("POST", "/api/v2/media", self.upload_media)
         self.route("GET", re.compile(r"/api/v1/media/(?P<id>[^/]+)"), self.get_media)
@@ -104,7 +109,8 @@ class FakeMastodon(LoopbackServer):
 
     # ------------------------------------------------------------ helpers
 
-    def _authenticate(self, request: Request) -> Response | None:
+    def authenticate(self, request: Request) -> Response | None:
+        """None for the account's bearer token, else Mastodon's 401 (every route but instance)."""
         if request.bearer() != self.access_token:
             return 401, {"error": "The access token is invalid"}, {}
         return None
@@ -154,15 +160,11 @@ class FakeMastodon(LoopbackServer):
 
     def verify_credentials(self, request: Request) -> Response:
         """The account the token belongs to."""
-        if denied := self._authenticate(request):
-            return denied
         user = self.username
         return 200, {"id": "1", "username": user, "acct": user, "url": f"{self.url}/@{user}"}, {}
 
     def upload_media(self, request: Request) -> Response:
         """Upload an image with its (required) alt text; may need processing polls."""
-        if denied := self._authenticate(request):
-            return denied
         try:
             fields = parse_multipart(request.headers.get("Content-Type", ""), request.body)
         except MultipartError as error:
@@ -203,8 +205,6 @@ class FakeMastodon(LoopbackServer):
 
     def get_media(self, request: Request) -> Response:
         """Poll an upload: 206 while processing, then 200 with its url."""
-        if denied := self._authenticate(request):
-            return denied
         media = self.media.get(request.params["id"])
         if media is None or media["owner"] != request.bearer():
             return 404, {"error": "Record not found"}, {}
@@ -227,8 +227,6 @@ class FakeMastodon(LoopbackServer):
 
     def get_status(self, request: Request) -> Response:
         """A status created here."""
-        if denied := self._authenticate(request):
-            return denied
         for status in self.statuses:
             if status["id"] == request.params["id"]:
                 return 200, status["json"], {}
@@ -236,8 +234,6 @@ class FakeMastodon(LoopbackServer):
 
     def create_status(self, request: Request) -> Response:
         """Post a status after Mastodon's checks; honours ``Idempotency-Key``."""
-        if denied := self._authenticate(request):
-            return denied
         token = self.access_token
         key = request.headers.get("Idempotency-Key")
         now = time.time()

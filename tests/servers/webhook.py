@@ -36,6 +36,10 @@ class FakeWebhook(LoopbackServer):
         """A plain 429 with Retry-After in seconds."""
         return 429, {"error": "too many requests"}, {"Retry-After": str(math.ceil(reset_after))}
 
+    def authenticate(self, request: Request) -> Response | None:
+        """None for a fresh, correctly signed request, else 401 (every path)."""
+        return None if self._signature_ok(request) else (401, {"error": "bad signature"}, {})
+
     def _signature_ok(self, request: Request) -> bool:
         timestamp = request.headers.get("X-Broadside-Timestamp", "")
         signature = request.headers.get("X-Broadside-Signature", "")
@@ -48,8 +52,6 @@ class FakeWebhook(LoopbackServer):
 
     def receive(self, request: Request) -> Response:
         """Check signature, freshness and shape; record the delivery."""
-        if not self._signature_ok(request):
-            return 401, {"error": "bad signature"}, {}
         payload = request.json
         if request.content_type != "application/json" or not isinstance(payload, dict):
             return 400, {"error": "expected a JSON object"}, {}

@@ -1,4 +1,8 @@
-"""A loopback WebSub hub that checks publish pings the way a hub does."""
+"""A loopback WebSub hub that checks publish pings the way a hub does.
+
+A publish ping carries no credentials: WebSub (W3C, section 7) leaves publishing to the hub,
+and hubs take unauthenticated pings and re-fetch the topic themselves.
+"""
 
 from __future__ import annotations
 

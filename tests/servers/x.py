@@ -161,8 +161,8 @@ class FakeX(LoopbackServer):
 
     # ------------------------------------------------------------ auth
 
-    def _authenticate(self, request: Request) -> Response | None:
-        """None if the OAuth 1.0a signature is valid, else the 401 to send."""
+    def authenticate(self, request: Request) -> Response | None:
+        """None if the OAuth 1.0a signature is valid, else the 401 to send (every route)."""
         headers = dict(request.headers.items())
         body = None
         if request.content_type == "application/x-www-form-urlencoded":
@@ -204,15 +204,11 @@ class FakeX(LoopbackServer):
 
     def users_me(self, request: Request) -> Response:
         """The authenticated user."""
-        if denied := self._authenticate(request):
-            return denied
         user = {"id": self.user_id, "name": "Broadside Test", "username": self.username}
         return 200, {"data": user}, {}
 
     def media_upload(self, request: Request) -> Response:
         """Simple (one-shot) image upload as multipart/form-data."""
-        if denied := self._authenticate(request):
-            return denied
         if request.content_type != "multipart/form-data":
             return self._invalid("Content-Type must be multipart/form-data")
         try:
@@ -278,8 +274,6 @@ class FakeX(LoopbackServer):
 
     def create_tweet(self, request: Request) -> Response:
         """Create a post after X's checks: shape, media ownership, length, duplicates."""
-        if denied := self._authenticate(request):
-            return denied
         if request.content_type != "application/json":
             return self._invalid("Content-Type must be application/json")
         payload = request.json

@@ -222,3 +222,29 @@ def letters_signed_by(organization: OrganizationPage) -> QuerySet[LetterPage]:
         .filter(Q(translation_key__in=named_in_source) | ~Q(translation_key__in=has_source))
         .distinct()
     )
+
+
+def letters_showing_organizations(organizations: QuerySet[OrganizationPage]) -> QuerySet:
+    """Every real letter, in every language, whose signatory list has one of `organizations`.
+
+    `organizations` may hold any language version of each organization: signature
+    rows point at one version and translations of the letter are matched through
+    their translation key, so the result covers each letter in every language
+    (aliases excluded: they show their original's cards and entries). Anonymous and
+    withheld rows count too: a change of visibility elsewhere may reveal them.
+    Returns a lazy queryset of LetterPage, for `values_list("pk")` or a subquery.
+    """
+    keys = organizations.values("translation_key")
+    signed = LetterSignatory.objects.filter(organization__translation_key__in=keys).values(
+        "letter__translation_key"
+    )
+    return LetterPage.objects.filter(translation_key__in=signed, alias_of__isnull=True)
+
+
+def letters_ruled_by(letter: LetterPage) -> QuerySet:
+    """The letters whose signatures `letter` decides: itself, and its translations too
+    when it is the source-language version (see `signature_rows`). Aliases excluded.
+    """
+    if letter.locale.language_code != settings.LANGUAGE_CODE:
+        return LetterPage.objects.filter(pk=letter.pk)
+    return LetterPage.objects.filter(translation_key=letter.translation_key, alias_of__isnull=True)

@@ -71,12 +71,17 @@ def letters_reading_images(image) -> QuerySet[LetterPage]:
 
 
 def letters_of_site(site: Site | None) -> QuerySet[LetterPage]:
-    """Letters drawn with a site's settings and name (all letters when it is unknown)."""
+    """Letters drawn with a site's settings and name, in every language: those under its
+    root page or a translation of it (all letters when the site is unknown)."""
     letters = LetterPage.objects.filter(alias_of__isnull=True)
     if site is None or site.root_page_id is None:
         return letters
-    root = Page.objects.filter(pk=site.root_page_id).values_list("path", flat=True).first()
-    return letters.filter(path__startswith=root) if root else letters
+    key = Page.objects.filter(pk=site.root_page_id).values("translation_key")
+    roots = Page.objects.filter(translation_key__in=key).values_list("path", flat=True)
+    under = Q(pk__in=[])
+    for path in roots:
+        under |= Q(path__startswith=path)
+    return letters.filter(under)
 
 
 # -- receivers (connected in publishing.signal_handlers) ------------------------------

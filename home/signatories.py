@@ -224,21 +224,29 @@ def letters_signed_by(organization: OrganizationPage) -> QuerySet[LetterPage]:
     )
 
 
-def letters_showing_organizations(organizations: QuerySet[OrganizationPage]) -> QuerySet:
-    """Every real letter, in every language, whose signatory list has one of `organizations`.
+def letters_naming(organizations: QuerySet[OrganizationPage]) -> QuerySet:
+    """Every letter, in any language, that names one of `organizations` as readers see it.
 
-    `organizations` may hold any language version of each organization: signature
-    rows point at one version and translations of the letter are matched through
-    their translation key, so the result covers each letter in every language
-    (aliases excluded: they show their original's cards and entries). Anonymous and
-    withheld rows count too: a change of visibility elsewhere may reveal them.
-    Returns a lazy queryset of LetterPage, for `values_list("pk")` or a subquery.
+    `organizations` may hold any language version of each organization (rows are
+    matched on its translation key). A row counts when it is public in the letter
+    and, for a letter that has a source-language version, public there too (the
+    rule of `signature_rows`). Letters where an organization is anonymous or
+    withheld are left out on purpose: anything recomputed or announced for them
+    when the organization's page changes would tie the organization to them.
+    Aliases are left out (they show their original). Returns a lazy queryset of
+    LetterPage, for `values_list("pk")` or a subquery.
     """
-    keys = organizations.values("translation_key")
-    signed = LetterSignatory.objects.filter(organization__translation_key__in=keys).values(
-        "letter__translation_key"
-    )
-    return LetterPage.objects.filter(translation_key__in=signed, alias_of__isnull=True)
+    source = settings.LANGUAGE_CODE
+    public = SignatoryVisibility.PUBLIC
+    public_in_source = LetterSignatory.objects.filter(
+        letter__locale__language_code=source, visibility=public
+    ).values("translation_key")
+    with_source = LetterPage.objects.filter(locale__language_code=source).values("translation_key")
+    rows = LetterSignatory.objects.filter(
+        organization__translation_key__in=organizations.values("translation_key"),
+        visibility=public,
+    ).filter(Q(translation_key__in=public_in_source) | ~Q(letter__translation_key__in=with_source))
+    return LetterPage.objects.filter(pk__in=rows.values("letter_id"), alias_of__isnull=True)
 
 
 def letters_ruled_by(letter: LetterPage) -> QuerySet:

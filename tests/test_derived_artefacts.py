@@ -333,6 +333,26 @@ def test_renaming_a_signatory_pings_the_feeds_of_every_letter_it_signed(
         assert f"http://localhost/{language}/feeds/letters.rss" in hub.pings
 
 
+def test_a_hidden_signatorys_page_changes_leave_the_letter_alone(
+    client, signed, settings, django_capture_on_commit_callbacks
+):
+    """Hiding or redrawing the letter's cards, or pinging its feeds, when the page of an
+    organization withheld from it changes would tie that organization to the letter."""
+    with django_capture_on_commit_callbacks(execute=True):
+        withhold(signed.letters["en"], "at-risk")
+    at_risk = signed.organizations["at-risk"]
+    at_risk.title = "At Risk Renamed"
+    with WebSubHub() as hub:
+        settings.BROADSIDE_WEBSUB_HUB = hub.url
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            at_risk.save_revision().publish()
+        for letter in signed.letters.values():
+            assert None not in served_cards(client, letter).values()
+        for callback in callbacks:
+            callback()
+    assert hub.pings and all("/feeds/organizations/at-risk." in url for url in hub.pings)
+
+
 def test_a_redraw_that_read_older_inputs_leaves_the_card_hidden(signed):
     from publishing.share_images.changes import invalidate_cards
 

@@ -12,7 +12,7 @@ from django.utils import translation
 from wagtail.models import Page, PageViewRestriction
 
 from home.models import LetterPage, OrganizationPage
-from home.signatories import letters_ruled_by, letters_showing_organizations, signature_rows
+from home.signatories import letters_naming, letters_ruled_by, signature_rows
 from publishing.models import ContentVersion
 
 logger = logging.getLogger(__name__)
@@ -39,9 +39,12 @@ def content_changed(instance) -> None:
             # The source-language letter decides whom its translations name.
             ping_feeds_on_commit(letters_ruled_by(instance).exclude(pk=instance.pk))
     elif isinstance(instance, OrganizationPage):
-        ping_feeds_on_commit(
-            letters_showing_organizations(OrganizationPage.objects.filter(pk=instance.pk))
-        )
+        own = feed_urls(instance, [("publishing:feed_organization", {"slug": instance.slug})])
+        if own:
+            from publishing.tasks import ping_websub_hub
+
+            transaction.on_commit(lambda: ping_websub_hub.enqueue(own))
+        ping_feeds_on_commit(letters_naming(OrganizationPage.objects.filter(pk=instance.pk)))
 
 
 def ping_feeds_on_commit(letters) -> None:
@@ -55,11 +58,6 @@ def ping_feeds_on_commit(letters) -> None:
 
 def feed_urls_for_letter(letter: LetterPage) -> list[str]:
     """Every feed a letter appears in: its language's, its signatories', its topics'."""
-    site = letter.get_site()
-    if site is None:
-        return []
-    root = site.root_url
-    language = letter.locale.language_code
     names = [("publishing:feed_letters", {})]
     # Only organizations the letter names, as readers see it (the source-language letter
     # rules): pinging a hidden signatory's feed would tie it to the letter.
@@ -70,8 +68,17 @@ def feed_urls_for_letter(letter: LetterPage) -> list[str]:
     ).values_list("slug", flat=True)
     names += [("publishing:feed_organization", {"slug": slug}) for slug in organizations]
     names += [("publishing:feed_topic", {"slug": topic.slug}) for topic in letter.topics.all()]
+    return feed_urls(letter, names)
+
+
+def feed_urls(page: Page, names: list[tuple[str, dict]]) -> list[str]:
+    """Absolute URLs, in every format, of the named feeds in `page`'s language and site."""
+    site = page.get_site()
+    if site is None:
+        return []
+    root = site.root_url
     urls = []
-    with translation.override(language):
+    with translation.override(page.locale.language_code):
         for name, kwargs in names:
             for format in FEED_FORMATS:
                 try:
@@ -105,7 +112,6 @@ def on_view_restriction_changed(sender, instance: PageViewRestriction, **kwargs)
         organizations = OrganizationPage.objects.filter(path__startswith=path)
         ping_feeds_on_commit(
             LetterPage.objects.filter(
-                Q(path__startswith=path)
-                | Q(pk__in=letters_showing_organizations(organizations).values("pk"))
+                Q(path__startswith=path) | Q(pk__in=letters_naming(organizations).values("pk"))
             )
         )

@@ -19,7 +19,7 @@ from django.db.models import F, Q, QuerySet
 from wagtail.models import Page, PageViewRestriction, Site
 
 from home.models import LetterPage, OrganizationPage
-from home.signatories import letters_ruled_by, letters_showing_organizations
+from home.signatories import letters_naming, letters_ruled_by
 
 
 def enqueue_render(page_ids: Iterable[int]) -> None:
@@ -56,15 +56,14 @@ def letters_reading_pages(page: Page) -> QuerySet[LetterPage]:
     path = Page.objects.filter(pk=page.pk).values_list("path", flat=True).first() or page.path
     organizations = OrganizationPage.objects.filter(path__startswith=path)
     return LetterPage.objects.filter(alias_of__isnull=True).filter(
-        Q(pk__in=letters_showing_organizations(organizations).values("pk"))
-        | Q(path__startswith=path)
+        Q(pk__in=letters_naming(organizations).values("pk")) | Q(path__startswith=path)
     )
 
 
 def letters_reading_images(image) -> QuerySet[LetterPage]:
     """Letters whose cards show `image`: as a signatory's logo (in any language of the
     organization page) or as the letter's replacement card."""
-    shown = letters_showing_organizations(OrganizationPage.objects.filter(logo=image))
+    shown = letters_naming(OrganizationPage.objects.filter(logo=image))
     return LetterPage.objects.filter(alias_of__isnull=True).filter(
         Q(pk__in=shown.values("pk")) | Q(share_image_overrides__image=image)
     )
@@ -99,14 +98,14 @@ def on_page_published(sender, instance, alias: bool = False, **kwargs) -> None:
     if isinstance(page, LetterPage):
         invalidate_cards(letters_ruled_by(page))
     elif isinstance(page, OrganizationPage):
-        invalidate_cards(letters_showing_organizations(OrganizationPage.objects.filter(pk=page.pk)))
+        invalidate_cards(letters_naming(OrganizationPage.objects.filter(pk=page.pk)))
 
 
 def on_page_unpublished(sender, instance, **kwargs) -> None:
     """An organization offline is not named on cards any more."""
     page = instance.specific_deferred
     if isinstance(page, OrganizationPage) and not page.alias_of_id:
-        invalidate_cards(letters_showing_organizations(OrganizationPage.objects.filter(pk=page.pk)))
+        invalidate_cards(letters_naming(OrganizationPage.objects.filter(pk=page.pk)))
 
 
 def on_page_moved(sender, instance, **kwargs) -> None:

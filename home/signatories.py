@@ -236,3 +236,37 @@ def letters_signed_by(organization: OrganizationPage) -> QuerySet[LetterPage]:
         .filter(Q(translation_key__in=named_in_source) | ~Q(translation_key__in=has_source))
         .distinct()
     )
+
+
+def letters_naming(organizations: QuerySet[OrganizationPage]) -> QuerySet:
+    """Every letter, in any language, that names one of `organizations` as readers see it.
+
+    `organizations` may hold any language version of each organization (rows are
+    matched on its translation key). A row counts when it is public in the letter
+    and, for a letter that has a source-language version, public there too (the
+    rule of `signature_rows`). Letters where an organization is anonymous or
+    withheld are left out on purpose: anything recomputed or announced for them
+    when the organization's page changes would tie the organization to them.
+    Aliases are left out (they show their original). Returns a lazy queryset of
+    LetterPage, for `values_list("pk")` or a subquery.
+    """
+    source = settings.LANGUAGE_CODE
+    public = SignatoryVisibility.PUBLIC
+    public_in_source = LetterSignatory.objects.filter(
+        letter__locale__language_code=source, visibility=public
+    ).values("translation_key")
+    with_source = LetterPage.objects.filter(locale__language_code=source).values("translation_key")
+    rows = LetterSignatory.objects.filter(
+        organization__translation_key__in=organizations.values("translation_key"),
+        visibility=public,
+    ).filter(Q(translation_key__in=public_in_source) | ~Q(letter__translation_key__in=with_source))
+    return LetterPage.objects.filter(pk__in=rows.values("letter_id"), alias_of__isnull=True)
+
+
+def letters_ruled_by(letter: LetterPage) -> QuerySet:
+    """The letters whose signatures `letter` decides: itself, and its translations too
+    when it is the source-language version (see `signature_rows`). Aliases excluded.
+    """
+    if letter.locale.language_code != settings.LANGUAGE_CODE:
+        return LetterPage.objects.filter(pk=letter.pk)
+    return LetterPage.objects.filter(translation_key=letter.translation_key, alias_of__isnull=True)

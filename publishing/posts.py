@@ -86,7 +86,9 @@ def card_for(letter: LetterPage, channel: Channel) -> Card | None:
     if not channel.card_variant:
         return None
     render_share_images(letter)
-    image = ShareImage.objects.filter(page=letter, variant=channel.card_variant).first()
+    image = ShareImage.objects.filter(
+        page=letter, variant=channel.card_variant, stale=False
+    ).first()
     if image is None:
         return None
     with share_image_storage().open(image.file_name) as file:

@@ -1,11 +1,12 @@
 """Wiring of publishing to Wagtail's and Django's signals (connected in apps.py)."""
 
-from django.db.models.signals import post_delete, post_save
+from django.apps import apps
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from home.models import Topic
+from home.models import LetterPage, Topic
 
 from . import pipeline
 from .feeds import changes
@@ -21,21 +22,54 @@ def register_signal_handlers() -> None:
     # out of them at once, too.
     from .models import ShareCardSettings
 
-    for model in (Topic, Site, ShareCardSettings, get_image_model(), PageViewRestriction):
+    for model in (Topic, Site, ShareCardSettings, get_image_model()):
         for signal in (post_save, post_delete):
             signal.connect(
                 changes.on_other_content_changed,
                 sender=model,
                 dispatch_uid=f"content-version-{model._meta.label}-{id(signal)}",
             )
-    page_published.connect(
-        share_image_changes.on_page_published, dispatch_uid="share-images-published"
+    for signal in (post_save, post_delete):
+        signal.connect(
+            changes.on_view_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"feeds-view-restriction-{id(signal)}",
+        )
+    connect_share_card_inputs()
+    page_published.connect(pipeline.on_page_published, dispatch_uid="social-published")
+    page_unpublished.connect(pipeline.on_page_unpublished, dispatch_uid="social-unpublished")
+
+
+def connect_share_card_inputs() -> None:
+    """Every input of a share card (publishing.share_images.content), wherever it changes."""
+    cards = share_image_changes
+    page_published.connect(cards.on_page_published, dispatch_uid="share-images-published")
+    page_unpublished.connect(cards.on_page_unpublished, dispatch_uid="share-images-unpublished")
+    post_page_move.connect(cards.on_page_moved, dispatch_uid="share-images-moved")
+    pre_delete.connect(
+        cards.on_source_letter_deleted, sender=LetterPage, dispatch_uid="share-images-deleted"
     )
     for signal in (post_save, post_delete):
         signal.connect(
-            share_image_changes.on_view_restriction_changed,
+            cards.on_view_restriction_changed,
             sender=PageViewRestriction,
-            dispatch_uid=f"share-images-restriction-{id(signal)}",
+            dispatch_uid=f"share-images-view-restriction-{id(signal)}",
         )
-    page_published.connect(pipeline.on_page_published, dispatch_uid="social-published")
-    page_unpublished.connect(pipeline.on_page_unpublished, dispatch_uid="social-unpublished")
+    for signal in (post_save, pre_delete):  # before deletion: logos still point at it
+        signal.connect(
+            cards.on_image_saved,
+            sender=get_image_model(),
+            dispatch_uid=f"share-images-image-{id(signal)}",
+        )
+    from .models import ShareCardSettings
+
+    for signal in (post_save, post_delete):
+        signal.connect(
+            cards.on_card_settings_changed,
+            sender=ShareCardSettings,
+            dispatch_uid=f"share-images-settings-{id(signal)}",
+        )
+        signal.connect(
+            cards.on_site_changed, sender=Site, dispatch_uid=f"share-images-site-{id(signal)}"
+        )
+    post_migrate.connect(cards.on_migrated, sender=apps.get_app_config("publishing"))

@@ -48,8 +48,29 @@ def ping_websub_hub(feed_urls: list[str]) -> int:
 
 
 @task()
+def ping_feeds_of_letters(letter_ids: list[int]) -> int:
+    """Ping the WebSub hub for every feed the live letters among `letter_ids` appear in.
+
+    Returns how many feeds were pinged; raises WebSubPingFailed like `ping_websub_hub`.
+    """
+    from home.models import LetterPage
+
+    from .feeds.changes import feed_urls_for_letter
+
+    if not settings.BROADSIDE_WEBSUB_HUB:
+        return 0
+    letters = LetterPage.objects.live().filter(pk__in=letter_ids, alias_of__isnull=True)
+    urls = sorted({url for letter in letters for url in feed_urls_for_letter(letter)})
+    return ping_websub_hub.call(urls) if urls else 0
+
+
+@task()
 def render_share_images_for_page(page_id: int) -> dict[str, bool]:
-    """Render (or confirm current) the share cards of a live letter. Safe to run twice."""
+    """Render (or confirm current) the share cards of a live letter. Safe to run twice.
+
+    When the Open Graph card (the feeds' enclosure) changed, the letter's feeds
+    are announced to the WebSub hub.
+    """
     from wagtail.models import Page
 
     from home.models import LetterPage
@@ -61,7 +82,12 @@ def render_share_images_for_page(page_id: int) -> dict[str, bool]:
     letter = page.specific
     if not isinstance(letter, LetterPage):
         return {}
-    return render_share_images(letter)
+    rendered = render_share_images(letter)
+    if rendered.get("og") and settings.BROADSIDE_WEBSUB_HUB:
+        from django.db import transaction
+
+        transaction.on_commit(lambda: ping_feeds_of_letters.enqueue([letter.pk]))
+    return rendered
 
 
 @task()

@@ -168,7 +168,9 @@ class LetterBatch:
         }
         source_ids = {letter.alias_of_id or letter.pk for letter in self.letters}
         self.share_images = defaultdict(list)
-        for image in ShareImage.objects.filter(page_id__in=source_ids).order_by("variant"):
+        for image in ShareImage.objects.filter(page_id__in=source_ids, stale=False).order_by(
+            "variant"
+        ):
             self.share_images[image.page_id].append(image)
 
     def signatories(self, letter: LetterPage) -> list[dict]:

@@ -117,7 +117,7 @@ class LetterFeed(Feed):
 
         self.share_images = {
             image.page_id: image
-            for image in ShareImage.objects.filter(page__in=items, variant="og")
+            for image in ShareImage.objects.filter(page__in=items, variant="og", stale=False)
         }
 
         through = LetterPage.topics.through.objects.filter(letterpage__in=items).select_related(

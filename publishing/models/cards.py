@@ -57,6 +57,12 @@ class ShareImage(models.Model):
     `input_hash` covers everything the card shows, so a republish with the same
     inputs renders nothing; the file name contains it, so its URL changes
     exactly when the image does and can be cached for ever.
+
+    `stale` is set, in the transaction that changes any input of the card
+    (`publishing.share_images.changes`), until the card is redrawn or confirmed:
+    pages, feeds and the API show no card rather than a stale one, which could
+    still show a signatory withheld since. `generation` counts those changes, so
+    a redraw that read older inputs cannot mark a newer change done.
     """
 
     page = models.ForeignKey(
@@ -76,6 +82,10 @@ class ShareImage(models.Model):
         help_text=_("What could not be drawn (bad logos, missing glyphs)."),
     )
     rendered_at = models.DateTimeField(auto_now=True)
+    stale = models.BooleanField(
+        default=False, help_text=_("An input changed since it was drawn; it is not shown.")
+    )
+    generation = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("share image")

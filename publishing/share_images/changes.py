@@ -1,52 +1,160 @@
-"""When to (re)render share cards: after a letter or a signatory organization is published,
-and when a view restriction changes who may be named."""
+"""When a card's input changes, anywhere: hide the cards that read it, then redraw them.
+
+The inputs of a card are listed in `publishing.share_images.content`. Each
+receiver below turns one kind of change into the set of letters whose cards
+read it, in every language, and calls `invalidate_cards`, which in the same
+transaction as the change marks their cards stale (pages, feeds and the API
+stop showing them and cached answers are dropped) and, once it commits, enqueues
+their redraw. A redraw with unchanged inputs draws nothing; it only shows the
+card again.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.apps import apps as django_apps
 from django.db import transaction
-from wagtail.models import Page
+from django.db.models import F, Q, QuerySet
+from wagtail.models import Page, PageViewRestriction, Site
 
-from home.models import LetterPage, LetterSignatory, OrganizationPage
+from home.models import LetterPage, OrganizationPage
+from home.signatories import letters_naming, letters_ruled_by
 
 
-def enqueue_render(page_ids: list[int]) -> None:
+def enqueue_render(page_ids: Iterable[int]) -> None:
+    """Enqueue the (idempotent) redraw of each letter's cards, one task per letter."""
     from publishing.tasks import render_share_images_for_page
 
     for page_id in page_ids:
         render_share_images_for_page.enqueue(page_id)
 
 
+def invalidate_cards(letters: QuerySet[LetterPage]) -> list[int]:
+    """Mark the cards of the live `letters` stale now, redraw them after commit.
+
+    Returns the ids of the letters concerned. Bumps the content version when a
+    stored card was hidden, so cached feeds and API answers drop it at once.
+    """
+    from publishing.models import ContentVersion, ShareImage
+
+    ids = list(letters.filter(live=True).values_list("pk", flat=True))
+    if not ids:
+        return []
+    hidden = ShareImage.objects.filter(page_id__in=ids).update(
+        stale=True, generation=F("generation") + 1
+    )
+    if hidden:
+        ContentVersion.bump()
+    transaction.on_commit(lambda: enqueue_render(ids))
+    return ids
+
+
+def letters_reading_pages(page: Page) -> QuerySet[LetterPage]:
+    """Letters whose cards read `page` or a page under it: its signatories' pages
+    (publication, privacy and place in the tree) and the letters themselves (their site)."""
+    path = Page.objects.filter(pk=page.pk).values_list("path", flat=True).first() or page.path
+    organizations = OrganizationPage.objects.filter(path__startswith=path)
+    return LetterPage.objects.filter(alias_of__isnull=True).filter(
+        Q(pk__in=letters_naming(organizations).values("pk")) | Q(path__startswith=path)
+    )
+
+
+def letters_reading_images(image) -> QuerySet[LetterPage]:
+    """Letters whose cards show `image`: as a signatory's logo (in any language of the
+    organization page) or as the letter's replacement card."""
+    shown = letters_naming(OrganizationPage.objects.filter(logo=image))
+    return LetterPage.objects.filter(alias_of__isnull=True).filter(
+        Q(pk__in=shown.values("pk")) | Q(share_image_overrides__image=image)
+    )
+
+
+def letters_of_site(site: Site | None) -> QuerySet[LetterPage]:
+    """Letters drawn with a site's settings and name, in every language: those under its
+    root page or a translation of it (all letters when the site is unknown)."""
+    letters = LetterPage.objects.filter(alias_of__isnull=True)
+    if site is None or site.root_page_id is None:
+        return letters
+    key = Page.objects.filter(pk=site.root_page_id).values("translation_key")
+    roots = Page.objects.filter(translation_key__in=key).values_list("path", flat=True)
+    under = Q(pk__in=[])
+    for path in roots:
+        under |= Q(path__startswith=path)
+    return letters.filter(under)
+
+
+# -- receivers (connected in publishing.signal_handlers) ------------------------------
+
+
 def on_page_published(sender, instance, alias: bool = False, **kwargs) -> None:
+    """A letter in any language, or a signatory's page in any language, was published.
+
+    Publishing the source-language letter redraws its translations too: it
+    decides who they may name.
+    """
     page = instance.specific_deferred
     if alias or page.alias_of_id:
         return  # an alias shows its original's card
     if isinstance(page, LetterPage):
-        ids = [page.pk]
+        invalidate_cards(letters_ruled_by(page))
     elif isinstance(page, OrganizationPage):
-        # Its name or logo may be on the cards of the letters it signed, in any language.
-        ids = list(
-            LetterSignatory.objects.filter(organization__translation_key=page.translation_key)
-            .values_list("letter_id", flat=True)
-            .distinct()
-        )
-    else:
+        invalidate_cards(letters_naming(OrganizationPage.objects.filter(pk=page.pk)))
+
+
+def on_page_unpublished(sender, instance, **kwargs) -> None:
+    """An organization offline is not named on cards any more."""
+    page = instance.specific_deferred
+    if isinstance(page, OrganizationPage) and not page.alias_of_id:
+        invalidate_cards(letters_naming(OrganizationPage.objects.filter(pk=page.pk)))
+
+
+def on_page_moved(sender, instance, **kwargs) -> None:
+    """A move can put organizations under a private section, or letters under another site."""
+    invalidate_cards(letters_reading_pages(instance))
+
+
+def on_source_letter_deleted(sender, instance, **kwargs) -> None:
+    """Translations of a deleted source-language letter no longer follow its signatures."""
+    if isinstance(instance, LetterPage) and not instance.alias_of_id:
+        invalidate_cards(letters_ruled_by(instance).exclude(pk=instance.pk))
+
+
+def on_view_restriction_changed(sender, instance: PageViewRestriction, **kwargs) -> None:
+    """A private organization page (or section) is not named on cards."""
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        invalidate_cards(letters_reading_pages(page))
+
+
+# Wagtail fills these in lazily, from the same file, while serving: nothing drawn changes.
+LAZY_IMAGE_FIELDS = frozenset({"file_size", "file_hash"})
+
+
+def on_image_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    """A logo or replacement image edited (its file replaced, for example) or deleted."""
+    if update_fields and set(update_fields) <= LAZY_IMAGE_FIELDS:
         return
-    if ids:
-        transaction.on_commit(lambda: enqueue_render(ids))
+    invalidate_cards(letters_reading_images(instance))
 
 
-def on_view_restriction_changed(sender, instance, **kwargs) -> None:
-    """An organization made private (or public again) leaves (or rejoins) the cards of the
-    letters it signed, in every language: home.privacy's rule spreads a restriction to
-    the page's descendants and to all their language versions, so redraw for all of them."""
-    path = Page.objects.filter(pk=instance.page_id).values_list("path", flat=True).first()
-    if path is None:
-        return  # the page itself is being deleted
-    keys = Page.objects.filter(path__startswith=path).values("translation_key")
-    ids = list(
-        LetterSignatory.objects.filter(organization__translation_key__in=keys)
-        .values_list("letter_id", flat=True)
-        .distinct()
-    )
+def on_card_settings_changed(sender, instance, **kwargs) -> None:
+    """Colours, brand or font family of a site's cards."""
+    invalidate_cards(letters_of_site(instance.site if instance.site_id else None))
+
+
+def on_site_changed(sender, instance: Site, **kwargs) -> None:
+    """The site name is the default brand; the root decides which letters belong to it."""
+    invalidate_cards(letters_of_site(instance))
+
+
+def on_migrated(sender, apps=None, **kwargs) -> None:
+    """After every deploy's `migrate`: redraw cards whose inputs changed with the code or
+    settings (renderer version, `BROADSIDE_SHARE_IMAGE_FONTS`). Unchanged ones cost a
+    hash each; cards are not hidden meanwhile, as fonts reveal nothing."""
+    try:
+        stored = (apps or django_apps).get_model("publishing", "ShareImage")
+    except LookupError:
+        return  # migrated back to before cards existed
+    ids = list(stored.objects.values_list("page_id", flat=True).distinct().order_by("page_id"))
     if ids:
         transaction.on_commit(lambda: enqueue_render(ids))

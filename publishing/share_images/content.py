@@ -1,4 +1,19 @@
-"""What a letter's share card shows, in the letter's language."""
+"""What a letter's share card shows, in the letter's language, and the inputs it is drawn from.
+
+A card is a function of these inputs, and its `input_hash` covers all of them
+(`card_fingerprint`). Each is watched by `publishing.share_images.changes`, which
+marks the cards that read it stale and has them redrawn, in every language:
+- the letter in its language: title, kind, publication date, language, site;
+- its signature rows and those of the source-language letter, which rule who
+  may be named in every translation (`home.signatories.signature_rows`);
+- each signatory organization's page, in any language: publication state,
+  privacy (its own view restrictions and its ancestors'), place in the tree,
+  and its logo (the image record and the file behind it);
+- the site's card settings (colours, brand, font family) and its name;
+- the fonts configured for the family (`BROADSIDE_SHARE_IMAGE_FONTS`: faces, order, files)
+  and the logo size limit;
+- the renderer version; or, instead of all that, a replacement image and its alt text.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +34,7 @@ from home.models import LetterPage
 from home.signatories import resolve_signatories
 
 from .card import RENDERER_VERSION, CardContent, Colours, Variant
+from .fonts import family_fingerprint
 from .logos import LogoProblem, load_logo
 
 
@@ -99,6 +115,19 @@ def card_inputs(
         colours=colours,
         font_family=font_family,
     )
+    fingerprint = card_fingerprint(content, variant, alt_text, [o.logo for o in with_logos])
+    return CardInputs(content, fingerprint, alt_text, problems)
+
+
+def card_fingerprint(content: CardContent, variant: Variant, alt_text: str, logos: list) -> str:
+    """The input hash of a generated card: every input it is drawn from, and nothing else.
+
+    `content` carries the letter's texts (already localized, with the signatory
+    count that withheld and hidden signatories have left), brand and colours;
+    `logos` are the Wagtail images of the named signatories shown, in order.
+    Fonts are taken from the configuration (faces and file hashes), so a font
+    change gives new hashes too. Returns a SHA-256 hex digest.
+    """
     fingerprint = {
         "renderer": RENDERER_VERSION,
         "variant": variant.key,
@@ -106,17 +135,21 @@ def card_inputs(
         "kicker": content.kicker,
         "signatures": content.signatures,
         "brand": content.brand,
-        "language": language,
-        "more": more,
-        "colours": [colours.background, colours.text, colours.accent],
-        "fonts": font_family,
-        "logos": [_logo_fingerprint(o.logo) for o in with_logos],
+        "language": content.language,
+        "direction": content.direction,
+        "more": content.more_logos,
+        "alt": alt_text,
+        "colours": [content.colours.background, content.colours.text, content.colours.accent],
+        "font_family": content.font_family,
+        "fonts": family_fingerprint(content.font_family),
+        "logo_limit": settings.BROADSIDE_SHARE_IMAGE_MAX_LOGO_PIXELS,
+        "logos": [_logo_fingerprint(image) for image in logos],
     }
-    digest = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
-    return CardInputs(content, digest, alt_text, problems)
+    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
 
 
 def _logo_fingerprint(image) -> str:
+    """The image record and the file behind it: replacing the file changes the hash."""
     return f"{image.pk}:{image.file.name}:{image.file_hash or image.file_size or ''}"
 
 
@@ -133,10 +166,16 @@ def override_inputs(page, override, variant: Variant) -> tuple[str, str]:
     """Hash and alt text when the editor uploaded an image instead."""
     digest = hashlib.sha256(
         json.dumps(
-            [RENDERER_VERSION, variant.key, "override", _logo_fingerprint(override.image)]
+            [
+                RENDERER_VERSION,
+                variant.key,
+                "override",
+                _logo_fingerprint(override.image),
+                override.alt_text,
+            ]
         ).encode()
     ).hexdigest()
     return digest, override.alt_text
 
 
-__all__ = ["CardInputs", "LogoProblem", "card_inputs", "override_inputs"]
+__all__ = ["CardInputs", "LogoProblem", "card_fingerprint", "card_inputs", "override_inputs"]

@@ -7,6 +7,7 @@ box (tofu). So cards are drawn in runs, each with a face whose character map
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -77,6 +78,34 @@ def font_families() -> dict[str, list[Face]]:
             for face in faces
         ]
     return families
+
+
+def family_fingerprint(family: str) -> list[list[str]]:
+    """What a card drawn in `family` takes from the font configuration.
+
+    Returns [[face name, hash of the regular file, hash of the bold file], …] in
+    fallback order, so changing `BROADSIDE_SHARE_IMAGE_FONTS` (a face added,
+    removed, reordered, or a file replaced) changes the card's input hash.
+    Raises OSError when a configured font file cannot be read.
+    """
+    return [
+        [face.name, file_digest(face.regular), file_digest(face.bold)] for face in faces_for(family)
+    ]
+
+
+def file_digest(path: str) -> str:
+    """SHA-256 of a font file, read once per process for each version of the file."""
+    status = Path(path).stat()
+    return _file_digest(path, status.st_size, status.st_mtime_ns)
+
+
+@lru_cache(maxsize=128)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def faces_for(family: str) -> list[Face]:

@@ -6,7 +6,9 @@ import hashlib
 import logging
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ImageOps
 
@@ -25,15 +27,21 @@ def render_share_images(letter: LetterPage) -> dict[str, bool]:
     """Make sure every variant of `letter`'s card is current. Returns {variant: rendered?}.
 
     Inputs are hashed first; a variant whose inputs did not change is not drawn
-    again, so a republish that changes nothing on the card costs no rendering.
+    again, so a republish that changes nothing on the card costs no rendering
+    (a card hidden as stale is only shown again). Safe to run twice or
+    concurrently: a card is written only if no input changed since this run read
+    it (its `generation`), so an older run never overwrites a newer one.
     """
-    from publishing.models import ShareImage
+    from publishing.models import ContentVersion, ShareImage
 
     storage = share_image_storage()
-    override = letter.share_image_overrides.select_related("image").first()
+    # Read before the inputs (the letter too): a change committed after this point,
+    # or another run's write, bumps the generation and voids this run's writes.
     existing = {image.variant: image for image in ShareImage.objects.filter(page=letter)}
+    letter = type(letter).objects.select_related("locale").get(pk=letter.pk)
+    override = letter.share_image_overrides.select_related("image").first()
     signatories, look = resolve_signatories(letter), card_settings(letter)
-    rendered_any = {}
+    rendered_any, shown_again = {}, False
     for variant in VARIANTS.values():
         if override is not None:
             digest, alt_text = override_inputs(letter, override, variant)
@@ -43,36 +51,56 @@ def render_share_images(letter: LetterPage) -> dict[str, bool]:
             )
             digest, alt_text = inputs.input_hash, inputs.alt_text
         current = existing.get(variant.key)
+        rendered_any[variant.key] = False
         if current and current.input_hash == digest and storage.exists(current.file_name):
-            rendered_any[variant.key] = False
+            if current.stale:
+                shown_again |= bool(
+                    ShareImage.objects.filter(pk=current.pk, generation=current.generation).update(
+                        stale=False, generation=F("generation") + 1
+                    )
+                )
             continue
         rendered, problems = draw(letter, variant, override, signatories=signatories, look=look)
         name = content_addressed_name(rendered, variant)
         if not storage.exists(name):
             storage.save(name, ContentFile(rendered.data))
-        with transaction.atomic():
-            ShareImage.objects.update_or_create(
-                page=letter,
-                variant=variant.key,
-                defaults={
-                    "input_hash": digest,
-                    "file_name": name,
-                    "width": rendered.width,
-                    "height": rendered.height,
-                    "size": len(rendered.data),
-                    "mime_type": rendered.mime_type,
-                    "alt_text": alt_text,
-                    "problems": problems,
-                },
-            )
-        if current and current.file_name != name:
-            _delete_if_unused(current.file_name)
-        rendered_any[variant.key] = True
-    if any(rendered_any.values()):
-        from publishing.models import ContentVersion
-
-        ContentVersion.bump()  # feeds carry the card as an enclosure
+        fields = {
+            "input_hash": digest,
+            "file_name": name,
+            "width": rendered.width,
+            "height": rendered.height,
+            "size": len(rendered.data),
+            "mime_type": rendered.mime_type,
+            "alt_text": alt_text,
+            "problems": problems,
+            "stale": False,
+        }
+        # When a newer run or change came first, the file drawn here is left unused
+        # rather than deleted: a concurrent run may have drawn the same bytes.
+        if _store(letter, variant, current, fields):
+            rendered_any[variant.key] = True
+            if current and current.file_name != name:
+                _delete_if_unused(current.file_name)
+    if shown_again or any(rendered_any.values()):
+        ContentVersion.bump()  # feeds and API answers carry the cards
     return rendered_any
+
+
+def _store(letter: LetterPage, variant: Variant, current, fields: dict) -> bool:
+    """Write the card unless its inputs changed (or another run stored it) meanwhile."""
+    from publishing.models import ShareImage
+
+    if current is not None:
+        updated = ShareImage.objects.filter(pk=current.pk, generation=current.generation).update(
+            rendered_at=timezone.now(), generation=F("generation") + 1, **fields
+        )
+        return bool(updated)
+    try:
+        with transaction.atomic():
+            ShareImage.objects.create(page=letter, variant=variant.key, **fields)
+    except IntegrityError:
+        return False  # a concurrent run stored it first
+    return True
 
 
 def draw(

@@ -49,13 +49,16 @@ def feed_links(context, page=None):
 
 @register.inclusion_tag("publishing/share_image_meta.html", takes_context=True)
 def share_image_meta(context, page=None):
-    """og:image and twitter:image for the page's card (an alias shows its original's)."""
+    """og:image and twitter:image for the page's card (an alias shows its original's).
+
+    A card marked stale (an input changed, the redraw is pending) is not shown.
+    """
     if page is None:
         return {}
     from publishing.models import ShareImage
 
     source_id = page.alias_of_id or page.pk
-    image = ShareImage.objects.filter(page_id=source_id, variant="og").first()
+    image = ShareImage.objects.filter(page_id=source_id, variant="og", stale=False).first()
     if image is None:
         return {}
     request = context.get("request")

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: it calls the page editor's views itself, one save of a page at a time.
+    "home.editing.SerialisedPageSavesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

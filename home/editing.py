@@ -63,10 +63,8 @@ class SerialisedPageSavesMiddleware:
                     edit = resolve(reverse(EDIT_VIEW, args=[draft.pk]))
                     request.resolver_match = edit
                     view_func, view_args, view_kwargs = edit.func, edit.args, edit.kwargs
-            response = view_func(request, *view_args, **view_kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-        return response
+            # A TemplateResponse is rendered by Django after this, outside the lock.
+            return view_func(request, *view_args, **view_kwargs)
 
 
 def own_autosaved_draft(

@@ -32,12 +32,13 @@ demo: migrate
 	$(MANAGE) load_demo --create-admin
 
 # Install, migrate, load the demo, then serve the site with a task worker beside it.
+# config/supervise.py restarts whichever dies and stops them all on Ctrl-C.
 run: demo
 	@echo "Broadside: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(MANAGE) db_worker & \
-	while sleep 60; do $(MANAGE) publish_scheduled > /dev/null; $(MANAGE) resume_deliveries -v 0; done & \
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@$(BIN)/python -m config.supervise \
+		"$(MANAGE) runserver $(HOST):$(PORT)" \
+		"$(MANAGE) db_worker" \
+		"while sleep 60; do $(MANAGE) publish_scheduled > /dev/null; $(MANAGE) resume_deliveries -v 0; done"
 
 worker: install
 	$(MANAGE) db_worker

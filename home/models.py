@@ -85,14 +85,51 @@ class NumberedChildrenMixin:
     """
 
     numbered_child_relations: tuple[str, ...] = ()
+    # Child relations whose rows are unique per page by a field: {relation: field name}.
+    keyed_child_relations: dict[str, str] = {}
 
     def save(self, *args, **kwargs):
+        for relation, key in self.keyed_child_relations.items():
+            self._merge_new_rows_into_stored_ones(relation, key)
         for relation in self.numbered_child_relations:
             children = list(getattr(self, relation).all())
             if any(child.sort_order is None for child in children):
                 for index, child in enumerate(children):
                     child.sort_order = index
         return super().save(*args, **kwargs)
+
+    def _merge_new_rows_into_stored_ones(self, relation: str, key: str) -> None:
+        """A new row whose key (e.g. its organization) already has a stored row updates that
+        row instead of inserting a duplicate the unique constraint refuses.
+
+        The editor's form sends stored rows with their ids; a row arrives without one when
+        another save of the page (its autosave, a second tab, another editor) stored it
+        after this form was loaded. Its values are the latest typed, so they win; the stored
+        row's id and translation key are kept, so translations stay linked to it.
+        """
+        if self.pk is None:
+            return
+        children = list(getattr(self, relation).all())
+        if all(child.pk is not None for child in children):
+            return
+        parental_key = self._meta.get_field(relation).field
+        attname = parental_key.model._meta.get_field(key).attname
+        stored = {
+            getattr(row, attname): row
+            for row in parental_key.model._default_manager.filter(**{parental_key.name: self.pk})
+        }
+        merged: dict = {}
+        for child in children:
+            value = getattr(child, attname)
+            if child.pk is None and value in stored:
+                child.pk = stored[value].pk
+                if hasattr(child, "translation_key"):
+                    child.translation_key = stored[value].translation_key
+                merged[value] = child  # the new values replace the stored row's
+            elif value not in merged:
+                merged[value] = child
+        if len(merged) != len(children):
+            setattr(self, relation, list(merged.values()))
 
 
 class IntroPage(PrivacyAwarePageMixin, Page):
@@ -219,6 +256,7 @@ class OrganizationPage(PrivacyAwarePageMixin, NumberedChildrenMixin, Page):
     parent_page_types = ["home.OrganizationIndexPage"]
     subpage_types: list[str] = []
     numbered_child_relations = ("handles",)
+    keyed_child_relations = {"handles": "network"}
 
     class Meta:
         verbose_name = _("organization page")
@@ -378,6 +416,7 @@ class LetterPage(PrivacyAwarePageMixin, NumberedChildrenMixin, Page):
     parent_page_types = ["home.LetterIndexPage"]
     subpage_types: list[str] = []
     numbered_child_relations = ("signatories", "signers", "social_texts")
+    keyed_child_relations = {"signatories": "organization"}
 
     class Meta:
         verbose_name = _("letter")

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.privacy.PrivateSectionsMiddleware",
     "config.middleware.SiteLocaleMiddleware",
+    # Before anything that queries: NUL in a path, parameter or cookie is a 400.
+    "config.middleware.RejectNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -81,8 +83,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    # django-axes asks to be last: it turns a lockout into the lockout page (from __call__,
+    # so the page-save middleware below, which answers from process_view, stays inside it).
     "axes.middleware.AxesMiddleware",
+    # Last: it calls the page editor's views itself, one save of a page at a time.
+    "home.editing.SerialisedPageSavesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -219,6 +224,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Uploads are decoded before they are stored: a damaged file gets a form error.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "home.images.BroadsideImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 

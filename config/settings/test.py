@@ -29,6 +29,13 @@ BROADSIDE_OUTBOUND_ADDRESSES = "loopback"
 if os.environ.get("BROADSIDE_WORKER_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["BROADSIDE_WORKER_DATABASE_NAME"]  # noqa: F405
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # A shorter SQLite busy timeout, so that a test can outlast it quickly.
+    if os.environ.get("BROADSIDE_WORKER_DATABASE_TIMEOUT") and DATABASES["default"][  # noqa: F405
+        "ENGINE"
+    ].endswith("sqlite3"):
+        DATABASES["default"]["OPTIONS"]["timeout"] = float(  # noqa: F405
+            os.environ["BROADSIDE_WORKER_DATABASE_TIMEOUT"]
+        )
     if os.environ.get("TASK_BACKEND") == "rq":
         TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 

@@ -8,6 +8,7 @@ from wagtail.models import Page
 
 from home.countries import country_name as _country_name
 from home.i18n import local_language_name, page_languages, text_direction
+from home.images import rendition_or_none
 from home.links import http_url as _http_url
 from home.privacy import exclude_private
 
@@ -86,3 +87,10 @@ def direction(language_code: str) -> str:
 @register.filter
 def country_name(code: str) -> str:
     return _country_name(code)
+
+
+@register.simple_tag
+def rendition_if_readable(image, filter_spec: str):
+    """`{% rendition_if_readable page.logo "fill-64x64" as logo %}`: the rendition, or None
+    when there is no image or its file cannot be read (see home/images.py)."""
+    return rendition_or_none(image, filter_spec)

@@ -14,11 +14,11 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
 from wagtail.images import get_image_model
-from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
 from home.countries import country_name
 from home.i18n import page_languages
+from home.images import rendition_or_none
 from home.links import http_url
 from home.models import (
     LetterPage,
@@ -73,10 +73,8 @@ class OrganizationBatch:
         page = self.by_id.get(organization.pk, organization)
         logo = None
         if page.logo_id:
-            try:
-                rendition = page.logo.get_rendition(LOGO_FILTER)
-            except SourceImageIOError:
-                rendition = None  # the file is missing or unreadable: no logo, not a 500
+            # A missing or unreadable file: no logo, not a 500 (home/images.py).
+            rendition = rendition_or_none(page.logo, LOGO_FILTER)
             if rendition is not None:
                 logo = {
                     "url": absolute(self.request, rendition.url),
@@ -306,9 +304,8 @@ def _block_value(block):
     if isinstance(value, RichText):
         return expand_db_html(value.source)
     if hasattr(value, "get_rendition"):
-        try:
-            rendition = value.get_rendition("width-1200")
-        except SourceImageIOError:
+        rendition = rendition_or_none(value, "width-1200")
+        if rendition is None:
             return None
         return {
             "url": rendition.url,

@@ -195,7 +195,7 @@ def order_runs(runs: list[Run], base: str) -> list[Run]:
 
 
 def _reorder(ordered: list[Run]) -> list[Run]:
-    """Rule L2: from the highest level to the lowest odd one, reverse every sequence at or above it."""
+    """Rule L2: from the highest level to the lowest odd one, reverse sequences at or above it."""
     highest = max((run.level for run in ordered), default=0)
     lowest_odd = min((run.level for run in ordered if run.level % 2), default=highest + 1)
     for level in range(highest, lowest_odd - 1, -1):

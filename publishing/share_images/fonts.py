@@ -33,9 +33,20 @@ class Face:
     def coverage(self) -> frozenset[int]:
         return coverage(self.regular) & coverage(self.bold)
 
+    @cached_property
+    def _covered(self) -> dict[str, bool]:
+        return {}
+
     def covers(self, grapheme: str) -> bool:
-        cmap = self.coverage
-        return all(ord(char) in cmap or is_ignorable(char) for char in grapheme)
+        """True if both weights have a glyph for every character of `grapheme` (memoized:
+        fitting a title measures the same graphemes at every size)."""
+        known = self._covered.get(grapheme)
+        if known is None:
+            cmap = self.coverage
+            known = all(ord(char) in cmap or is_ignorable(char) for char in grapheme)
+            if len(self._covered) < 65536:
+                self._covered[grapheme] = known
+        return known
 
 
 # Characters that change how neighbours are drawn but have no glyph of their own

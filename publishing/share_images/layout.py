@@ -212,6 +212,33 @@ def _reorder(ordered: list[Run]) -> list[Run]:
     return ordered
 
 
+@lru_cache(maxsize=8192)
+def _laid_out(
+    text: str, faces: tuple[Face, ...], base: str
+) -> tuple[tuple[tuple[str, Face, str, int], ...], tuple[str, ...]]:
+    """A line's runs in visual order as (text, face, direction, level), and dropped graphemes.
+
+    Depends only on the text, the faces and the paragraph direction, not on the size,
+    so fitting a title at each size splits and orders each candidate line once.
+    """
+    runs, dropped = split_runs(text, list(faces))
+    merged: list[Run] = []
+    for run in order_runs(runs, base):
+        # Neighbours of one face and level were neighbours in logical order too: one
+        # raqm call draws both (right to left, the logical order is the reverse).
+        last = merged[-1] if merged else None
+        if last is not None and last.face is run.face and last.level == run.level:
+            last.text = last.text + run.text if last.direction == "ltr" else run.text + last.text
+        else:
+            merged.append(Run(run.text, run.face, run.direction, run.level))
+    return tuple((r.text, r.face, r.direction, r.level) for r in merged), tuple(dropped)
+
+
+@lru_cache(maxsize=16384)
+def _length(path: str, size: int, text: str, direction: str, language: str) -> float:
+    return truetype(path, size).getlength(text, direction=direction, language=language)
+
+
 class TextStyle:
     """Measures and lays out text in one size and weight with a face fallback list."""
 
@@ -229,16 +256,14 @@ class TextStyle:
         return truetype(face.path(self.bold), self.size)
 
     def line(self, text: str) -> Line:
-        runs, dropped = split_runs(text, self.faces)
+        pieces, dropped = _laid_out(text, tuple(self.faces), self.base)
         self.dropped.extend(dropped)
-        ordered = order_runs(runs, self.base)
+        ordered = [Run(*piece) for piece in pieces]
         width = sum(self.run_width(run) for run in ordered)
         return Line(ordered, width)
 
     def run_width(self, run: Run) -> float:
-        return self.font(run.face).getlength(
-            run.text, direction=run.direction, language=self.language
-        )
+        return _length(run.face.path(self.bold), self.size, run.text, run.direction, self.language)
 
     def width(self, text: str) -> float:
         return self.line(text).width

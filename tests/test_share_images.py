@@ -411,6 +411,17 @@ def test_regenerate_command_filters_and_reports(published_letter):
         call_command("regenerate_share_images", "--locale", "xx", stdout=io.StringIO())
 
 
+def test_regenerate_command_resumes_by_skipping_cards_already_current(published_letter):
+    """After an interruption a second run draws only what is not current yet."""
+    call_command("regenerate_share_images", "--locale", "ar", "--force", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("regenerate_share_images", "--processes", "1", stdout=out)
+    assert "0 cards rendered." in out.getvalue()
+    assert "cards/s with 1 process(es)" in out.getvalue()
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("regenerate_share_images", "--processes", "0", stdout=io.StringIO())
+
+
 def test_system_checks_name_missing_fonts_and_uncovered_scripts(settings):
     from publishing.checks import check_share_image_fonts
 

@@ -118,6 +118,21 @@ def test_every_drawn_character_has_a_glyph_in_the_font_drawing_it(language):
         assert not missing, (text, path, missing)
 
 
+def test_font_coverage_read_from_the_cmap_bytes_matches_fonttools():
+    """The fast cmap reader gives what fontTools' getBestCmap gives, for every configured
+    font (formats 4 and 12; fontTools is the reference)."""
+    from fontTools.ttLib import TTFont
+
+    from publishing.share_images.fonts import _fast_cmap, font_families
+
+    paths = {p for faces in font_families().values() for f in faces for p in (f.regular, f.bold)}
+    assert paths
+    for path in sorted(paths):
+        font = TTFont(path, lazy=True)
+        assert _fast_cmap(font.reader["cmap"]) == frozenset(font["cmap"].getBestCmap()), path
+        assert coverage(path) == frozenset(font["cmap"].getBestCmap()), path
+
+
 def test_characters_no_font_has_are_left_out_not_drawn_as_boxes():
     rendered = render_card(content("Letter 🙂 ⾀ 𓀀 end"), VARIANTS["og"])
     assert "🙂" in rendered.dropped and "𓀀" in rendered.dropped

@@ -92,6 +92,27 @@ def test_bluesky_card_stays_under_a_million_bytes_even_when_busy():
     assert len(rendered.data) < 1_000_000
 
 
+def test_png_cards_are_valid_and_lossless():
+    """Pillow (the reference decoder here) verifies the file's chunks and CRCs and decodes
+    exactly the drawn canvas."""
+    from publishing.share_images import card as card_module
+
+    captured = []
+    encode = card_module._encode
+
+    def capture(canvas, variant):
+        captured.append(canvas.copy())
+        return encode(canvas, variant)
+
+    with mock.patch.object(card_module, "_encode", capture):
+        rendered = render_card(content(TITLES["ar"], "ar", "rtl"), VARIANTS["og"])
+    with Image.open(io.BytesIO(rendered.data)) as image:
+        image.verify()
+    with Image.open(io.BytesIO(rendered.data)) as image:
+        assert image.format == "PNG" and image.mode == "RGB"
+        assert image.tobytes() == captured[0].tobytes()
+
+
 def test_same_inputs_give_the_same_bytes():
     first = render_card(content(TITLES["ar"], "ar", "rtl"), VARIANTS["og"]).data
     second = render_card(content(TITLES["ar"], "ar", "rtl"), VARIANTS["og"]).data

@@ -251,9 +251,12 @@ def _png(canvas: Image.Image) -> bytes:
     if canvas.mode != "RGB":
         canvas = canvas.convert("RGB")
     width, height = canvas.size
-    raw = canvas.tobytes()
+    raw = memoryview(canvas.tobytes())
     stride = width * 3
-    rows = b"".join(b"\x00" + raw[start : start + stride] for start in range(0, len(raw), stride))
+    rows = bytearray((stride + 1) * height)  # each row: filter byte 0, then its pixels
+    for row in range(height):
+        start = row * (stride + 1) + 1
+        rows[start : start + stride] = raw[row * stride : (row + 1) * stride]
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         crc = zlib.crc32(data, zlib.crc32(kind))

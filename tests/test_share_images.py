@@ -1,5 +1,6 @@
 """Share cards: sizes, scripts, determinism, bad logos, storage, wiring."""
 
+import glob
 import io
 import struct
 import zlib
@@ -148,6 +149,8 @@ def test_font_coverage_read_from_the_cmap_bytes_matches_fonttools():
 
     paths = {p for faces in font_families().values() for f in faces for p in (f.regular, f.bold)}
     assert paths
+    # Other fonts of the machine, if any, for more cmap layouts (segments, glyph arrays).
+    paths |= set(glob.glob("/usr/share/fonts/truetype/*/*.ttf"))
     for path in sorted(paths):
         font = TTFont(path, lazy=True)
         assert _fast_cmap(font.reader["cmap"]) == frozenset(font["cmap"].getBestCmap()), path

@@ -113,15 +113,18 @@ def _fast_cmap(table: bytes) -> frozenset[int] | None:
     ranges = struct.unpack_from(f">{segments}H", table, range_base)
     for index in range(segments):
         start, end, delta, range_offset = starts[index], ends[index], deltas[index], ranges[index]
-        for code in range(start, min(end, 0xFFFE) + 1):
-            if range_offset == 0:
-                glyph = (code + delta) & 0xFFFF
-            else:
-                at = range_base + 2 * index + range_offset + 2 * (code - start)
-                glyph = struct.unpack_from(">H", table, at)[0]
-                glyph = (glyph + delta) & 0xFFFF if glyph else 0
-            if glyph:
-                codes.add(code)
+        end = min(end, 0xFFFE)
+        if end < start:
+            continue
+        if range_offset == 0:
+            unmapped = (-delta) & 0xFFFF  # the one code this segment maps to glyph 0
+            codes.update(code for code in range(start, end + 1) if code != unmapped)
+            continue
+        at = range_base + 2 * index + range_offset
+        glyphs = struct.unpack_from(f">{end - start + 1}H", table, at)
+        codes.update(
+            start + i for i, glyph in enumerate(glyphs) if glyph and (glyph + delta) & 0xFFFF
+        )
     return frozenset(codes)
 
 

@@ -117,8 +117,10 @@ def _fast_cmap(table: bytes) -> frozenset[int] | None:
         if end < start:
             continue
         if range_offset == 0:
-            unmapped = (-delta) & 0xFFFF  # the one code this segment maps to glyph 0
-            codes.update(code for code in range(start, end + 1) if code != unmapped)
+            codes.update(range(start, end + 1))
+            unmapped = (-delta) & 0xFFFF  # the one code this segment may map to glyph 0
+            if start <= unmapped <= end:  # (segments do not overlap)
+                codes.discard(unmapped)
             continue
         at = range_base + 2 * index + range_offset
         glyphs = struct.unpack_from(f">{end - start + 1}H", table, at)

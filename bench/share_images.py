@@ -1,9 +1,13 @@
-"""Share-card figures: median milliseconds per card, 13 logos, Latin, Arabic and Devanagari.
+"""Share-card figures: milliseconds per card, 13 logos, Latin, Arabic and Devanagari.
 
     .venv/bin/python bench/share_images.py [--repeat 15]
 
-"cold" clears the font caches before each card (a fresh worker process); "warm"
-keeps them; "cache hit" is a republish whose inputs did not change (hash only,
+Every measurement of a script is taken interleaved in one loop (cold, warm, encoder
+floor, CairoSVG, cold, warm, …), so machine load hits them alike; the ratios are
+of medians. "cold" clears the font and layout caches before each card (a fresh
+worker process); "warm" keeps them; "encode" saves the finished canvas of the same
+card alone, in the format it is stored in (the floor a card cannot go under);
+"cache hit" is a republish whose inputs did not change (hash only,
 nothing drawn). The alternative is the same card as an SVG document rasterized
 by CairoSVG — the second half of an HTML-to-SVG-to-PNG pipeline, so the ratio
 understates what a browser-based pipeline would cost.
@@ -16,8 +20,10 @@ import base64
 import html
 import io
 import shutil
+import statistics
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from _setup import load_demo, median_ms, setup_django
@@ -26,7 +32,8 @@ setup_django()
 
 from PIL import Image  # noqa: E402
 
-from publishing.share_images import fonts  # noqa: E402
+from publishing.share_images import card as card_module  # noqa: E402
+from publishing.share_images import fonts, layout  # noqa: E402
 from publishing.share_images.card import VARIANTS, CardContent, render_card  # noqa: E402
 
 TITLES = {
@@ -59,6 +66,38 @@ def clear_caches() -> None:
     fonts.truetype.cache_clear()
     fonts.coverage.cache_clear()
     fonts._families.cache_clear()
+    layout._laid_out.cache_clear()
+    layout._levels.cache_clear()
+    layout._length.cache_clear()
+    card_module._TILES.clear()
+
+
+def finished_canvas(card: CardContent, variant) -> Image.Image:
+    """The canvas render_card encodes, captured at the encoder."""
+    captured = []
+    encode = card_module._encode
+
+    def capture(canvas, variant):
+        captured.append(canvas.copy())
+        return encode(canvas, variant)
+
+    card_module._encode = capture
+    try:
+        render_card(card, variant)
+    finally:
+        card_module._encode = encode
+    return captured[0]
+
+
+def interleaved(functions: dict, repeat: int) -> dict[str, tuple[float, float]]:
+    """{name: (median ms, minimum ms)}, timing the functions in turn `repeat` times."""
+    times: dict[str, list[float]] = {name: [] for name in functions}
+    for _ in range(repeat):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {name: (statistics.median(t), min(t)) for name, t in times.items()}
 
 
 def svg_card(card: CardContent) -> str:
@@ -104,28 +143,36 @@ def main() -> None:
         print(f"(CairoSVG unavailable: {error})")
 
     variant = VARIANTS["og"]
-    print(f"Open Graph card 1200×630, 13 logos, median of {args.repeat}")
-    print(f"{'script':12} {'cold ms':>9} {'warm ms':>9} {'CairoSVG ms':>12} {'ratio':>7}")
+    print(
+        f"Open Graph card 1200×630 ({variant.format}), 13 logos; median / minimum of {args.repeat},"
+    )
+    print("interleaved. Absolute times depend on machine load; read the ratios (of medians).")
+    header = f"{'script':11} {'cold':>11} {'warm':>11} {'encode':>11} {'CairoSVG':>11}"
+    print(f"{header} {'warm/enc':>8} {'SVG/warm':>8} {'cold/warm':>9}")
+    warm_ms = 0.0
     for key in TITLES:
         card = content(key)
-
-        def cold(card=card):
-            clear_caches()
-            render_card(card, variant)
-
-        def warm(card=card):
-            render_card(card, variant)
-
-        warm()
-        cold_ms = median_ms(cold, args.repeat)
-        warm_ms = median_ms(warm, args.repeat)
+        render_card(card, variant)
+        canvas = finished_canvas(card, variant)
+        functions = {
+            "cold": lambda card=card: (clear_caches(), render_card(card, variant)),
+            "warm": lambda card=card: render_card(card, variant),
+            "encode": lambda canvas=canvas: card_module._encode(canvas, variant),
+        }
         if cairosvg is not None:
             document = svg_card(card).encode()
-            svg_ms = median_ms(lambda d=document: cairosvg.svg2png(bytestring=d), args.repeat)
-            ratio = svg_ms / warm_ms
-            print(f"{key:12} {cold_ms:>9.1f} {warm_ms:>9.1f} {svg_ms:>12.1f} {ratio:>6.1f}x")
-        else:
-            print(f"{key:12} {cold_ms:>9.1f} {warm_ms:>9.1f} {'—':>12}")
+            functions["svg"] = lambda d=document: cairosvg.svg2png(bytestring=d)
+        result = interleaved(functions, args.repeat)
+        warm_ms = result["warm"][0]
+        cells = " ".join(
+            f"{result[n][0]:>5.1f}/{result[n][1]:<5.1f}" if n in result else f"{'—':>11}"
+            for n in ("cold", "warm", "encode", "svg")
+        )
+        svg_ratio = f"{result['svg'][0] / warm_ms:>7.2f}x" if "svg" in result else f"{'—':>8}"
+        print(
+            f"{key:11} {cells} {warm_ms / result['encode'][0]:>7.2f}x {svg_ratio}"
+            f" {result['cold'][0] / warm_ms:>8.2f}x"
+        )
 
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser:

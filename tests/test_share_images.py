@@ -1,5 +1,6 @@
 """Share cards: sizes, scripts, determinism, bad logos, storage, wiring."""
 
+import glob
 import io
 import struct
 import zlib
@@ -93,6 +94,27 @@ def test_bluesky_card_stays_under_a_million_bytes_even_when_busy():
     assert len(rendered.data) < 1_000_000
 
 
+def test_png_cards_are_valid_and_lossless():
+    """Pillow (the reference decoder here) verifies the file's chunks and CRCs and decodes
+    exactly the drawn canvas."""
+    from publishing.share_images import card as card_module
+
+    captured = []
+    encode = card_module._encode
+
+    def capture(canvas, variant):
+        captured.append(canvas.copy())
+        return encode(canvas, variant)
+
+    with mock.patch.object(card_module, "_encode", capture):
+        rendered = render_card(content(TITLES["ar"], "ar", "rtl"), VARIANTS["og"])
+    with Image.open(io.BytesIO(rendered.data)) as image:
+        image.verify()
+    with Image.open(io.BytesIO(rendered.data)) as image:
+        assert image.format == "PNG" and image.mode == "RGB"
+        assert image.tobytes() == captured[0].tobytes()
+
+
 def test_same_inputs_give_the_same_bytes():
     first = render_card(content(TITLES["ar"], "ar", "rtl"), VARIANTS["og"]).data
     second = render_card(content(TITLES["ar"], "ar", "rtl"), VARIANTS["og"]).data
@@ -117,6 +139,23 @@ def test_every_drawn_character_has_a_glyph_in_the_font_drawing_it(language):
     for text, path in drawn:
         missing = [c for c in text if ord(c) not in coverage(path) and c != " "]
         assert not missing, (text, path, missing)
+
+
+def test_font_coverage_read_from_the_cmap_bytes_matches_fonttools():
+    """The fast cmap reader gives what fontTools' getBestCmap gives, for every configured
+    font (formats 4 and 12; fontTools is the reference)."""
+    from fontTools.ttLib import TTFont
+
+    from publishing.share_images.fonts import _fast_cmap, font_families
+
+    paths = {p for faces in font_families().values() for f in faces for p in (f.regular, f.bold)}
+    assert paths
+    # Other fonts of the machine, if any, for more cmap layouts (segments, glyph arrays).
+    paths |= set(glob.glob("/usr/share/fonts/truetype/*/*.ttf"))
+    for path in sorted(paths):
+        font = TTFont(path, lazy=True)
+        assert _fast_cmap(font.reader["cmap"]) == frozenset(font["cmap"].getBestCmap()), path
+        assert coverage(path) == frozenset(font["cmap"].getBestCmap()), path
 
 
 def test_characters_no_font_has_are_left_out_not_drawn_as_boxes():
@@ -410,6 +449,17 @@ def test_regenerate_command_filters_and_reports(published_letter):
     assert "1 letters checked, 4 cards rendered." in out.getvalue()
     with pytest.raises(CommandError, match="Unknown locale"):
         call_command("regenerate_share_images", "--locale", "xx", stdout=io.StringIO())
+
+
+def test_regenerate_command_resumes_by_skipping_cards_already_current(published_letter):
+    """After an interruption a second run draws only what is not current yet."""
+    call_command("regenerate_share_images", "--locale", "ar", "--force", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("regenerate_share_images", "--processes", "1", stdout=out)
+    assert "0 cards rendered." in out.getvalue()
+    assert "cards/s with 1 process(es)" in out.getvalue()
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("regenerate_share_images", "--processes", "0", stdout=io.StringIO())
 
 
 def test_system_checks_name_missing_fonts_and_uncovered_scripts(settings):

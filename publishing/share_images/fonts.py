@@ -8,6 +8,7 @@ box (tofu). So cards are drawn in runs, each with a face whose character map
 from __future__ import annotations
 
 import hashlib
+import struct
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -34,9 +35,20 @@ class Face:
     def coverage(self) -> frozenset[int]:
         return coverage(self.regular) & coverage(self.bold)
 
+    @cached_property
+    def _covered(self) -> dict[str, bool]:
+        return {}
+
     def covers(self, grapheme: str) -> bool:
-        cmap = self.coverage
-        return all(ord(char) in cmap or is_ignorable(char) for char in grapheme)
+        """True if both weights have a glyph for every character of `grapheme` (memoized:
+        fitting a title measures the same graphemes at every size)."""
+        known = self._covered.get(grapheme)
+        if known is None:
+            cmap = self.coverage
+            known = all(ord(char) in cmap or is_ignorable(char) for char in grapheme)
+            if len(self._covered) < 65536:
+                self._covered[grapheme] = known
+        return known
 
 
 # Characters that change how neighbours are drawn but have no glyph of their own
@@ -53,11 +65,70 @@ def is_ignorable(char: str) -> bool:
 
 @cache
 def coverage(path: str) -> frozenset[int]:
+    """Code points the font at `path` maps to a glyph (its best Unicode cmap subtable).
+
+    Formats 4 and 12 (what Noto and nearly every modern font use) are read straight
+    from the table's bytes: fontTools also resolves glyph names, which made a fresh
+    worker's first card several times slower than the next. Other formats go
+    through fontTools. Raises OSError or fontTools' errors for unreadable fonts.
+    """
     font = TTFont(path, lazy=True)
     try:
-        return frozenset(font["cmap"].getBestCmap())
+        table = font.reader["cmap"]
+        codes = _fast_cmap(table)
+        return codes if codes is not None else frozenset(font["cmap"].getBestCmap())
     finally:
         font.close()
+
+
+# The subtables fontTools' getBestCmap prefers, in its order: (platform, encoding).
+_PREFERRED = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
+
+
+def _fast_cmap(table: bytes) -> frozenset[int] | None:
+    """Code points with a non-zero glyph in the preferred subtable (OpenType spec, 'cmap'
+    formats 4 and 12); None when that subtable has another format."""
+    count = struct.unpack_from(">H", table, 2)[0]
+    records = {}
+    for index in range(count):
+        platform, encoding, offset = struct.unpack_from(">HHI", table, 4 + 8 * index)
+        records.setdefault((platform, encoding), offset)
+    offset = next((records[key] for key in _PREFERRED if key in records), None)
+    if offset is None:
+        return None
+    kind = struct.unpack_from(">H", table, offset)[0]
+    codes: set[int] = set()
+    if kind == 12:
+        groups = struct.unpack_from(">I", table, offset + 12)[0]
+        for index in range(groups):
+            start, end, glyph = struct.unpack_from(">III", table, offset + 16 + 12 * index)
+            codes.update(range(start + (1 if glyph == 0 else 0), end + 1))
+        return frozenset(codes)
+    if kind != 4:
+        return None
+    segments = struct.unpack_from(">H", table, offset + 6)[0] // 2
+    ends = struct.unpack_from(f">{segments}H", table, offset + 14)
+    starts = struct.unpack_from(f">{segments}H", table, offset + 16 + 2 * segments)
+    deltas = struct.unpack_from(f">{segments}h", table, offset + 16 + 4 * segments)
+    range_base = offset + 16 + 6 * segments
+    ranges = struct.unpack_from(f">{segments}H", table, range_base)
+    for index in range(segments):
+        start, end, delta, range_offset = starts[index], ends[index], deltas[index], ranges[index]
+        end = min(end, 0xFFFE)
+        if end < start:
+            continue
+        if range_offset == 0:
+            codes.update(range(start, end + 1))
+            unmapped = (-delta) & 0xFFFF  # the one code this segment may map to glyph 0
+            if start <= unmapped <= end:  # (segments do not overlap)
+                codes.discard(unmapped)
+            continue
+        at = range_base + 2 * index + range_offset
+        glyphs = struct.unpack_from(f">{end - start + 1}H", table, at)
+        codes.update(
+            start + i for i, glyph in enumerate(glyphs) if glyph and (glyph + delta) & 0xFFFF
+        )
+    return frozenset(codes)
 
 
 @lru_cache(maxsize=512)

@@ -1,17 +1,23 @@
 """Text layout for share cards: runs by font coverage, bidi order of runs, wrapping, fitting.
 
-Within a run, raqm (HarfBuzz + FriBiDi) shapes and orders the text. Across
-runs drawn with different fonts, Pillow cannot help, so this module resolves
-each run's direction and applies the reordering rule of the Unicode
-Bidirectional Algorithm (L2) at run level. Text is never reshaped here: no
-arabic_reshaper or python-bidi on top of raqm (double shaping corrupts text).
+Pillow has no font fallback, so a line is drawn in runs, each with one face.
+The whole line is resolved with the complete Unicode Bidirectional Algorithm
+(UAX #9, ICU's implementation: explicit and weak types, paired brackets BD16/N0,
+neutrals, numbers, trailing white space L1) at the card language's paragraph
+level. Runs are then cut wherever the face or the resolved level changes, put in
+visual order with rule L2, and each is shaped by raqm (HarfBuzz) in the
+direction of its level; HarfBuzz mirrors brackets in right-to-left runs. Text is
+never reshaped here: no arabic_reshaper or python-bidi display strings on top of
+raqm (double shaping corrupts text).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import icu
 import regex
 
 from .fonts import Face, is_ignorable, truetype
@@ -129,21 +135,67 @@ def paragraph_direction(text: str, language_direction: str) -> str:
     return language_direction or next((s for s in map(strength, graphemes(text)) if s), "ltr")
 
 
+def bidi_levels(text: str, base: str) -> tuple[int, ...]:
+    """The resolved UAX #9 embedding level of each code point of one line of `text`.
+
+    `base` ("ltr" or "rtl") is the paragraph direction (rule P3 is not used: the
+    card's language decides). Levels are those after rule L1 (trailing white space
+    takes the paragraph level), from ICU's conformant implementation of the
+    algorithm. Even levels are left to right, odd ones right to left.
+    """
+    return _levels(text, 1 if base == "rtl" else 0)
+
+
+@lru_cache(maxsize=4096)
+def _levels(text: str, paragraph_level: int) -> tuple[int, ...]:
+    if not text:
+        return ()
+    if text.isascii() and paragraph_level == 0:
+        # Only left-to-right letters and neutrals, in a left-to-right paragraph.
+        return (0,) * len(text)
+    utf16 = icu.UnicodeString(text)
+    bidi = icu.Bidi()
+    bidi.setPara(utf16, paragraph_level)
+    levels = bidi.getLevels()
+    if len(levels) == len(text):
+        return tuple(levels)
+    # Characters outside the BMP take two UTF-16 code units: keep the first one's level.
+    result, unit = [], 0
+    for char in text:
+        result.append(levels[unit])
+        unit += 2 if ord(char) > 0xFFFF else 1
+    return tuple(result)
+
+
 def order_runs(runs: list[Run], base: str) -> list[Run]:
-    """Resolve each run's direction and level, then reorder them visually (UBA rule L2)."""
-    strengths = [_run_strength(run.text) for run in runs]
-    for index, run in enumerate(runs):
-        direction = strengths[index]
-        if not direction:
-            before = next((s for s in reversed(strengths[:index]) if s), base)
-            after = next((s for s in strengths[index + 1 :] if s), base)
-            direction = before if before == after else base
-        run.direction = direction
-        if base == "rtl":
-            run.level = 1 if direction == "rtl" else 2
-        else:
-            run.level = 1 if direction == "rtl" else 0
-    ordered = list(runs)
+    """Runs of one line (logical order) cut at level changes, in visual order (UAX #9 L2).
+
+    Each run comes back with its resolved `level` and the `direction` raqm must
+    shape it in (a run of one level is updated in place, others are cut into
+    new runs). Returns the runs left to right.
+    """
+    levels = bidi_levels("".join(run.text for run in runs), base)
+    pieces: list[Run] = []
+    offset = 0
+    for run in runs:
+        cut: list[Run] = []
+        # Cut only between graphemes: a mark keeps the level of its base (rule W1).
+        for grapheme in graphemes(run.text):
+            level = levels[offset]
+            offset += len(grapheme)
+            if cut and cut[-1].level == level:
+                cut[-1].text += grapheme
+            else:
+                cut.append(Run(grapheme, run.face, "rtl" if level % 2 else "ltr", level))
+        if len(cut) == 1:
+            run.level, run.direction = cut[0].level, cut[0].direction
+            cut = [run]
+        pieces.extend(cut)
+    return _reorder(pieces)
+
+
+def _reorder(ordered: list[Run]) -> list[Run]:
+    """Rule L2: from the highest level to the lowest odd one, reverse sequences at or above it."""
     highest = max((run.level for run in ordered), default=0)
     lowest_odd = min((run.level for run in ordered if run.level % 2), default=highest + 1)
     for level in range(highest, lowest_odd - 1, -1):
@@ -160,11 +212,31 @@ def order_runs(runs: list[Run], base: str) -> list[Run]:
     return ordered
 
 
-def _run_strength(text: str) -> str:
-    kinds = {strength(g) for g in graphemes(text)}
-    if "rtl" in kinds:
-        return "rtl"
-    return "ltr" if "ltr" in kinds else ""
+@lru_cache(maxsize=8192)
+def _laid_out(
+    text: str, faces: tuple[Face, ...], base: str
+) -> tuple[tuple[tuple[str, Face, str, int], ...], tuple[str, ...]]:
+    """A line's runs in visual order as (text, face, direction, level), and dropped graphemes.
+
+    Depends only on the text, the faces and the paragraph direction, not on the size,
+    so fitting a title at each size splits and orders each candidate line once.
+    """
+    runs, dropped = split_runs(text, list(faces))
+    merged: list[Run] = []
+    for run in order_runs(runs, base):
+        # Neighbours of one face and level were neighbours in logical order too: one
+        # raqm call draws both (right to left, the logical order is the reverse).
+        last = merged[-1] if merged else None
+        if last is not None and last.face is run.face and last.level == run.level:
+            last.text = last.text + run.text if last.direction == "ltr" else run.text + last.text
+        else:
+            merged.append(Run(run.text, run.face, run.direction, run.level))
+    return tuple((r.text, r.face, r.direction, r.level) for r in merged), tuple(dropped)
+
+
+@lru_cache(maxsize=16384)
+def _length(path: str, size: int, text: str, direction: str, language: str) -> float:
+    return truetype(path, size).getlength(text, direction=direction, language=language)
 
 
 class TextStyle:
@@ -184,16 +256,14 @@ class TextStyle:
         return truetype(face.path(self.bold), self.size)
 
     def line(self, text: str) -> Line:
-        runs, dropped = split_runs(text, self.faces)
+        pieces, dropped = _laid_out(text, tuple(self.faces), self.base)
         self.dropped.extend(dropped)
-        ordered = order_runs(runs, self.base)
+        ordered = [Run(*piece) for piece in pieces]
         width = sum(self.run_width(run) for run in ordered)
         return Line(ordered, width)
 
     def run_width(self, run: Run) -> float:
-        return self.font(run.face).getlength(
-            run.text, direction=run.direction, language=self.language
-        )
+        return _length(run.face.path(self.bold), self.size, run.text, run.direction, self.language)
 
     def width(self, text: str) -> float:
         return self.line(text).width

@@ -23,7 +23,7 @@ from publishing.credentials import (
 from publishing.models import SocialAccount
 from tests.social import assert_sealed
 
-UNREADABLE = "The stored credentials cannot be decrypted with the configured keys."
+UNREADABLE = "The credentials cannot be decrypted: reconnect the account or re-enter them."
 SECRET = {"access_token": "mastodon-token-s3cr3t", "nested": {"app_password": "abcd-efgh-ijkl"}}
 OLD_KEY = Fernet.generate_key().decode()
 NEW_KEY = Fernet.generate_key().decode()
@@ -85,7 +85,11 @@ def test_a_key_that_is_not_a_fernet_key_is_named(settings):
     settings.BROADSIDE_CREDENTIAL_KEYS = ["too-short"]
     with pytest.raises(CredentialsError) as error:
         encrypt_credentials(SECRET)
-    assert str(error.value) == "BROADSIDE_CREDENTIAL_KEYS holds a key that is not a Fernet key."
+    assert str(error.value) == (
+        "BROADSIDE_CREDENTIAL_KEYS holds an entry that is not a Fernet key (entry 1 of the "
+        "comma-separated list): every entry must be 32 bytes in URL-safe base64."
+    )
+    assert "too-short" not in str(error.value)
 
 
 def test_without_keys_the_key_is_derived_from_the_secret_key(settings):

@@ -57,6 +57,7 @@ PUBLIC_ROUTES = {
 SAMPLE_PATHS = {
     r"/api/v1/media/(?P<id>[^/]+)": "/api/v1/media/1",
     r"/api/v1/statuses/(?P<id>[^/]+)": "/api/v1/statuses/1",
+    r"/api/v1/accounts/(?P<id>[^/]+)/statuses": "/api/v1/accounts/1/statuses",
     r"/.*": "/hooks/broadside",
 }
 # The PDS answers a refresh token it cannot verify with 400 InvalidToken, not 401.

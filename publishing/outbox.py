@@ -590,16 +590,19 @@ def resume_deliveries(*, stale_after: float | None = None) -> dict[str, int]:
 
     A delivery still "sending" after its lease went with its worker. If the
     request that publishes had not started, or the network has a
-    duplicate-proof key, it is retried; otherwise nobody can know whether
-    the post exists, and it is marked unconfirmed for a person. Pending and
-    due retrying deliveries are enqueued again (claiming makes a repeat harmless).
+    duplicate-proof key, it is retried. Otherwise the post may exist: the
+    delivery goes on with its doubt, and the next worker never sends again but
+    looks for the post (`_settle_doubt`): *sent* when the network shows it,
+    *unconfirmed* for a person when it does not or cannot look. Pending and due
+    retrying deliveries are enqueued again (claiming makes a repeat harmless).
+    Returns counts: {"retried", "doubts", "failed", "enqueued"}.
     """
     now = timezone.now()
     lease = settings.BROADSIDE_DELIVERY_LEASE_SECONDS
     # claimed_until = claim time + lease; "stale after N seconds" moves the cutoff.
     cutoff = now + timedelta(seconds=lease - (lease if stale_after is None else stale_after))
     stale = Delivery.objects.filter(status=Status.SENDING, claimed_until__lte=cutoff)
-    counts = {"retried": 0, "unconfirmed": 0, "failed": 0, "enqueued": 0}
+    counts = {"retried": 0, "doubts": 0, "failed": 0, "enqueued": 0}
     for delivery in stale.select_related("account"):
         unknown = delivery.outcome_unknown or delivery.send_started_at is not None
         try:
@@ -612,11 +615,13 @@ def resume_deliveries(*, stale_after: float | None = None) -> dict[str, int]:
                 delivery, Status.RETRYING, next_attempt_at=now, outcome_unknown=unknown
             )
         else:
-            counts["unconfirmed"] += _take_over(
+            # Not sent again (the network has no key, or forgot it): looked for instead.
+            counts["doubts"] += _take_over(
                 delivery,
-                Status.UNCONFIRMED,
+                Status.RETRYING,
+                next_attempt_at=now,
                 outcome_unknown=True,
-                error=_("The worker stopped while sending. ") + _unconfirmed_message(),
+                error=_("The worker stopped while sending; the post may exist."),
             )
     due = Delivery.objects.filter(status__in=CLAIMABLE).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)

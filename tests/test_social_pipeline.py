@@ -738,3 +738,37 @@ def test_errors_show_a_webhooks_host_not_its_secret_path(make_letter, tree, run_
     delivery = Delivery.objects.get(account__name="hooks")
     assert delivery.status == Status.RETRYING
     assert "127.0.0.1:9" in delivery.error and "s3cr3tpath" not in delivery.error
+
+
+class _WorkerKilled(BaseException):
+    """Stands for SIGKILL: not an Exception, so nothing in the worker records it."""
+
+
+def test_a_post_a_dead_worker_left_behind_is_looked_for_not_left_to_a_person(
+    make_letter, accounts, networks, run_on_commit, monkeypatch
+):
+    """The worker died right after Mastodon created the status, and the Idempotency-Key's
+    hour is over: the sweep must neither send again nor leave a post it can find unconfirmed."""
+    from publishing.channels.mastodon import MastodonChannel
+
+    real_send = MastodonChannel.send
+
+    def send_then_die(self, post):
+        real_send(self, post)
+        raise _WorkerKilled
+
+    monkeypatch.setattr(MastodonChannel, "send", send_then_die)
+    publish_new(make_letter, run_on_commit, "dead-worker")  # the task backend logs the death
+    monkeypatch.setattr(MastodonChannel, "send", real_send)
+    delivery = Delivery.objects.get(account__name="mastodon-en", page__slug="dead-worker")
+    assert delivery.status == Status.SENDING and delivery.send_started_at is not None
+    Delivery.objects.filter(pk=delivery.pk).update(
+        first_send_at=timezone.now() - timedelta(hours=2)  # past the key's one-hour window
+    )
+
+    counts = run_on_commit(outbox.resume_deliveries, stale_after=0)
+
+    assert counts["doubts"] == 1
+    [status] = networks.mastodon.statuses
+    delivery.refresh_from_db()
+    assert delivery.status == Status.SENT and delivery.remote_url == status["json"]["url"]

@@ -2,6 +2,7 @@
 like Wagtail's publish_scheduled."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from publishing.outbox import resume_deliveries
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         counts = resume_deliveries(stale_after=stale_after)
         if options["verbosity"]:
             self.stdout.write(
-                "Retried {retried}, unconfirmed {unconfirmed}, enqueued {enqueued}.".format(
-                    **counts
+                _(
+                    "Retried %(retried)s, looking for %(doubts)s post(s) that may exist, "
+                    "enqueued %(enqueued)s."
                 )
+                % counts
             )

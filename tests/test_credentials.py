@@ -17,6 +17,9 @@ from publishing.credentials import (
     CredentialsError,
     decrypt_credentials,
     encrypt_credentials,
+    keys_derive_from_secret_key,
+    malformed_key_positions,
+    malformed_keys_message,
     new_key,
     rotate,
 )
@@ -119,3 +122,19 @@ def test_an_account_keeps_credentials_and_state_sealed():
     assert_sealed(account.state_encrypted, {"session": {"accessJwt": "eyJ-session-token-s3cr3t"}})
     assert account.credentials == SECRET
     assert account.state == {"session": {"accessJwt": "eyJ-session-token-s3cr3t"}}
+
+
+def test_every_malformed_entry_is_named_by_its_position_and_none_by_its_value(settings):
+    glued = NEW_KEY + OLD_KEY  # two keys without their comma: Fernet alone would accept it
+    settings.BROADSIDE_CREDENTIAL_KEYS = ["too-short", NEW_KEY, glued]
+    assert malformed_key_positions() == [1, 3]
+    message = malformed_keys_message(malformed_key_positions())
+    assert "(entry 1, 3 of the comma-separated list)" in message
+    assert NEW_KEY not in message and "too-short" not in message
+
+
+def test_keys_derive_from_the_secret_key_only_while_no_explicit_key_is_set(settings):
+    settings.BROADSIDE_CREDENTIAL_KEYS = []
+    assert keys_derive_from_secret_key() is True
+    settings.BROADSIDE_CREDENTIAL_KEYS = [NEW_KEY]
+    assert keys_derive_from_secret_key() is False

@@ -109,6 +109,10 @@ def claim_redis_database(base_url: str) -> tuple[str, object]:
     for database in REDIS_DATABASES:
         client = redis.Redis.from_url(f"{base}/{database}")
         if client.set(CLAIM_KEY, token, nx=True, ex=3600):
+            # Ours now: empty it of what an earlier run left (the worker's Django cache lives
+            # here too, and Wagtail caches site ids in it: another run's would not exist).
+            client.flushdb()
+            client.set(CLAIM_KEY, token, ex=3600)
             return f"{base}/{database}", client
     pytest.skip(f"Every Redis database {REDIS_DATABASES} at {base} is claimed by another run")
 
@@ -126,8 +130,7 @@ def real_backend(request, settings, monkeypatch):
         queue = django_rq.get_queue("default")
         queue.empty()
         yield backend
-        queue.empty()
-        client.delete(CLAIM_KEY)
+        client.flushdb()  # its jobs, its cache entries and the claim
         return
     yield backend
 

@@ -13,6 +13,7 @@ from wagtail.models import Page
 
 from home.models import LetterPage
 
+from .models import ShareImage
 from .share_images.card import VARIANTS
 from .share_images.service import preview
 from .share_images.storage import share_image_storage
@@ -25,14 +26,41 @@ STORED_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{40}\.(png|jpg)$")
 
 @require_safe
 def share_image_file(request, name: str):
-    """A stored share card. Its name is a hash of its bytes, so it can be cached for ever."""
+    """A stored share card. Its name is a hash of its bytes, so it can be cached for ever.
+
+    Readers get it only while it is the current card of a live letter that is public
+    (home.privacy: its own, its ancestors' and its other language versions' restrictions):
+    a card's address was in og:image, feeds, the API and posts while the letter was
+    public, and it shows the title and the signatories. Otherwise it is a 404, except for
+    a user who may edit the letter (the Sharing tab shows it), who gets it uncached.
+    """
     storage = share_image_storage()
     if not STORED_NAME.match(name) or not storage.exists(name):
         raise Http404("No such share image.")
+    cards = ShareImage.objects.filter(file_name=name)
+    public = (
+        LetterPage.objects.live()
+        .public()
+        .filter(pk__in=cards.filter(stale=False).values("page_id"))
+    )
+    if public.exists():
+        cache_control = IMMUTABLE
+    elif _editor_may_see(request, cards):
+        cache_control = "private, no-store"
+    else:
+        raise Http404("No such share image.")
     response = FileResponse(storage.open(name, "rb"), content_type=mimetypes.guess_type(name)[0])
-    response["Cache-Control"] = IMMUTABLE
+    response["Cache-Control"] = cache_control
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _editor_may_see(request, cards) -> bool:
+    """Whether the signed-in user may edit one of the letters these cards belong to."""
+    if not request.user.is_authenticated:
+        return False
+    pages = Page.objects.filter(pk__in=cards.values("page_id"))
+    return any(page.permissions_for_user(request.user).can_edit() for page in pages)
 
 
 @require_GET

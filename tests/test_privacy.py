@@ -16,6 +16,7 @@ from datetime import date
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.test import TestCase
@@ -396,3 +397,24 @@ def test_private_sections_are_worked_out_once_per_request(client, world, monkeyp
     monkeypatch.setattr(privacy, "_compute_private_sections", lambda: calls.append(1) or compute())
     get(client, world.versions(world.letters)["es"].url)
     assert len(calls) == 1
+
+
+def test_a_private_letters_cards_are_not_served_to_readers_even_at_a_known_address(client, world):
+    """A card's address was in og:image, feeds, the API and posts while the letter was
+    public; privacy is not drawn on the card, so a redraw keeps its name. The file itself
+    must stop answering (found by an outside attack on the merged main)."""
+    pages = [page.pk for page in world.versions(world.sealed).values()]
+    names = list(ShareImage.objects.filter(page_id__in=pages).values_list("file_name", flat=True))
+    assert names
+    for name in names:
+        assert get(client, f"/share-images/{name}")["Cache-Control"].startswith("public")
+
+    restrict(world.sealed, PageViewRestriction.LOGIN)
+    ShareImage.objects.filter(page_id__in=pages).update(stale=False)  # as after its redraw
+
+    for name in names:
+        get(client, f"/share-images/{name}", status=404)
+    editor = get_user_model().objects.create_superuser("card-editor", "e@example.org", "pw")
+    client.force_login(editor)
+    for name in names:  # the Sharing tab still shows them to those who may edit the letter
+        assert get(client, f"/share-images/{name}")["Cache-Control"] == "private, no-store"

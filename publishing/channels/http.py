@@ -154,18 +154,22 @@ def shorten(text: str, limit: int = ERROR_DETAIL_LIMIT) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
 
 
+def json_object(response: requests.Response) -> dict[str, Any]:
+    """The answer's body as a JSON object; {} when it is not JSON or not an object."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
 def json_fields(response: requests.Response, *names: str) -> str:
     """The named top-level string (or number) fields of a JSON object answer, joined with ": ".
 
     "" when the answer is not a JSON object or has none of them. Channels pass
     the error fields their network documents: nothing else is ever reported.
     """
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    if not isinstance(body, dict):
-        return ""
+    body = json_object(response)
     values = [body.get(name) for name in names]
     return ": ".join(str(value) for value in values if isinstance(value, str | int) and value)
 

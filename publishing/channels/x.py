@@ -13,7 +13,7 @@ from requests_oauthlib import OAuth1
 from publishing.compose import TextRules, XTextRules
 
 from .base import Post, SentPost
-from .http import HttpChannel, shorten
+from .http import HttpChannel, json_object, shorten
 
 X_WEB_URL = "https://x.com"
 
@@ -83,12 +83,7 @@ def _problem(response) -> str:
 
     Source: https://docs.x.com/x-api/fundamentals/response-codes-and-errors
     """
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    if not isinstance(body, dict):
-        return ""
+    body = json_object(response)
     for field in ("detail", "title"):
         if isinstance(body.get(field), str) and body[field]:
             return body[field]

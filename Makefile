@@ -43,11 +43,13 @@ run: demo
 worker: install
 	$(MANAGE) db_worker
 
-# The whole suite. DATABASE_URL selects PostgreSQL (see .ci/run); SQLite otherwise.
+# The whole suite, after the import contracts (pyproject.toml). DATABASE_URL selects
+# PostgreSQL (see .ci/run); SQLite otherwise.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run --settings=config.settings.test
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Mutation testing of the rules that protect people (tests/mutation/): fails on a surviving

@@ -32,8 +32,9 @@ from wagtail.models import Locale  # noqa: E402
 from wagtail.signals import page_published  # noqa: E402
 
 from home.models import LetterIndexPage, LetterPage  # noqa: E402
-from publishing import outbox, pipeline  # noqa: E402
 from publishing.models import Delivery, DeliveryStatus, SocialAccount  # noqa: E402
+from publishing.social import receivers, recording  # noqa: E402
+from publishing.social import tasks as social_tasks  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from tests.social import (  # noqa: E402
@@ -120,7 +121,7 @@ def publish_request_figures(networks, repeat: int) -> None:
             time_publish()  # untimed: absorbs the set-up's writes (SQLite WAL checkpoints)
             elapsed, queries[name] = time_publish()
             times[name].append(elapsed)
-            page_published.connect(pipeline.on_page_published, dispatch_uid="social-published")
+            page_published.connect(receivers.on_page_published, dispatch_uid="social-published")
     baseline = sorted(times["without the social pipeline"])[repeat // 2]
     base_queries = queries["without the social pipeline"]
     without = baseline
@@ -140,7 +141,7 @@ def publish_request_figures(networks, repeat: int) -> None:
         for _ in range(repeat * 10):
             with transaction.atomic():
                 start = time.perf_counter()
-                ids = outbox.record_deliveries(letter.pk)
+                ids = recording.record_deliveries(letter.pk)
                 times.append((time.perf_counter() - start) * 1000)
                 transaction.set_rollback(True)
         times.sort()
@@ -151,12 +152,12 @@ def publish_request_figures(networks, repeat: int) -> None:
     # The obvious alternative: post from the signal handler, inside the request.
     set_accounts(networks, 20, channels=("mastodon", "bluesky", "x", "webhook"))
     with transaction.atomic():
-        ids = outbox.record_deliveries(letter.pk)
+        ids = recording.record_deliveries(letter.pk)
     start = time.perf_counter()
     for delivery_id in ids:
-        outbox.deliver(delivery_id)
+        social_tasks.deliver.call(delivery_id)
     inline = (time.perf_counter() - start) * 1000
-    page_published.connect(pipeline.on_page_published, dispatch_uid="social-published")
+    page_published.connect(receivers.on_page_published, dispatch_uid="social-published")
     print(
         f"  posting inline instead (20 accounts, {networks.mastodon.latency * 1000:.0f} ms "
         f"network latency): +{inline:.0f} ms, {inline / max(without, 1):.0f}× the whole publish"

@@ -5,7 +5,6 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from publishing import views as publishing_views
 from search import views as search_views
 
 urlpatterns = [
@@ -14,11 +13,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("publishing.api.urls")),
-    path(
-        "share-images/<path:name>",
-        publishing_views.share_image_file,
-        name="share_image_file",
-    ),
+    path("", include("publishing.share_images.urls")),
 ]
 
 if settings.DEBUG:
@@ -31,6 +26,6 @@ if settings.DEBUG:
 # Every public page lives under its language prefix (/en/, /fr/, /ar/ …).
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
-    path("", include("publishing.urls")),
+    path("", include("publishing.feeds.urls")),
     path("", include(wagtail_urls)),
 )

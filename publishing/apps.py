@@ -14,10 +14,17 @@ class PublishingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
-        from .signal_handlers import register_signal_handlers
+        # Registers the system checks of each subsystem.
+        from .feeds import receivers as feed_receivers
+        from .share_images import checks as share_image_checks  # noqa: F401
+        from .share_images import receivers as share_image_receivers
+        from .social import checks as social_checks  # noqa: F401
+        from .social import receivers as social_receivers
 
-        register_signal_handlers()
+        # In this order: on commit, a letter's cards are enqueued before its deliveries.
+        feed_receivers.register_signal_handlers()
+        share_image_receivers.register_signal_handlers()
+        social_receivers.register_signal_handlers()
         add_sharing_tab()
 
 
@@ -30,7 +37,8 @@ def add_sharing_tab() -> None:
 
     from home.models import LetterPage
 
-    from .panels import ShareCardPanel, SocialPostsPanel
+    from .share_images.panels import ShareCardPanel
+    from .social.panels import SocialPostsPanel
 
     LetterPage.edit_handler = TabbedInterface(
         [

@@ -9,25 +9,27 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from publishing.compose import (
-    DEFAULT_TEMPLATE,
-    PLACEHOLDERS,
-    BlueskyTextRules,
-    ComposedText,
-    CompositionError,
-    MastodonTextRules,
+from publishing.channels.base import DEFAULT_TEMPLATE
+from publishing.channels.bluesky import BlueskyTextRules
+from publishing.channels.mastodon import MastodonTextRules
+from publishing.channels.text import (
     PlainTextRules,
-    PostContext,
-    PostTooLong,
-    TemplateError,
     TextRules,
-    XTextRules,
-    compose_text,
-    hashtag,
     hashtag_spans,
     link_spans,
     mention_spans,
     utf8_offsets,
+)
+from publishing.channels.x import XTextRules
+from publishing.social.compose import (
+    PLACEHOLDERS,
+    ComposedText,
+    CompositionError,
+    PostContext,
+    PostTooLong,
+    TemplateError,
+    compose_text,
+    hashtag,
     validate_template,
 )
 from tests.servers.mastodon import status_length as mastodon_status_length

@@ -13,17 +13,16 @@ import hashlib
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
-from publishing.credentials import (
+from publishing.models import SocialAccount
+from publishing.social.credentials import (
     CredentialsError,
     decrypt_credentials,
     encrypt_credentials,
     keys_derive_from_secret_key,
     malformed_key_positions,
     malformed_keys_message,
-    new_key,
     rotate,
 )
-from publishing.models import SocialAccount
 from tests.social import assert_sealed
 
 UNREADABLE = "The credentials cannot be decrypted: reconnect the account or re-enter them."
@@ -106,12 +105,6 @@ def test_without_keys_the_key_is_derived_from_the_secret_key(settings):
     settings.SECRET_KEY = "another secret key"
     with pytest.raises(CredentialsError):
         decrypt_credentials(token)
-
-
-def test_a_new_key_is_a_fresh_fernet_key():
-    key = new_key()
-    assert key != new_key()
-    assert Fernet(key.encode()).decrypt(Fernet(key.encode()).encrypt(b"x")) == b"x"
 
 
 def test_an_account_keeps_credentials_and_state_sealed():

@@ -16,10 +16,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from wagtail.models import Locale
 
-from publishing.account_forms import SocialAccountForm
+from publishing.feeds.tasks import WebSubPingFailed, ping_websub_hub
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
 from publishing.outbound import outbound_session
-from publishing.tasks import WebSubPingFailed, ping_websub_hub
+from publishing.social.forms import SocialAccountForm
 from tests.servers.base import LoopbackServer
 from tests.servers.mastodon import FakeMastodon
 from tests.servers.webhook import FakeWebhook

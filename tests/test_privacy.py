@@ -36,8 +36,8 @@ from home.models import (
     Topic,
 )
 from home.privacy import exclude_private, private_sections
-from publishing import outbox
 from publishing.models import Delivery, LetterLaunch, ShareImage, SocialAccount
+from publishing.social import recording
 from tests.conftest import _PrefixingCatalogue, publish
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -292,10 +292,10 @@ def test_a_private_letter_is_never_posted_in_any_language(world):
     LetterLaunch.objects.all().delete()
 
     for language, page in world.versions(world.sealed).items():
-        assert outbox.shareable_letter(page.pk) is None, language
-        assert outbox.record_deliveries(page.pk) == [], language
+        assert recording.shareable_letter(page.pk) is None, language
+        assert recording.record_deliveries(page.pk) == [], language
     assert not Delivery.objects.exists()
-    assert outbox.record_deliveries(world.versions(world.open)["fr"].pk)  # a public one is
+    assert recording.record_deliveries(world.versions(world.open)["fr"].pk)  # a public one is
 
 
 # -- restricted ancestors ------------------------------------------------------------------

@@ -463,7 +463,7 @@ def test_regenerate_command_resumes_by_skipping_cards_already_current(published_
 
 
 def test_system_checks_name_missing_fonts_and_uncovered_scripts(settings):
-    from publishing.checks import check_share_image_fonts
+    from publishing.share_images.checks import check_share_image_fonts
 
     assert check_share_image_fonts() == []
     settings.LANGUAGES = [*settings.LANGUAGES, ("ja", "日本語")]

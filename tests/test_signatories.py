@@ -26,9 +26,9 @@ from home.models import (
 )
 from home.signatories import shown_country, signature_rows
 from publishing.channels import get_channel_class
-from publishing.posts import post_context
 from publishing.share_images.card import VARIANTS
 from publishing.share_images.content import card_inputs
+from publishing.social.posts import post_context
 from tests.conftest import build_tree, publish, rolled_back_after
 
 # Names, slugs, countries and handles nothing else on a page contains.

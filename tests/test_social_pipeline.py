@@ -25,8 +25,10 @@ from django.views.debug import ExceptionReporter
 from wagtail.models import Locale, PageViewRestriction
 
 from home.models import LetterPage, LetterSignatory, LetterSocialText, OrganizationHandle, Topic
-from publishing import outbox
-from publishing.models import Delivery, DeliveryStatus, SocialAccount
+from publishing.models import ContentVersion, Delivery, DeliveryStatus, ShareImage, SocialAccount
+from publishing.share_images.tasks import render_share_images_for_page
+from publishing.social import actions, recording, worker
+from publishing.social import tasks as social_tasks
 from tests.responses import text_of
 from tests.servers.mastodon import FakeMastodon
 from tests.social import BLUESKY_PASSWORD, SECRETS, WEBHOOK_SECRET, add_account, assert_sealed
@@ -127,7 +129,7 @@ def test_aliases_are_not_posted(make_letter, accounts, networks, run_on_commit):
     alias = Page.objects.get(alias_of=letter, locale__language_code="es")
     assert alias.live
     run_on_commit(letter.save_revision().publish)  # updates the alias: page_published(alias=True)
-    assert outbox.record_deliveries(alias.pk) == []  # even if a signal forgot to say so
+    assert recording.record_deliveries(alias.pk) == []  # even if a signal forgot to say so
     assert not Delivery.objects.filter(account__name="mastodon-es").exists()
 
 
@@ -255,13 +257,13 @@ def test_recording_costs_the_same_queries_for_one_or_twenty_accounts(make_letter
     Delivery.objects.all().delete()
     LetterLaunch.objects.all().delete()
     with CaptureQueriesContext(connection) as one:
-        outbox.record_deliveries(letter.pk)
+        recording.record_deliveries(letter.pk)
     Delivery.objects.all().delete()
     LetterLaunch.objects.all().delete()
     for number in range(1, 20):
         add_account("console", f"console-{number}", ["en"], "", {})
     with CaptureQueriesContext(connection) as twenty:
-        ids = outbox.record_deliveries(letter.pk)
+        ids = recording.record_deliveries(letter.pk)
     assert len(ids) == 20
     assert len(twenty) == len(one) <= 8
 
@@ -273,7 +275,7 @@ def publish_new(make_letter, run_on_commit, slug="failing", **fields):
 
 def resume_due(run_on_commit):
     Delivery.objects.filter(status=Status.RETRYING).update(next_attempt_at=timezone.now())
-    return run_on_commit(outbox.resume_deliveries)
+    return run_on_commit(social_tasks.resume_deliveries)
 
 
 def test_server_errors_are_retried_with_backoff(
@@ -318,7 +320,7 @@ def test_a_lost_answer_from_x_needs_a_person(make_letter, accounts, networks, ru
     assert len(networks.x.tweets) == 1  # it did go out
     resume_due(run_on_commit)
     assert len(networks.x.tweets) == 1  # and is never sent blindly again
-    assert outbox.mark_as_posted(delivery.pk, url="https://x.com/i/web/status/1")
+    assert actions.mark_as_posted(delivery.pk, url="https://x.com/i/web/status/1")
     delivery.refresh_from_db()
     assert delivery.status == Status.SENT
 
@@ -383,7 +385,7 @@ def test_an_earlier_posting_is_not_taken_for_a_lost_one(
     assert len(networks.mastodon.statuses) == 1  # the first posting carries the same link
     Delivery.objects.filter(page=letter).update(created_at=timezone.now() - timedelta(hours=1))
     networks.mastodon.fail_next(504, path="/api/v1/statuses")
-    run_on_commit(outbox.post_again, letter.pk, reason="Corrected title")
+    run_on_commit(actions.post_again, letter.pk, reason="Corrected title")
     again = Delivery.objects.get(account__name="mastodon-en", publication=2)
     assert again.status == Status.UNCONFIRMED
 
@@ -469,7 +471,7 @@ def test_disabled_accounts_and_unpublished_pages_are_skipped(
     SocialAccount.objects.filter(name="x-en").update(enabled=False)
     letter.unpublish()
     for delivery in Delivery.objects.filter(page=letter):
-        outbox.deliver(delivery.pk)
+        social_tasks.deliver.call(delivery.pk)
     reasons = dict(Delivery.objects.values_list("account__name", "reason"))
     assert set(Delivery.objects.values_list("status", flat=True)) == {Status.SKIPPED}
     assert "disabled" in reasons["x-en"] and "no longer live" in reasons["mastodon-en"]
@@ -480,20 +482,41 @@ def test_a_delivery_runs_once_even_if_its_task_runs_twice(
 ):
     with django_capture_on_commit_callbacks(execute=False):
         letter = make_letter("twice")
+    render_share_images_for_page.call(letter.pk)  # what the publish enqueued first
     delivery = Delivery.objects.get(page=letter, account__name="mastodon-en")
-    assert outbox.deliver(delivery.pk) == Status.SENT
-    assert outbox.deliver(delivery.pk) == "not-claimed"
+    assert social_tasks.deliver.call(delivery.pk) == Status.SENT
+    assert social_tasks.deliver.call(delivery.pk) == "not-claimed"
     assert len(networks.mastodon.statuses) == 1
+
+
+def test_a_delivery_waits_for_its_card_and_never_draws_it(
+    make_letter, accounts, networks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = make_letter("card-first")
+    delivery = Delivery.objects.get(page=letter, account__name="mastodon-en")
+    version = ContentVersion.current()
+    assert social_tasks.deliver.call(delivery.pk) == Status.RETRYING  # no card drawn yet
+    delivery.refresh_from_db()
+    assert "not ready" in delivery.error and not networks.mastodon.statuses
+    assert not ShareImage.objects.filter(page=letter).exists()
+    assert ContentVersion.current() == version  # cached feeds and API answers stay
+    render_share_images_for_page.call(letter.pk)
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None)
+    version = ContentVersion.current()
+    assert social_tasks.deliver.call(delivery.pk) == Status.SENT
+    assert ContentVersion.current() == version
+    assert len(networks.mastodon.statuses) == 1 and networks.mastodon.media
 
 
 def test_post_again_makes_a_new_publication_with_its_reason(
     letter_pair, networks, run_on_commit, monkeypatch
 ):
     english, _ = letter_pair
-    with pytest.raises(outbox.PostAgainRefused, match="just posted"):  # a double click
-        run_on_commit(outbox.post_again, english.pk, reason="Too soon")
-    monkeypatch.setattr(outbox, "POST_AGAIN_GUARD_SECONDS", 0)
-    created = run_on_commit(outbox.post_again, english.pk, reason="Corrected the title")
+    with pytest.raises(actions.PostAgainRefused, match="just posted"):  # a double click
+        run_on_commit(actions.post_again, english.pk, reason="Too soon")
+    monkeypatch.setattr(actions, "POST_AGAIN_GUARD_SECONDS", 0)
+    created = run_on_commit(actions.post_again, english.pk, reason="Corrected the title")
     assert len(created) == 2
     assert len(networks.mastodon.statuses) == 2
     again = Delivery.objects.get(account__name="mastodon-en", publication=2)
@@ -537,7 +560,8 @@ def test_secrets_are_encrypted_and_never_logged_or_shown(
     }
     reports = []
     # The admin create and edit, each failing once with a 500 while saving.
-    with _reporting_failures(monkeypatch, "publishing.credentials.MultiFernet.encrypt") as failed:
+    encrypt = "publishing.social.credentials.MultiFernet.encrypt"
+    with _reporting_failures(monkeypatch, encrypt) as failed:
         with pytest.raises(DatabaseError):
             admin_client.post("/admin/social_accounts/new/", form)
         reports += _error_reports(failed, settings_debug=(False, True))
@@ -679,7 +703,7 @@ def test_a_persons_retry_of_a_bluesky_post_that_exists_finds_it(
     run_on_commit(translate, letter, "fr")
     delivery = Delivery.objects.get(account__name="bluesky-fr")
     Delivery.objects.filter(pk=delivery.pk).update(status=Status.FAILED)  # as if it had failed
-    run_on_commit(outbox.retry, delivery.pk)  # a person: no longer "resumed"
+    run_on_commit(actions.retry, delivery.pk)  # a person: no longer "resumed"
     delivery.refresh_from_db()
     assert delivery.status == Status.SENT  # the taken record key (a 500) was looked up
     assert len(networks.bluesky.post_list) == 1
@@ -688,19 +712,19 @@ def test_a_persons_retry_of_a_bluesky_post_that_exists_finds_it(
 def test_a_worker_that_outlived_its_lease_cannot_send(
     make_letter, accounts, networks, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(outbox, "enqueue_delivery", lambda *args: None)
+    monkeypatch.setattr(social_tasks, "enqueue_delivery", lambda *args: None)
     with django_capture_on_commit_callbacks(execute=False):
         letter = make_letter("slow-worker")
     delivery = Delivery.objects.get(page=letter, account__name="x-en")
-    slow = outbox.claim(delivery.pk)
+    slow = worker.claim(delivery.pk)
     Delivery.objects.filter(pk=delivery.pk).update(send_started_at=None)
-    outbox.resume_deliveries(stale_after=0)  # the sweep hands it on
-    fresh = outbox.claim(delivery.pk)
+    social_tasks.resume_deliveries(stale_after=0)  # the sweep hands it on
+    fresh = worker.claim(delivery.pk)
     assert fresh is not None and fresh.claim_token != slow.claim_token
-    with pytest.raises(outbox.LeaseLost):
-        outbox._start_sending(slow, "late")
-    assert not outbox._finish(slow, Status.SENT)
-    assert outbox.deliver(delivery.pk) == "not-claimed"
+    with pytest.raises(worker.LeaseLost):
+        worker._start_sending(slow, "late")
+    assert not worker._finish(slow, Status.SENT)
+    assert social_tasks.deliver.call(delivery.pk) == "not-claimed"
 
 
 def test_a_crash_loop_ends(
@@ -712,7 +736,7 @@ def test_a_crash_loop_ends(
     Delivery.objects.filter(pk=delivery.pk).update(
         attempts=settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS, status=Status.RETRYING
     )
-    assert outbox.deliver(delivery.pk) == Status.FAILED
+    assert social_tasks.deliver.call(delivery.pk) == Status.FAILED
     assert networks.mastodon.statuses == []
 
 
@@ -766,7 +790,7 @@ def test_a_post_a_dead_worker_left_behind_is_looked_for_not_left_to_a_person(
         first_send_at=timezone.now() - timedelta(hours=2)  # past the key's one-hour window
     )
 
-    counts = run_on_commit(outbox.resume_deliveries, stale_after=0)
+    counts = run_on_commit(social_tasks.resume_deliveries, stale_after=0)
 
     assert counts["doubts"] == 1
     [status] = networks.mastodon.statuses

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from publishing import outbox
 from publishing.models import Delivery, DeliveryStatus
+from publishing.social import tasks as social_tasks
 from tests.social import add_accounts, start_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -175,7 +175,7 @@ def test_a_killed_worker_loses_nothing_and_doubles_nothing(
             kill(worker)
             worker.wait(10)
             kills += 1
-            outbox.resume_deliveries(stale_after=0)
+            social_tasks.resume_deliveries(stale_after=0)
 
         statuses = dict(Delivery.objects.values_list("account__name", "status"))
         assert kills == 3, statuses

@@ -271,6 +271,14 @@ BROADSIDE_CHANNELS = {
     "webhook": {"BACKEND": "publishing.channels.webhook.WebhookChannel"},
     "console": {"BACKEND": "publishing.channels.console.ConsoleChannel"},
 }
+# Networks organizations can be mentioned on before Broadside posts to them (their handles
+# are kept); a network's line moves to BROADSIDE_CHANNELS when its channel is written.
+BROADSIDE_MENTION_ONLY_NETWORKS = [
+    "publishing.channels.facebook.NETWORK",
+    "publishing.channels.instagram.NETWORK",
+    "publishing.channels.linkedin.NETWORK",
+    "publishing.channels.threads.NETWORK",
+]
 # Keys that encrypt account credentials at rest (Fernet keys, comma-separated, newest
 # first: older ones still decrypt, so keys can be rotated; see docs/deploy.md).
 BROADSIDE_CREDENTIAL_KEYS = env_list("BROADSIDE_CREDENTIAL_KEYS", "")

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from .base import Channel
+from .networks import Network
 
 
 class UnknownChannel(ImproperlyConfigured):
@@ -38,6 +39,21 @@ def get_channel_class(key: str) -> type[Channel]:
 def channel_choices() -> list[tuple[str, str]]:
     """(key, name) of every configured channel, for forms and the command line."""
     return [(key, str(get_channel_class(key).verbose_name)) for key in settings.BROADSIDE_CHANNELS]
+
+
+def social_networks() -> list[Network]:
+    """The networks organizations can be mentioned on: each configured channel's (in
+    BROADSIDE_CHANNELS order), then BROADSIDE_MENTION_ONLY_NETWORKS (dotted paths of
+    `Network`s whose channel is not written or not configured). One per key."""
+    networks: dict[str, Network] = {}
+    for key in settings.BROADSIDE_CHANNELS:
+        network = get_channel_class(key).social_network
+        if network is not None:
+            networks.setdefault(network.key, network)
+    for path in getattr(settings, "BROADSIDE_MENTION_ONLY_NETWORKS", ()):
+        network = import_string(path)
+        networks.setdefault(network.key, network)
+    return list(networks.values())
 
 
 def build_channel(

@@ -22,10 +22,14 @@ from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from publishing.compose import DEFAULT_TEMPLATE, PlainTextRules, TextRules
+from .networks import CredentialField, Network, credential_problems
+from .text import PlainTextRules, TextRules
+
+# What a post says when neither the editor nor the account wrote a template
+# (placeholders: publishing.social.compose.PLACEHOLDERS).
+DEFAULT_TEMPLATE = "{title}\n\n{standfirst}\n\n{url}\n\n{mentions} {hashtags}"
 
 
 @dataclass(frozen=True)
@@ -90,11 +94,14 @@ class Channel:
     """Base class of every channel. Subclasses set the class attributes and `send`."""
 
     verbose_name: ClassVar[Any] = gettext_lazy("Channel")
-    # The network whose handles are mentioned and whose post texts are used
-    # (home.models.SocialNetwork values); "" for channels that are not a network.
+    # The network whose handles are mentioned and whose post texts are used (its
+    # `Network`, which home reads through the broadside_social_networks hook); None for
+    # channels that are not a network. `network` is its key ("" for none).
+    social_network: ClassVar[Network | None] = None
     network: ClassVar[str] = ""
     default_base_url: ClassVar[str] = ""
-    credential_fields: ClassVar[tuple[str, ...]] = ()
+    # The keys of the account's credentials JSON, with their help (form, command, README).
+    credential_fields: ClassVar[tuple[CredentialField, ...]] = ()
     # Which share card variant to attach (publishing.share_images.card.VARIANTS), or None.
     card_variant: ClassVar[str | None] = "og"
     default_template: ClassVar[str] = DEFAULT_TEMPLATE
@@ -123,9 +130,20 @@ class Channel:
         return f"<{type(self).__name__} {self.origin}>"
 
     # -- what a channel says about itself ------------------------------------------
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.social_network is not None:
+            cls.network = cls.social_network.key
+
     @classmethod
-    def missing_credentials(cls, credentials: dict[str, Any]) -> list[str]:
-        return [field for field in cls.credential_fields if not credentials.get(field)]
+    def credential_problems(cls, credentials: Any) -> list[str]:
+        """Messages for whoever typed `credentials` (decoded JSON); [] when usable."""
+        return credential_problems(cls.verbose_name, cls.credential_fields, credentials)
+
+    @classmethod
+    def credentials_help(cls) -> str:
+        """The shape of the credentials JSON, e.g. '{"access_token": …}'."""
+        return "{" + ", ".join(f'"{field.name}": …' for field in cls.credential_fields) + "}"
 
     def text_rules(self) -> TextRules:
         return PlainTextRules()
@@ -141,15 +159,10 @@ class Channel:
 
     # -- the work -------------------------------------------------------------------
     def validate(self, post: Post) -> list[str]:
-        """Problems that would make the network refuse the post, for the editor."""
-        rules = self.text_rules()
-        problems = []
-        if not rules.fits(post.text):
-            problems.append(
-                _("The text is too long for %(network)s: %(count)s.")
-                % {"network": self.verbose_name, "count": rules.describe(post.text)}
-            )
-        return problems
+        """Problems beyond the text's length that would make the network refuse the post,
+        for the editor. The length is checked once, by composition (`text_rules()`): a
+        composed post always fits."""
+        return []
 
     def send(self, post: Post) -> SentPost:
         raise NotImplementedError

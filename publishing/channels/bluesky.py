@@ -18,23 +18,70 @@ from datetime import UTC, datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from publishing.compose import (
-    BlueskyTextRules,
+from publishing.share_images.card import VARIANTS
+
+from .base import PermanentError, Post, SentPost
+from .http import HttpChannel, json_fields
+from .networks import CredentialField, Network
+from .text import (
     TextRules,
-    bluesky_tag_fits,
+    grapheme_count,
     hashtag_spans,
     link_spans,
     mention_spans,
     utf8_offsets,
+    utf8_size,
 )
-
-from .base import PermanentError, Post, SentPost
-from .http import HttpChannel, json_fields
 
 POST_COLLECTION = "app.bsky.feed.post"
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
-MAX_BLOB_BYTES = 1_000_000
 SESSION_EXPIRED = {"ExpiredToken", "InvalidToken"}
+CARD_VARIANT = "bluesky"
+# Handles are domain names, compared in lower case (atproto.com/specs/handle).
+NETWORK = Network(
+    "bluesky",
+    gettext_lazy("Bluesky"),
+    handle=r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?",
+    example="aclu.org",
+    prefix="",
+    lowercase=True,
+)
+# app.bsky.embed.external: thumb blob maxSize 1,000,000 bytes, kept once: on the card variant.
+MAX_BLOB_BYTES = VARIANTS[CARD_VARIANT].max_bytes
+
+
+# app.bsky.richtext.facet#tag: "tag": {"maxLength": 640, "maxGraphemes": 64} (UTF-8 bytes).
+BLUESKY_TAG_GRAPHEMES = 64
+BLUESKY_TAG_BYTES = 640
+
+
+def bluesky_tag_fits(tag: str) -> bool:
+    """Whether a tag (without "#") is within app.bsky.richtext.facet#tag's limits."""
+    return grapheme_count(tag) <= BLUESKY_TAG_GRAPHEMES and utf8_size(tag) <= BLUESKY_TAG_BYTES
+
+
+class BlueskyTextRules(TextRules):
+    """Bluesky counts graphemes (URLs literally: the client shortens only what it displays)
+    and also caps the UTF-8 size, which scripts of 3-4 byte characters can reach first
+    (app.bsky.feed.post: text maxGraphemes 300, maxLength 3000 bytes). A hashtag longer than
+    a tag facet allows is left out: the PDS would refuse the post."""
+
+    def __init__(self, limit: int = 300, max_bytes: int = 3000) -> None:
+        super().__init__(limit)
+        self.max_bytes = max_bytes
+
+    def allows_hashtag(self, tag: str) -> bool:
+        return bluesky_tag_fits(tag.removeprefix("#"))
+
+    def fits(self, text: str) -> bool:
+        return super().fits(text) and utf8_size(text) <= self.max_bytes
+
+    def describe(self, text: str) -> str:
+        counter, size = super().describe(text), utf8_size(text)
+        if size <= self.max_bytes:
+            return counter
+        values = {"counter": counter, "bytes": size, "max_bytes": self.max_bytes}
+        return _("%(counter)s (%(bytes)s / %(max_bytes)s bytes)") % values
 
 
 def new_tid() -> str:
@@ -44,11 +91,17 @@ def new_tid() -> str:
 
 
 class BlueskyChannel(HttpChannel):
-    verbose_name = gettext_lazy("Bluesky")
-    network = "bluesky"
+    verbose_name = NETWORK.label
+    social_network = NETWORK
     default_base_url = "https://bsky.social"
-    credential_fields = ("handle", "app_password")
-    card_variant = "bluesky"
+    credential_fields = (
+        CredentialField("handle", gettext_lazy("The account's handle, e.g. example.bsky.social.")),
+        CredentialField(
+            "app_password",
+            gettext_lazy("An app password (Settings → Privacy and security), not the password."),
+        ),
+    )
+    card_variant = CARD_VARIANT
     duplicate_safe = True
 
     @property

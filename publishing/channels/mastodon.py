@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from publishing.compose import MastodonTextRules, TextRules
-
 from .base import PermanentError, Post, SentPost, TemporaryError
 from .http import HttpChannel, json_fields
+from .networks import CredentialField, Network
+from .text import TextRules, grapheme_count, link_spans, mention_spans
 
 LIMITS_MAX_AGE = 24 * 3600
 MEDIA_POLLS = 10
@@ -28,12 +28,43 @@ MEDIA_POLL_SECONDS = 1.0
 IDEMPOTENCY_WINDOW_SECONDS = 3600
 RECENT_STATUSES = 40  # the most /api/v1/accounts/:id/statuses returns
 CLOCK_SKEW = timedelta(minutes=2)  # our clock against the instance's
+# A mention from another server needs the domain: "@user@domain". The user part as
+# Mastodon's Account::USERNAME_RE ([a-z0-9_]+([a-z0-9_.-]+[a-z0-9_]+)?, case-insensitive).
+NETWORK = Network(
+    "mastodon",
+    gettext_lazy("Mastodon"),
+    handle=r"[A-Za-z0-9_]+(?:[A-Za-z0-9_.-]+[A-Za-z0-9_]+)?@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+    example="@iccl@mastodon.ie",
+)
+
+
+class MastodonTextRules(TextRules):
+    """Mastodon counts graphemes, any http(s) URL as url_length, and a remote mention
+    "@user@domain" as "@user": the domain part is free."""
+
+    def __init__(self, limit: int = 500, url_length: int = 23) -> None:
+        super().__init__(limit)
+        self.url_length = url_length
+
+    def length(self, text: str) -> int:
+        replacements = [(s, e, "x" * self.url_length) for s, e, _url in link_spans(text)]
+        replacements += [(s, e, "@" + h.split("@")[0]) for s, e, h in mention_spans(text)]
+        pieces, position = [], 0
+        for start, end, replacement in sorted(replacements):
+            pieces += [text[position:start], replacement]
+            position = end
+        return grapheme_count("".join(pieces) + text[position:])
 
 
 class MastodonChannel(HttpChannel):
-    verbose_name = gettext_lazy("Mastodon")
-    network = "mastodon"
-    credential_fields = ("access_token",)
+    verbose_name = NETWORK.label
+    social_network = NETWORK
+    credential_fields = (
+        CredentialField(
+            "access_token",
+            gettext_lazy("From Preferences → Development → New application (scope write)."),
+        ),
+    )
     card_variant = "og"
     duplicate_safe = True
     duplicate_window = IDEMPOTENCY_WINDOW_SECONDS

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from .base import PermanentError, Post, SentPost
 from .http import HttpChannel, json_fields
+from .networks import CredentialField
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -28,7 +29,9 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 class WebhookChannel(HttpChannel):
     verbose_name = gettext_lazy("Webhook")
-    credential_fields = ("secret",)
+    credential_fields = (
+        CredentialField("secret", gettext_lazy("Shared with the receiver to check signatures.")),
+    )
     card_variant = "og"
 
     def payload(self, post: Post) -> dict:

@@ -9,20 +9,56 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 from requests_oauthlib import OAuth1
-
-from publishing.compose import TextRules, XTextRules
+from twitter_text import parse_tweet
+from twitter_text.config import config as twitter_text_config
+from twitter_text.has_invalid_characters import has_invalid_characters
 
 from .base import Post, SentPost
 from .http import HttpChannel, json_object, shorten
+from .networks import CredentialField, Network
+from .text import TextRules
 
 X_WEB_URL = "https://x.com"
+# Usernames: letters, digits and "_", at most 15 (help.x.com, "Help with username registration").
+NETWORK = Network("x", gettext_lazy("X"), handle=r"[A-Za-z0-9_]{1,15}", example="@aclu")
+
+
+class XTextRules(TextRules):
+    """X's weighted count, by twitter-text 3's own rules (`twitter-text-parser`, MIT, a port
+    that passes twitter-text's conformance suite): NFC, every URL 23 whether or not it has a
+    scheme ("broadside.org" is a URL), an emoji sequence 2 ("❤️" is 2, a family is 2), code
+    points in the light ranges 1 and all others 2. Emoji newer than the library's table are
+    counted per code point: too high, never too low. A text with characters X refuses
+    (U+FFFE, U+FEFF, U+FFFF) never fits."""
+
+    def __init__(self, limit: int = 280, url_length: int = 23) -> None:
+        super().__init__(limit)
+        self.url_length = url_length
+        self._options = {
+            **twitter_text_config["defaults"],
+            "max_weighted_tweet_length": limit,
+            "transformed_url_length": url_length,
+        }
+
+    def length(self, text: str) -> int:
+        return parse_tweet(text, self._options).weightedLength
+
+    def fits(self, text: str) -> bool:
+        return super().fits(text) and not has_invalid_characters(text)
 
 
 class XChannel(HttpChannel):
-    verbose_name = gettext_lazy("X")
-    network = "x"
+    verbose_name = NETWORK.label
+    social_network = NETWORK
     default_base_url = "https://api.x.com"
-    credential_fields = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
+    credential_fields = (
+        CredentialField("consumer_key", gettext_lazy("The app's API key (developer portal).")),
+        CredentialField("consumer_secret", gettext_lazy("The app's API key secret.")),
+        CredentialField(
+            "access_token", gettext_lazy("The account's access token (read and write).")
+        ),
+        CredentialField("access_token_secret", gettext_lazy("The access token's secret.")),
+    )
     card_variant = "og"
 
     def oauth(self) -> OAuth1:

@@ -32,7 +32,7 @@ def content_changed(instance) -> None:
     if isinstance(instance, LetterPage):
         urls = feed_urls_for_letter(instance)
         if urls:
-            from publishing.tasks import ping_websub_hub
+            from publishing.feeds.tasks import ping_websub_hub
 
             transaction.on_commit(lambda: ping_websub_hub.enqueue(urls))
         if not instance.alias_of_id:
@@ -44,7 +44,7 @@ def content_changed(instance) -> None:
             # A private organization's feed address names it: never sent to the hub.
             own = feed_urls(instance, [("publishing:feed_organization", {"slug": instance.slug})])
         if own:
-            from publishing.tasks import ping_websub_hub
+            from publishing.feeds.tasks import ping_websub_hub
 
             transaction.on_commit(lambda: ping_websub_hub.enqueue(own))
         ping_feeds_on_commit(letters_naming(OrganizationPage.objects.filter(pk=instance.pk)))
@@ -54,7 +54,7 @@ def ping_feeds_on_commit(letters) -> None:
     """After commit, ping the hub for the feeds of these letters (computed by the worker)."""
     ids = list(letters.filter(live=True).values_list("pk", flat=True))
     if ids and settings.BROADSIDE_WEBSUB_HUB:
-        from publishing.tasks import ping_feeds_of_letters
+        from publishing.feeds.tasks import ping_feeds_of_letters
 
         transaction.on_commit(lambda: ping_feeds_of_letters.enqueue(ids))
 

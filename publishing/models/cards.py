@@ -1,6 +1,7 @@
 """Cache versions and share cards."""
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -13,6 +14,9 @@ from wagtail.images import get_image_model_string
 hex_colour = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # and six hexadecimal digits, like #1b1b1f.")
 )
+
+# The settings.STORAGES alias cards are stored under (publishing.share_images.storage).
+SHARE_IMAGES_STORAGE = "share_images"
 
 
 def font_family_choices() -> list[tuple[str, str]]:
@@ -98,9 +102,7 @@ class ShareImage(models.Model):
 
     @property
     def url(self) -> str:
-        from publishing.share_images.storage import share_image_storage
-
-        return share_image_storage().url(self.file_name)
+        return storages[SHARE_IMAGES_STORAGE].url(self.file_name)
 
 
 class ShareImageOverride(models.Model):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from publishing.credentials import CredentialsError, decrypt_credentials, encrypt_credentials
+from publishing.social.credentials import CredentialsError, decrypt_credentials, encrypt_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -123,19 +123,12 @@ class SocialAccount(models.Model):
         origin = self.base_url_origin
         return origin if self.base_url.rstrip("/") == origin else f"{origin}/…"
 
-    @property
-    def channel_class(self):
-        from publishing.channels import get_channel_class
-
-        return get_channel_class(self.channel)
-
     @sensitive_variables()
-    def build_channel(self):
-        """The account's channel, with its credentials. Raises CredentialsError (see
-        `credentials`) and UnknownChannel."""
-        from publishing.channels import build_channel
-
-        return build_channel(
+    def build_channel(self, build):
+        """The account's channel, with its credentials and state: `build` is
+        publishing.channels.build_channel (the caller resolves channels; models import none).
+        Raises CredentialsError (see `credentials`) and what `build` raises (UnknownChannel)."""
+        return build(
             self.channel, base_url=self.base_url, credentials=self.credentials, state=self.state
         )
 
@@ -243,10 +236,6 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_title} → {self.account_id} #{self.publication}"
-
-    @property
-    def network_name(self) -> str:
-        return str(self.account.channel_class.verbose_name)
 
 
 class LetterLaunch(models.Model):

@@ -8,7 +8,9 @@ import struct
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageDraw
 
 from .fonts import Face, faces_for
@@ -28,6 +30,8 @@ class Variant:
     title_sizes: range = range(76, 35, -4)
     title_lines: int = 4
     logos: int = 8
+    # What the Sharing tab calls it (lazy-translatable); not an input of the card.
+    label: Any = field(default="", compare=False)
 
     @property
     def mime_type(self) -> str:
@@ -40,16 +44,34 @@ class Variant:
 
 VARIANTS = {
     # Facebook, X (summary_large_image), LinkedIn, Mastodon: Open Graph 1200×630 (1.91:1).
-    "og": Variant("og", 1200, 630, "PNG"),
+    "og": Variant(
+        "og", 1200, 630, "PNG", label=_("Open Graph 1200×630 (Facebook, X, LinkedIn, Mastodon)")
+    ),
     # Instagram: square and portrait (4:5).
     "square": Variant(
-        "square", 1080, 1080, "PNG", title_sizes=range(92, 43, -4), title_lines=6, logos=7
+        "square",
+        1080,
+        1080,
+        "PNG",
+        title_sizes=range(92, 43, -4),
+        title_lines=6,
+        logos=7,
+        label=_("Square 1080×1080 (Instagram)"),
     ),
     "portrait": Variant(
-        "portrait", 1080, 1350, "PNG", title_sizes=range(100, 47, -4), title_lines=8, logos=7
+        "portrait",
+        1080,
+        1350,
+        "PNG",
+        title_sizes=range(100, 47, -4),
+        title_lines=8,
+        logos=7,
+        label=_("Portrait 1080×1350 (Instagram)"),
     ),
     # Bluesky: blobs up to 1,000,000 bytes.
-    "bluesky": Variant("bluesky", 1200, 630, "JPEG", max_bytes=1_000_000),
+    "bluesky": Variant(
+        "bluesky", 1200, 630, "JPEG", max_bytes=1_000_000, label=_("Bluesky (JPEG under 1 MB)")
+    ),
 }
 
 

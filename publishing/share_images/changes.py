@@ -24,7 +24,7 @@ from home.signatories import letters_naming, letters_ruled_by
 
 def enqueue_render(page_ids: Iterable[int]) -> None:
     """Enqueue the (idempotent) redraw of each letter's cards, one task per letter."""
-    from publishing.tasks import render_share_images_for_page
+    from publishing.share_images.tasks import render_share_images_for_page
 
     for page_id in page_ids:
         render_share_images_for_page.enqueue(page_id)
@@ -83,7 +83,7 @@ def letters_of_site(site: Site | None) -> QuerySet[LetterPage]:
     return letters.filter(under)
 
 
-# -- receivers (connected in publishing.signal_handlers) ------------------------------
+# -- receivers (connected in share_images.receivers) ------------------------------
 
 
 def on_page_published(sender, instance, alias: bool = False, **kwargs) -> None:

@@ -4,7 +4,7 @@ like Wagtail's publish_scheduled."""
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from publishing.outbox import resume_deliveries
+from publishing.social.tasks import resume_deliveries
 
 
 class Command(BaseCommand):

@@ -23,11 +23,12 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from wagtail.models import Locale
 
-from publishing.channels import get_channel_class
+from publishing.channels import build_channel, get_channel_class
 from publishing.channels.base import DeliveryError
-from publishing.credentials import CredentialsError, encrypt_credentials, rotate
 from publishing.models import SocialAccount
 from publishing.outbound import check_outbound_url
+from publishing.social.compose import validate_template
+from publishing.social.credentials import CredentialsError, encrypt_credentials, rotate
 
 
 class Command(BaseCommand):
@@ -72,15 +73,13 @@ class Command(BaseCommand):
             credentials = json.loads(credentials_json)
         except json.JSONDecodeError as error:
             raise CommandError(f"--credentials-json is not valid JSON: {error.msg}") from None
-        if not isinstance(credentials, dict):
-            raise CommandError("--credentials-json must be a JSON object.")
-        channel_class = get_channel_class(channel)
-        missing = channel_class.missing_credentials(credentials)
-        if missing:
-            raise CommandError(
-                f"{channel} credentials need: {', '.join(channel_class.credential_fields)} "
-                f"(missing: {', '.join(missing)})."
-            )
+        # The same rules as the admin form: the channel's credential fields, the template.
+        problems = get_channel_class(channel).credential_problems(credentials)
+        if problems:
+            raise CommandError(f"--credentials-json ({channel}): {' '.join(problems)}")
+        problems = validate_template(template) if template else []
+        if problems:
+            raise CommandError(f"--template: {' '.join(problems)}")
         if base_url:
             # Neither message repeats the URL: its user name, password or path may be secret.
             try:
@@ -141,7 +140,7 @@ class Command(BaseCommand):
     def handle_test(self, *, name, **_):
         account = self.account(name)
         try:
-            channel = account.build_channel()
+            channel = account.build_channel(build_channel)
         except CredentialsError as error:
             raise CommandError(f"{name}: {error}") from None
         try:

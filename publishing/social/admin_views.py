@@ -17,11 +17,13 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from home.links import http_url, validate_http_url
+from publishing.channels import channel_choices
+from publishing.models import Delivery, DeliveryStatus, SocialAccount
 
-from . import outbox
-from .models import Delivery, DeliveryStatus, SocialAccount
+from . import actions
 
 
 def page_edit_url(delivery: Delivery) -> str | None:
@@ -35,7 +37,7 @@ class DeliveryFilterSet(WagtailFilterSet):
     network = django_filters.ChoiceFilter(
         label=gettext_lazy("Network"),
         field_name="account__channel",
-        choices=lambda: _network_choices(),
+        choices=channel_choices,
     )
     locale = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Language"), queryset=Locale.objects.all()
@@ -48,12 +50,6 @@ class DeliveryFilterSet(WagtailFilterSet):
     class Meta:
         model = Delivery
         fields = ["status", "network", "locale", "account", "page"]
-
-
-def _network_choices():
-    from .channels import channel_choices
-
-    return channel_choices()
 
 
 class DeliveriesReportView(ReportView):
@@ -84,8 +80,6 @@ class DeliveriesReportView(ReportView):
 
     @property
     def permission_policy(self):
-        from wagtail.permission_policies import ModelPermissionPolicy
-
         return ModelPermissionPolicy(Delivery)
 
 
@@ -117,7 +111,7 @@ def _back(request, page_id):
 @require_POST
 def retry_delivery(request, delivery_id: int):
     delivery = _delivery_for_action(request, delivery_id)
-    if outbox.retry(delivery.pk, user=request.user):
+    if actions.retry(delivery.pk, user=request.user):
         messages.success(
             request,
             _("The post to %(account)s will be sent again.") % {"account": delivery.account},
@@ -127,8 +121,8 @@ def retry_delivery(request, delivery_id: int):
     return _back(request, delivery.page_id)
 
 
-# The panel's buttons submit the page editor's form to these views (a form
-# cannot nest in another), so each field name carries the delivery id.
+# The panel's buttons each post a small form of their own, built by the panel's script
+# (the page editor's form cannot hold another); each field name carries the delivery id.
 @require_POST
 def mark_delivery_posted(request, delivery_id: int):
     delivery = _delivery_for_action(request, delivery_id)
@@ -141,7 +135,7 @@ def mark_delivery_posted(request, delivery_id: int):
     except forms.ValidationError:
         messages.error(request, _("Enter the post's full address, or leave it empty."))
         return _back(request, delivery.page_id)
-    if outbox.mark_as_posted(delivery.pk, url=url, user=request.user):
+    if actions.mark_as_posted(delivery.pk, url=url, user=request.user):
         messages.success(request, _("Marked as posted."))
     else:
         messages.warning(request, _("This delivery cannot be marked as posted in its state."))
@@ -160,10 +154,10 @@ def post_again(request, page_id: int):
         messages.error(request, _("Say why the letter is posted again."))
         return _back(request, page_id)
     try:
-        created = outbox.post_again(
+        created = actions.post_again(
             page_id, reason=form.cleaned_data["post_again_reason"], user=request.user
         )
-    except outbox.PostAgainRefused as refused:
+    except actions.PostAgainRefused as refused:
         messages.warning(request, str(refused))
     else:
         messages.success(
@@ -175,7 +169,7 @@ def post_again(request, page_id: int):
 
 # -- an account added after a launch ------------------------------------------------------
 class PostLatestLetterView(WagtailAdminTemplateMixin, TemplateView):
-    """Offer, then do, `outbox.post_latest_letter` for one account: a person decides."""
+    """Offer, then do, `actions.post_latest_letter` for one account: a person decides."""
 
     template_name = "publishing/admin/post_latest_letter.html"
     page_title = gettext_lazy("Post the latest letter")
@@ -187,7 +181,7 @@ class PostLatestLetterView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         self.launches = [
             launch
-            for launch in outbox.latest_launches(self.account)
+            for launch in actions.latest_launches(self.account)
             if may_act_on_deliveries(request.user, launch.page)
         ]
         return super().dispatch(request, account_id)
@@ -205,9 +199,9 @@ class PostLatestLetterView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
     def post(self, request, account_id: int):
-        if len(self.launches) != len(outbox.latest_launches(self.account)):
+        if len(self.launches) != len(actions.latest_launches(self.account)):
             raise PermissionDenied  # a letter this person may not publish
-        created = outbox.post_latest_letter(self.account.pk, user=request.user)
+        created = actions.post_latest_letter(self.account.pk, user=request.user)
         if created:
             messages.success(
                 request,

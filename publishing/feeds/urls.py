@@ -1,8 +1,8 @@
-"""Public URLs of the publishing app (mounted under each language prefix)."""
+"""Public URLs of the feeds (mounted under each language prefix, namespace "publishing")."""
 
 from django.urls import path, register_converter
 
-from .feeds.letters import LocaleLetterFeed, OrganizationLetterFeed, TopicLetterFeed
+from .letters import LocaleLetterFeed, OrganizationLetterFeed, TopicLetterFeed
 
 app_name = "publishing"
 

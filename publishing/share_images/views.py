@@ -1,4 +1,4 @@
-"""Public and admin views of the publishing app."""
+"""Views of the share cards: the stored file for readers, the draft's preview for editors."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_safe
 from wagtail.models import Page
 
 from home.models import LetterPage
+from publishing.models import ShareImage
 
-from .models import ShareImage
-from .share_images.card import VARIANTS
-from .share_images.service import preview
-from .share_images.storage import share_image_storage
+from .card import VARIANTS
+from .service import preview
+from .storage import share_image_storage
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 

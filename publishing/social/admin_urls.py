@@ -1,15 +1,10 @@
+"""Admin URLs of the social pipeline (under publishing_admin, see publishing.wagtail_hooks)."""
+
 from django.urls import path
 
-from . import admin_views, views
-
-app_name = "publishing_admin"
+from . import admin_views
 
 urlpatterns = [
-    path(
-        "share-images/<int:page_id>/<str:variant>/preview/",
-        views.share_image_preview,
-        name="share_image_preview",
-    ),
     path("deliveries/", admin_views.DeliveriesReportView.as_view(), name="deliveries"),
     path(
         "deliveries/results/",

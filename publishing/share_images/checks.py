@@ -1,5 +1,5 @@
-"""System checks: can this installation draw share cards for every configured language,
-and are account credentials encrypted with keys of their own?"""
+"""System checks of the share cards: can this installation draw them for every configured
+language?"""
 
 from __future__ import annotations
 
@@ -62,44 +62,6 @@ def check_share_image_fonts(app_configs=None, **kwargs):
                     )
                 )
     return errors
-
-
-@checks.register(checks.Tags.security)
-def check_credential_keys(app_configs=None, **kwargs):
-    """A malformed BROADSIDE_CREDENTIAL_KEYS entry stops `check` (and every command) with an
-    error naming the setting and the entry's position, never the key."""
-    from publishing.credentials import KEYS_SETTING, malformed_key_positions, malformed_keys_message
-
-    malformed = malformed_key_positions()
-    if not malformed:
-        return []
-    return [
-        checks.Error(
-            malformed_keys_message(malformed),
-            hint=f"Replace that entry of {KEYS_SETTING} with a key made by: python -c "
-            '"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" '
-            "(and keep a comma between keys).",
-            id="broadside.E004",
-        )
-    ]
-
-
-@checks.register(checks.Tags.security, deploy=True)
-def check_credential_keys_are_explicit(app_configs=None, **kwargs):
-    from publishing.credentials import KEYS_SETTING, keys_derive_from_secret_key
-
-    if not keys_derive_from_secret_key():
-        return []
-    return [
-        checks.Warning(
-            "Social-account credentials are encrypted with a key derived from SECRET_KEY: "
-            "whoever learns SECRET_KEY can read them, and changing SECRET_KEY without keeping "
-            "the old one in SECRET_KEY_FALLBACKS makes them unreadable.",
-            hint=f"Set {KEYS_SETTING} (see README), then run "
-            f"manage.py social_accounts rotate-key: saved credentials stay readable meanwhile.",
-            id="broadside.W001",
-        )
-    ]
 
 
 def exemplar_characters(language: str) -> set[str]:

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from publishing.channels import UnknownChannel, build_channel
+from publishing.models import Delivery, DeliveryStatus
+from publishing.models.social import RETRYABLE
+
 from .admin_views import may_act_on_deliveries
-from .channels import UnknownChannel
 from .compose import CompositionError
 from .credentials import CredentialsError
-from .models import Delivery, DeliveryStatus
-from .models.social import RETRYABLE
-from .outbox import accounts_for
 from .posts import compose_for
+from .recording import accounts_for
 
 
 @dataclass
@@ -33,7 +34,7 @@ def preview_posts(letter) -> list[PostPreview]:
     previews, contexts = [], {}
     for account in accounts_for(letter.locale_id).order_by("name"):
         try:
-            channel = account.build_channel()
+            channel = account.build_channel(build_channel)
         except (CredentialsError, UnknownChannel) as error:
             previews.append(PostPreview(account, account.channel, problems=(str(error),)))
             continue
@@ -50,10 +51,8 @@ def preview_posts(letter) -> list[PostPreview]:
             preview.problems = (str(error),)
             preview.fits = False
         else:
-            rules = channel.text_rules()
-            preview.text = composed.text
-            preview.count = rules.describe(composed.text)
-            preview.fits = rules.fits(composed.text)
+            preview.text = composed.text  # composition checked that it fits
+            preview.count = channel.text_rules().describe(composed.text)
         previews.append(preview)
     return previews
 

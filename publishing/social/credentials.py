@@ -135,7 +135,3 @@ def rotate(token: str) -> str:
         return _fernet().rotate(token.encode()).decode()
     except InvalidToken as error:
         raise CredentialsError(undecryptable_message()) from error
-
-
-def new_key() -> str:
-    return Fernet.generate_key().decode()

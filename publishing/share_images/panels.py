@@ -1,19 +1,12 @@
-"""The "Sharing" tab of the letter editor: card previews per language and variant."""
+"""The share cards' panel of the letter editor's "Sharing" tab: previews per language and
+variant (each variant's label is on its `Variant`, share_images/card.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 
-from .share_images.card import VARIANTS
-
-VARIANT_LABELS = {
-    "og": _("Open Graph 1200×630 (Facebook, X, LinkedIn, Mastodon)"),
-    "square": _("Square 1080×1080 (Instagram)"),
-    "portrait": _("Portrait 1080×1350 (Instagram)"),
-    "bluesky": _("Bluesky (JPEG under 1 MB)"),
-}
+from .card import VARIANTS
 
 
 class ShareCardPanel(Panel):
@@ -29,13 +22,13 @@ class ShareCardPanel(Panel):
             if page.pk:
                 context["previews"] = [
                     {
-                        "label": VARIANT_LABELS[key],
+                        "label": variant.label or key,
                         "url": reverse(
                             "publishing_admin:share_image_preview",
                             kwargs={"page_id": page.pk, "variant": key},
                         ),
                     }
-                    for key in VARIANTS
+                    for key, variant in VARIANTS.items()
                 ]
                 translations = page.get_translations(inclusive=True).select_related("locale")
                 stored = ShareImage.objects.filter(page__in=translations).select_related(
@@ -48,19 +41,4 @@ class ShareCardPanel(Panel):
                         list(VARIANTS).index(image.variant),
                     ),
                 )
-            return context
-
-
-class SocialPostsPanel(Panel):
-    """Each account's post for this letter (from the latest draft), and what went out."""
-
-    class BoundPanel(Panel.BoundPanel):
-        template_name = "publishing/panels/social_posts.html"
-
-        def get_context_data(self, parent_context=None):
-            from .social_preview import social_panel_context
-
-            context = super().get_context_data(parent_context)
-            if self.instance.pk:
-                context.update(social_panel_context(self.instance, self.request.user))
             return context

@@ -7,12 +7,15 @@ receive the result and never see a page.
 from __future__ import annotations
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from home.models import LetterPage, OrganizationHandle, localized_topics
 from home.signatories import resolve_signatories
+from publishing.channels.base import Card, Channel, Post
+from publishing.models import ShareImage
+from publishing.share_images.storage import share_image_storage
 
-from .channels.base import Card, Channel, Post
 from .compose import ComposedText, PostContext, compose_text, hashtag
 
 
@@ -77,21 +80,25 @@ def compose_for(
     return compose_text(post_template(letter, account, channel), context, channel.text_rules())
 
 
-def card_for(letter: LetterPage, channel: Channel) -> Card | None:
-    """The letter's share card in the channel's variant, rendered now if it is not yet."""
-    from .models import ShareImage
-    from .share_images.service import render_share_images
-    from .share_images.storage import share_image_storage
+class CardNotReady(Exception):
+    """The letter's card in the channel's variant is not drawn (or not current) yet: the
+    card task enqueued on publish draws it, and the delivery waits for it."""
 
+
+def card_for(letter: LetterPage, channel: Channel) -> Card | None:
+    """The letter's current share card in the channel's variant; None when the channel
+    posts no card. Only reads what the card task stored: a delivery never draws cards
+    (drawing can bump the content version and empty every cached feed and API answer).
+    Raises CardNotReady when there is no current card (or its file) yet."""
     if not channel.card_variant:
         return None
-    render_share_images(letter)
     image = ShareImage.objects.filter(
         page=letter, variant=channel.card_variant, stale=False
     ).first()
-    if image is None:
-        return None
-    with share_image_storage().open(image.file_name) as file:
+    storage = share_image_storage()
+    if image is None or not storage.exists(image.file_name):
+        raise CardNotReady(_("The share card is not ready yet."))
+    with storage.open(image.file_name) as file:
         data = file.read()
     return Card(
         data=data,

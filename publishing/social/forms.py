@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 from wagtail.models import Locale
 
-from .channels import channel_choices, get_channel_class
+from publishing.channels import channel_choices, get_channel_class
+from publishing.models import SocialAccount
+from publishing.outbound import check_outbound_url
+
 from .compose import validate_template
 from .credentials import CredentialsError, encrypt_credentials
-from .models import SocialAccount
-from .outbound import check_outbound_url
 
 
 class SecretTextarea(forms.Textarea):
@@ -21,6 +23,19 @@ class SecretTextarea(forms.Textarea):
 
     def format_value(self, value):
         return None
+
+
+def credentials_help() -> str:
+    """Each configured channel's credentials JSON, from its channel file."""
+    shapes = "; ".join(
+        f"{get_channel_class(key).verbose_name}: {get_channel_class(key).credentials_help()}"
+        for key in settings.BROADSIDE_CHANNELS
+        if get_channel_class(key).credential_fields
+    )
+    return _(
+        "%(shapes)s. Stored encrypted and never shown again: leave empty to keep the saved "
+        "credentials."
+    ) % {"shapes": shapes}
 
 
 class SocialAccountForm(forms.ModelForm):
@@ -35,12 +50,6 @@ class SocialAccountForm(forms.ModelForm):
         label=_("Credentials (JSON)"),
         required=False,
         widget=SecretTextarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
-        help_text=_(
-            'Mastodon: {"access_token": …}; Bluesky: {"handle": …, "app_password": …}; '
-            'X: {"consumer_key", "consumer_secret", "access_token", "access_token_secret"}; '
-            'webhook: {"secret": …}. Stored encrypted and never shown again: leave empty to '
-            "keep the saved credentials."
-        ),
     )
 
     class Meta:
@@ -51,6 +60,7 @@ class SocialAccountForm(forms.ModelForm):
         kwargs.pop("for_user", None)
         super().__init__(*args, **kwargs)
         self.fields["credentials_json"].initial = ""  # never rendered back
+        self.fields["credentials_json"].help_text = credentials_help()
         # A webhook's path (Slack, Discord) is its secret: the stored URL is shown as its
         # origin and "/…", which submitted unchanged keeps the stored URL.
         if self.instance.base_url and not self.is_bound:
@@ -87,9 +97,6 @@ class SocialAccountForm(forms.ModelForm):
             except json.JSONDecodeError:
                 self.add_error("credentials_json", _("This is not valid JSON."))
                 return cleaned
-            if not isinstance(credentials, dict):
-                self.add_error("credentials_json", _("Enter a JSON object: {…}."))
-                return cleaned
         elif (
             self.instance.pk
             and self.instance.channel == channel
@@ -105,15 +112,12 @@ class SocialAccountForm(forms.ModelForm):
             return cleaned
         else:
             credentials = {}
-        channel_class = get_channel_class(channel)
         if credentials is not None:
-            missing = channel_class.missing_credentials(credentials)
-            if missing:
-                self.add_error(
-                    "credentials_json",
-                    _("This channel needs: %(fields)s.")
-                    % {"fields": ", ".join(channel_class.credential_fields)},
-                )
+            problems = get_channel_class(channel).credential_problems(credentials)
+            for problem in problems:
+                self.add_error("credentials_json", problem)
+            if problems:
+                return cleaned
         # Encrypted here, not in save(): a key the operator mistyped is a message on the
         # form (the data stays typed in), not a 500.
         self.new_credentials_encrypted = None

@@ -1,0 +1,68 @@
+"""Background tasks of the social pipeline, and the one place that enqueues them.
+
+Each task takes ids and is safe to run twice: only a worker that claims a delivery acts.
+The domain modules return what to enqueue (ids, "retry at T"); this layer schedules it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django_tasks import task
+
+from . import worker
+
+
+@task()
+def dispatch_deliveries(delivery_ids: list[int]) -> int:
+    """Fan out one task per delivery, so the publish request enqueued only one."""
+    for delivery_id in delivery_ids:
+        enqueue_delivery(delivery_id)
+    return len(delivery_ids)
+
+
+@task()
+def deliver(delivery_id: int) -> str:
+    """Post one delivery; returns the state it ends in. When the worker says "retry at T",
+    the next attempt is enqueued for T once this one's writes are committed."""
+    attempt = worker.deliver(delivery_id)
+    if attempt.retry_at is not None:
+        retry_at = attempt.retry_at
+        transaction.on_commit(lambda: enqueue_delivery(delivery_id, retry_at), robust=True)
+    return attempt.status
+
+
+def enqueue_on_commit(delivery_ids: list[int]) -> None:
+    """Enqueue one task fanning out `delivery_ids` once the current transaction commits."""
+    if not delivery_ids:
+        return
+    ids = list(delivery_ids)
+    # robust: the publish has committed; a queue that is down must not turn it
+    # into an error page (resume_deliveries enqueues pending deliveries later).
+    transaction.on_commit(lambda: dispatch_deliveries.enqueue(ids), robust=True)
+
+
+def enqueue_delivery(delivery_id: int, run_after: datetime | None = None) -> None:
+    """Enqueue one delivery, from `run_after` when given. A backend that cannot defer
+    gets nothing: `resume_deliveries` enqueues the delivery when it is due."""
+    task_ = deliver
+    if run_after is not None:
+        if not task_.get_backend().supports_defer:
+            return
+        task_ = task_.using(run_after=run_after)
+    task_.enqueue(delivery_id)
+
+
+def resume_deliveries(*, stale_after: float | None = None) -> dict[str, int]:
+    """Pick up what a dead worker left: run by `manage.py resume_deliveries` on a timer.
+
+    Stale "sending" deliveries are moved on (`worker.take_over_stale`), then pending and
+    due retrying deliveries are enqueued again (claiming makes a repeat harmless).
+    Returns counts: {"retried", "doubts", "failed", "enqueued"}.
+    """
+    counts = worker.take_over_stale(stale_after=stale_after)
+    due = worker.due_deliveries()
+    for delivery_id in due:
+        enqueue_delivery(delivery_id)
+    return {**counts, "enqueued": len(due)}

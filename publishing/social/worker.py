@@ -1,0 +1,396 @@
+"""The worker: moving one delivery through its states, and the sweep after dead workers.
+
+    pending ─claim→ sending ─→ sent
+                       ├─→ retrying (nothing posted: connection refused, 5xx, 429;
+                       │             or an unknown outcome on a network with a
+                       │             duplicate-proof key) ─claim→ sending …
+                       ├─→ failed (the network refused; or out of attempts)
+                       ├─→ unconfirmed (maybe posted, no duplicate protection)
+                       └─→ skipped (account disabled, page no longer live or public,
+                                    credentials no configured key decrypts: the account
+                                    needs attention, and a person retries once it is fixed)
+
+Every transition is a conditional UPDATE on the current state, so two
+workers (or a worker and an editor) cannot both act on one delivery, and a
+task that runs twice does nothing the second time. Nothing here enqueues: an
+attempt returns when to try again (`Attempt.retry_at`) and the task layer
+(`publishing.social.tasks`) schedules it.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from home.links import http_url
+from publishing.channels import UnknownChannel, build_channel, get_channel_class
+from publishing.channels.base import OutcomeUnknown, PermanentError, TemporaryError
+from publishing.models import Delivery, DeliveryStatus
+from publishing.models.social import CLAIMABLE
+
+from .compose import CompositionError
+from .credentials import CredentialsError
+from .posts import CardNotReady, build_post, post_url
+from .recording import shareable_letter
+
+logger = logging.getLogger(__name__)
+Status = DeliveryStatus
+# How long a delivery waits for its share card to be drawn (the card task runs on publish).
+CARD_WAIT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one run of `deliver` did: the state the delivery is in (or "not-claimed",
+    "lease-lost") and, when it is `retrying`, the time from which to try again."""
+
+    status: str
+    retry_at: datetime | None = None
+
+
+def attempts_left(made: int) -> bool:
+    """Whether a delivery that has made `made` attempts may make another: the one cap
+    (BROADSIDE_DELIVERY_MAX_ATTEMPTS)."""
+    return made < settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS
+
+
+class LeaseLost(Exception):
+    """Another worker took the delivery over (this one outlived its lease)."""
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.BROADSIDE_DELIVERY_LEASE_SECONDS)
+
+
+def claim(delivery_id: int) -> Delivery | None:
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    claimed = (
+        Delivery.objects.filter(pk=delivery_id, status__in=CLAIMABLE)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(
+            status=Status.SENDING,
+            attempts=F("attempts") + 1,
+            claim_token=token,
+            claimed_until=now + _lease(),
+        )
+    )
+    if not claimed:
+        return None
+    return Delivery.objects.select_related("account", "locale").get(pk=delivery_id)
+
+
+def _mine(delivery: Delivery):
+    return Delivery.objects.filter(
+        pk=delivery.pk, status=Status.SENDING, claim_token=delivery.claim_token
+    )
+
+
+def _finish(delivery: Delivery, status: str, **fields) -> bool:
+    return bool(_mine(delivery).update(status=status, claimed_until=None, claim_token="", **fields))
+
+
+def _start_sending(delivery: Delivery, text: str) -> None:
+    """Mark the publishing request as started, renewing the lease; refuse if it was lost."""
+    now = timezone.now()
+    started = (
+        _mine(delivery)
+        .filter(claimed_until__gt=now)
+        .update(
+            text=text,
+            send_started_at=now,
+            first_send_at=delivery.first_send_at or now,
+            claimed_until=now + _lease(),
+        )
+    )
+    if not started:
+        raise LeaseLost
+
+
+def deliver(delivery_id: int) -> Attempt:
+    """Compose, validate, send and record one delivery. Returns the state it ends in and,
+    when it is to be tried again, from when (the caller schedules that)."""
+    delivery = claim(delivery_id)
+    if delivery is None:
+        return Attempt("not-claimed")
+    account = delivery.account
+    if not attempts_left(delivery.attempts - 1):
+        # Only a crash loop gets here: every normal failure is counted in _retry_later.
+        status = Status.UNCONFIRMED if delivery.outcome_unknown else Status.FAILED
+        _finish(delivery, status, error=_("Gave up: every attempt stopped before it finished."))
+        return Attempt(status)
+    # An earlier attempt may have posted: stopping now must keep that doubt for a person.
+    stopped = Status.UNCONFIRMED if delivery.outcome_unknown else None
+    if not account.enabled:
+        _finish(delivery, stopped or Status.SKIPPED, reason=_("The account was disabled."))
+        return Attempt(stopped or Status.SKIPPED)
+    letter = shareable_letter(delivery.page_id) if delivery.page_id else None
+    if letter is None:
+        reason = _("The page is no longer live and public.")
+        _finish(delivery, stopped or Status.SKIPPED, reason=reason)
+        return Attempt(stopped or Status.SKIPPED)
+    try:
+        channel = account.build_channel(build_channel)
+    except CredentialsError as error:
+        # The account's fault, not the letter's: nothing was tried; Retry once it is fixed.
+        _finish(delivery, stopped or Status.SKIPPED, error=str(error))
+        return Attempt(stopped or Status.SKIPPED)
+    except UnknownChannel as error:
+        _finish(delivery, stopped or Status.FAILED, error=str(error))
+        return Attempt(stopped or Status.FAILED)
+    try:
+        return _deliver_with(delivery, letter, channel)
+    finally:
+        account.keep_state(channel)
+
+
+def _deliver_with(delivery: Delivery, letter, channel) -> Attempt:
+    if delivery.outcome_unknown and not _may_resend(delivery, channel):
+        return Attempt(_settle_doubt(delivery, channel, post_url(letter), _unconfirmed_message()))
+    try:
+        post = build_post(
+            letter,
+            delivery.account,
+            channel,
+            key=delivery.idempotency_key,
+            resumed=delivery.outcome_unknown or delivery.first_send_at is not None,
+        )
+        problems = channel.validate(post)
+        if problems and delivery.outcome_unknown:
+            return Attempt(_settle_doubt(delivery, channel, post.url, "\n".join(problems)))
+        if problems:
+            _finish(delivery, Status.FAILED, text=post.text, error="\n".join(problems))
+            return Attempt(Status.FAILED)
+        _start_sending(delivery, post.text)
+        sent = channel.send(post)
+    except LeaseLost:
+        logger.warning("Delivery %s was taken over by another worker", delivery.pk)
+        return Attempt("lease-lost")
+    except CardNotReady as error:
+        return _retry_later(
+            delivery, str(error), CARD_WAIT_SECONDS, outcome_unknown=False, channel=channel
+        )
+    except CompositionError as error:
+        if delivery.outcome_unknown:
+            return Attempt(_settle_doubt(delivery, channel, post_url(letter), str(error)))
+        _finish(delivery, Status.FAILED, error=str(error))
+        return Attempt(Status.FAILED)
+    except TemporaryError as error:
+        return _retry_later(
+            delivery, str(error), error.retry_after, outcome_unknown=False, channel=channel
+        )
+    except OutcomeUnknown as error:
+        if _may_resend(delivery, channel):
+            return _retry_later(delivery, str(error), None, outcome_unknown=True, channel=channel)
+        return Attempt(_settle_doubt(delivery, channel, post.url, str(error)))
+    except PermanentError as error:
+        # A refusal now says nothing of an earlier attempt that may have posted.
+        if delivery.outcome_unknown:
+            return Attempt(_settle_doubt(delivery, channel, post_url(letter), str(error)))
+        _finish(delivery, Status.FAILED, error=str(error), send_started_at=None)
+        return Attempt(Status.FAILED)
+    except Exception:
+        # A bug, not the network: never leave the delivery "sending" for ever.
+        logger.exception("Delivery %s crashed", delivery.pk)
+        started = _mine(delivery).filter(send_started_at__isnull=False).exists()
+        _finish(
+            delivery,
+            Status.UNCONFIRMED if started else Status.FAILED,
+            outcome_unknown=started or delivery.outcome_unknown,
+            error=_("Broadside failed while sending; see the logs."),
+        )
+        raise
+    _finish(
+        delivery,
+        Status.SENT,
+        remote_id=sent.remote_id[:200],
+        remote_url=_post_url(sent.url),
+        sent_at=timezone.now(),
+        send_started_at=None,
+        error="",
+    )
+    return Attempt(Status.SENT)
+
+
+def _post_url(url: str) -> str:
+    """The network's link to the post, kept only if it is an http(s) URL that fits the field."""
+    url = http_url(url)
+    return url if len(url) <= Delivery._meta.get_field("remote_url").max_length else ""
+
+
+def _settle_doubt(delivery: Delivery, channel, url: str, error: str) -> str:
+    """End a delivery that an attempt may have posted: *sent* if the network shows the post,
+    otherwise *unconfirmed* for a person, never *failed* (nothing proves it was not posted).
+    """
+    found = _look_for_post(delivery, channel, url)
+    if found is not None:
+        _finish(
+            delivery,
+            Status.SENT,
+            remote_id=found.remote_id[:200],
+            remote_url=found.url,
+            sent_at=timezone.now(),
+            send_started_at=None,
+            outcome_unknown=False,
+            error="",
+            reason=_("The answer was lost; the post was found on the network."),
+        )
+        return Status.SENT
+    _finish(
+        delivery,
+        Status.UNCONFIRMED,
+        outcome_unknown=True,
+        send_started_at=None,
+        error=f"{error}\n{_unconfirmed_message()}",
+    )
+    return Status.UNCONFIRMED
+
+
+def _look_for_post(delivery: Delivery, channel, url: str):
+    """The post, if the channel can find it; None when it cannot look or looking failed
+    (the delivery then stays a doubt for a person: looking is evidence only when it finds)."""
+    first = Delivery.objects.filter(pk=delivery.pk).values_list("first_send_at", flat=True)[0]
+    known = frozenset(
+        Delivery.objects.filter(page_id=delivery.page_id, account_id=delivery.account_id)
+        .exclude(pk=delivery.pk)
+        .exclude(remote_id="")
+        .values_list("remote_id", flat=True)
+    )
+    try:
+        return channel.find_post(key=delivery.idempotency_key, url=url, since=first, known=known)
+    except (TemporaryError, PermanentError, OutcomeUnknown) as error:
+        logger.warning("Delivery %s: could not look for the post: %s", delivery.pk, error)
+        return None
+
+
+def _unconfirmed_message() -> str:
+    return _(
+        "The network may have the post, and it offers no protection against duplicates: "
+        "check the account, then choose Mark as posted or Retry."
+    )
+
+
+def may_resend(channel_class, first_send_at) -> bool:
+    """Whether a send whose outcome is unknown may be repeated: the network has a
+    duplicate-proof key and still remembers it."""
+    if not channel_class.duplicate_safe:
+        return False
+    window = channel_class.duplicate_window
+    return (
+        window is None
+        or first_send_at is None
+        or (timezone.now() - first_send_at).total_seconds() < window
+    )
+
+
+def _may_resend(delivery: Delivery, channel) -> bool:
+    first = Delivery.objects.filter(pk=delivery.pk).values_list("first_send_at", flat=True)[0]
+    return may_resend(type(channel), first)
+
+
+def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with jitter ("equal jitter"); at least what the network asked for."""
+    first, longest = settings.BROADSIDE_DELIVERY_BACKOFF
+    ceiling = min(longest, first * 2 ** max(attempt - 1, 0))
+    delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+    return max(delay, retry_after or 0.0)
+
+
+def _retry_later(
+    delivery: Delivery,
+    error: str,
+    retry_after: float | None,
+    *,
+    outcome_unknown: bool,
+    channel=None,
+) -> Attempt:
+    """Schedule the next attempt. A temporary error says nothing was posted *this* time;
+    an earlier unknown outcome still stands (`outcome_unknown` is never cleared here), and
+    out of attempts it is settled by looking for the post, never turned into *failed*."""
+    attempts = delivery.attempts  # as counted by claim()
+    unknown = outcome_unknown or delivery.outcome_unknown
+    fields = {"send_started_at": None, "outcome_unknown": unknown}
+    if not attempts_left(attempts):
+        if unknown and channel is not None:
+            return Attempt(_settle_doubt(delivery, channel, _letter_url(delivery), error))
+        if unknown:
+            _finish(
+                delivery, Status.UNCONFIRMED, error=f"{error}\n{_unconfirmed_message()}", **fields
+            )
+            return Attempt(Status.UNCONFIRMED)
+        message = _("Gave up after %(count)s attempts. Last error: %(error)s") % {
+            "count": attempts,
+            "error": error,
+        }
+        _finish(delivery, Status.FAILED, error=message, **fields)
+        return Attempt(Status.FAILED)
+    run_after = timezone.now() + timedelta(seconds=backoff_seconds(attempts, retry_after))
+    _finish(delivery, Status.RETRYING, error=error, next_attempt_at=run_after, **fields)
+    return Attempt(Status.RETRYING, retry_at=run_after)
+
+
+def _letter_url(delivery: Delivery) -> str:
+    letter = shareable_letter(delivery.page_id) if delivery.page_id else None
+    return post_url(letter) if letter is not None else ""
+
+
+def take_over_stale(*, stale_after: float | None = None) -> dict[str, int]:
+    """Move on what dead workers left "sending" past their lease; returns counts
+    {"retried", "doubts", "failed"}.
+
+    If the request that publishes had not started, or the network has a
+    duplicate-proof key, the delivery is retried. Otherwise the post may exist: the
+    delivery goes on with its doubt, and the next worker never sends again but
+    looks for the post (`_settle_doubt`): *sent* when the network shows it,
+    *unconfirmed* for a person when it does not or cannot look.
+    """
+    now = timezone.now()
+    lease = settings.BROADSIDE_DELIVERY_LEASE_SECONDS
+    # claimed_until = claim time + lease; "stale after N seconds" moves the cutoff.
+    cutoff = now + timedelta(seconds=lease - (lease if stale_after is None else stale_after))
+    stale = Delivery.objects.filter(status=Status.SENDING, claimed_until__lte=cutoff)
+    counts = {"retried": 0, "doubts": 0, "failed": 0}
+    for delivery in stale.select_related("account"):
+        unknown = delivery.outcome_unknown or delivery.send_started_at is not None
+        try:
+            channel_class = get_channel_class(delivery.account.channel)
+        except UnknownChannel as error:
+            counts["failed"] += _take_over(delivery, Status.FAILED, error=str(error))
+            continue
+        if not unknown or may_resend(channel_class, delivery.first_send_at):
+            counts["retried"] += _take_over(
+                delivery, Status.RETRYING, next_attempt_at=now, outcome_unknown=unknown
+            )
+        else:
+            # Not sent again (the network has no key, or forgot it): looked for instead.
+            counts["doubts"] += _take_over(
+                delivery,
+                Status.RETRYING,
+                next_attempt_at=now,
+                outcome_unknown=True,
+                error=_("The worker stopped while sending; the post may exist."),
+            )
+    return counts
+
+
+def due_deliveries() -> list[int]:
+    """Ids of the deliveries a worker may claim now (pending, or retrying and due)."""
+    due = Delivery.objects.filter(status__in=CLAIMABLE).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+    )
+    return list(due.values_list("pk", flat=True))
+
+
+def _take_over(delivery: Delivery, status: str, **fields) -> int:
+    """Move a stale delivery on, unless its worker finished meanwhile."""
+    return Delivery.objects.filter(
+        pk=delivery.pk, status=Status.SENDING, claim_token=delivery.claim_token
+    ).update(status=status, claimed_until=None, claim_token="", send_started_at=None, **fields)

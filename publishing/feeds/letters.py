@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Site
 
+from home.letters import live_translations, signatures_of, topics_of
 from home.models import (
     LetterIndexPage,
     LetterPage,
@@ -25,16 +26,16 @@ from home.models import (
     Topic,
     letters_for_listing,
 )
-from home.signatories import letters_signed_by, localize_pages, signature_rows
+from home.signatories import letters_signed_by
 
 from .base import Alternate, Author, Category, Enclosure, Feed
 from .text import absolutize_urls
 
 
 def feed_letters(locale: Locale):
-    """Letters a feed in `locale` may list: live (a scheduled page is not, until it goes
-    live), public, and really in that language (not an alias)."""
-    return LetterPage.objects.live().public().filter(locale=locale, alias_of__isnull=True)
+    """Letters a feed in `locale` may list: shareable (home.letters: live, gone live,
+    public, not an alias) and so really written in that language."""
+    return LetterPage.objects.shareable().filter(locale=locale)
 
 
 class LetterFeed(Feed):
@@ -75,43 +76,19 @@ class LetterFeed(Feed):
 
     # -- batch loading: a handful of queries for the whole feed ------------------------
     def prepare(self, obj, items: Sequence[LetterPage]) -> None:
-        keys = [letter.translation_key for letter in items]
-        self.translations = defaultdict(list)
-        for page in (
-            LetterPage.objects.live()
-            .public()
-            .filter(translation_key__in=keys, alias_of__isnull=True)
-            .exclude(locale=self.locale)
-            .select_related("locale")
-            .order_by("locale__language_code")
-        ):
-            self.translations[page.translation_key].append(page)
-
-        # Named signatures; each organization is loaded once however many letters it signed.
-        rows = signature_rows(items)
-        pairs = [
-            (letter_id, row.organization_id)
-            for letter_id, letter_rows in rows.items()
-            for row in letter_rows
-            if row.is_named
-        ]
-        organizations = list(
-            OrganizationPage.objects.filter(pk__in={pk for _, pk in pairs}).select_related("locale")
-        )
-        localized = dict(
-            zip(
-                (o.pk for o in organizations),
-                localize_pages(organizations, self.locale.pk),
-                strict=True,
-            )
-        )
-        authors = {
-            pk: Author(page.display_name, page.get_full_url(self.request))
-            for pk, page in localized.items()
+        translations = live_translations(items, LetterPage)
+        self.translations = {
+            key: [page for page in pages if page.locale_id != self.locale.pk]
+            for key, pages in translations.items()
         }
+        signatures = signatures_of(items)
+        authors = {}  # each organization's Author built once however many letters it signed
         self.authors = defaultdict(list)
-        for letter_id, organization_pk in pairs:
-            self.authors[letter_id].append(authors[organization_pk])
+        for letter in items:
+            for page in signatures.named(letter):
+                if page.pk not in authors:
+                    authors[page.pk] = Author(page.display_name, page.get_full_url(self.request))
+                self.authors[letter.pk].append(authors[page.pk])
 
         from publishing.models import ShareImage
 
@@ -119,21 +96,9 @@ class LetterFeed(Feed):
             image.page_id: image
             for image in ShareImage.objects.filter(page__in=items, variant="og", stale=False)
         }
-
-        through = LetterPage.topics.through.objects.filter(letterpage__in=items).select_related(
-            "topic"
-        )
-        source_topics = defaultdict(list)
-        for link in through:
-            source_topics[link.letterpage_id].append(link.topic)
-        topic_keys = {t.translation_key for topics in source_topics.values() for t in topics}
-        translated = {
-            topic.translation_key: topic
-            for topic in Topic.objects.filter(translation_key__in=topic_keys, locale=self.locale)
-        }
         self.topics = {
-            letter_id: [translated.get(t.translation_key, t) for t in topics]
-            for letter_id, topics in source_topics.items()
+            letter_id: [shown for _filed, shown in topics]
+            for letter_id, topics in topics_of(items).items()
         }
 
     # -- item hooks -------------------------------------------------------------------
@@ -221,7 +186,7 @@ class OrganizationLetterFeed(LetterFeed):
         return organization
 
     def letters(self, organization: OrganizationPage):
-        return letters_signed_by(organization).filter(alias_of__isnull=True)
+        return letters_signed_by(organization).shareable()
 
     def feed_id(self, organization) -> str:
         return self.tag(f"organization/{organization.translation_key}/{self.language(None)}")

@@ -26,6 +26,7 @@ from home.models import (
     OrganizationPage,
 )
 from home.signatories import localize_pages
+from publishing.feeds.registry import feed_about, feed_paths
 
 LOGO_FILTER = "fill-160x160"
 
@@ -34,12 +35,12 @@ def absolute(request, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
-def feeds(request, language: str, name: str = "publishing:feed_letters", **kwargs) -> dict:
-    with translation.override(language):
-        return {
-            format: absolute(request, reverse(name, kwargs={**kwargs, "format": format}))
-            for format in ("rss", "atom")
-        }
+def feeds(request, language: str, subject=None) -> dict:
+    """{format: absolute URL} of the feed about `subject` (a topic, an organization; None:
+    the language's letters) in `language`, as publishing.feeds.registry lists it."""
+    feed = feed_about(type(subject) if subject is not None else None)
+    paths = feed_paths(feed, subject, language=language)
+    return {format: absolute(request, path) for format, path in paths.items()}
 
 
 def content_language(page: Page) -> str:
@@ -164,9 +165,7 @@ class LetterBatch:
                 {
                     "slug": topic.slug,
                     "name": shown.name,
-                    "feeds": feeds(
-                        self.request, language, "publishing:feed_topic", slug=topic.slug
-                    ),
+                    "feeds": feeds(self.request, language, topic),
                 }
             )
         return data
@@ -331,9 +330,7 @@ class OrganizationDetailBuilder:
                 ),
                 "canonical_url": languages.canonical_url,
                 "hreflang": _hreflang(languages),
-                "feeds": feeds(
-                    self.request, language, "publishing:feed_organization", slug=organization.slug
-                ),
+                "feeds": feeds(self.request, language, organization),
                 "letters_url": letters_url,
             }
         )

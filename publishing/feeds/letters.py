@@ -26,7 +26,7 @@ from home.models import (
     Topic,
     letters_for_listing,
 )
-from home.signatories import letters_signed_by
+from home.signatories import letters_signed_by, signature_rows
 
 from .base import Alternate, Author, Category, Enclosure, Feed
 from .text import absolutize_urls
@@ -39,7 +39,32 @@ def feed_letters(locale: Locale):
 
 
 class LetterFeed(Feed):
-    """Shared hooks for every feed of letters."""
+    """Shared hooks for every feed of letters.
+
+    A concrete feed states its address and subject (read by `publishing.feeds.registry`):
+    `url_name` and `route` (with `<str:format>`), `subject_model` (None: one feed per
+    language; else one feed per instance, with `subject_url_kwargs`), and
+    `subjects_listing(letter)`: the subjects whose feed lists the letter.
+    """
+
+    url_name: str = ""
+    route: str = ""
+    subject_model: type | None = None
+
+    @classmethod
+    def subject_url_kwargs(cls, subject) -> dict[str, str]:
+        """The URL arguments of `subject`'s feed (its slug)."""
+        return {"slug": subject.slug}
+
+    @classmethod
+    def subjects_listing(cls, letter: LetterPage) -> Iterable:
+        """The subjects whose feed of this kind lists `letter` (None: the language's)."""
+        return [None]
+
+    @classmethod
+    def discovery_title(cls, subject, format: str) -> str:
+        """The title of an autodiscovery link to `subject`'s feed in `format`."""
+        return _("Letters (%(format)s)") % {"format": format.upper()}
 
     def get_object(self, request, **kwargs):
         self.locale = Locale.get_active()
@@ -158,6 +183,9 @@ class LetterFeed(Feed):
 class LocaleLetterFeed(LetterFeed):
     """The latest letters in one language."""
 
+    url_name = "feed_letters"
+    route = "feeds/letters.<str:format>"
+
     def title(self, obj) -> str:
         return _("%(site)s: letters") % {"site": self.site_name()}
 
@@ -175,6 +203,29 @@ class OrganizationLetterFeed(LetterFeed):
     """The letters an organization signed, in the reader's language."""
 
     feed_kind = "organization"
+    url_name = "feed_organization"
+    route = "feeds/organizations/<uslug:slug>.<str:format>"
+    subject_model = OrganizationPage
+
+    @classmethod
+    def subjects_listing(cls, letter: LetterPage) -> Iterable[OrganizationPage]:
+        """The organizations the letter names as readers see it (the source-language letter
+        rules), in the letter's language: pinging a hidden signatory's feed would tie it to
+        the letter. A private organization's feed address names it: never listed either."""
+        named = [row.organization_id for row in signature_rows([letter])[letter.pk] if row.is_named]
+        return OrganizationPage.objects.public().filter(
+            locale=letter.locale,
+            translation_key__in=OrganizationPage.objects.filter(pk__in=named).values(
+                "translation_key"
+            ),
+        )
+
+    @classmethod
+    def discovery_title(cls, organization: OrganizationPage, format: str) -> str:
+        return _("Letters signed by %(name)s (%(format)s)") % {
+            "name": organization.title,
+            "format": format.upper(),
+        }
 
     def get_object(self, request, slug: str = "", **kwargs):
         super().get_object(request)
@@ -202,6 +253,14 @@ class TopicLetterFeed(LetterFeed):
     """The letters filed under a topic, in the reader's language."""
 
     feed_kind = "topic"
+    url_name = "feed_topic"
+    route = "feeds/topics/<uslug:slug>.<str:format>"
+    subject_model = Topic
+
+    @classmethod
+    def subjects_listing(cls, letter: LetterPage) -> Iterable[Topic]:
+        """The topics the letter is filed under (source-language topics: their slug)."""
+        return letter.topics.all()
 
     def get_object(self, request, slug: str = "", **kwargs):
         super().get_object(request)

@@ -16,7 +16,7 @@ from .letters import (
     LetterType,
     localized_topics,
 )
-from .organizations import OrganizationHandle, OrganizationPage, SocialNetwork
+from .organizations import OrganizationHandle, OrganizationPage
 from .pages import (
     LETTERS_PER_PAGE,
     PAGE_TRANSLATABLE_FIELDS,
@@ -47,7 +47,6 @@ __all__ = [
     "OrganizationIndexPage",
     "OrganizationPage",
     "SignatoryVisibility",
-    "SocialNetwork",
     "Topic",
     "letters_for_listing",
     "localize_topics",

@@ -15,10 +15,11 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import ContactsBlock, LetterBodyBlock
+from home.networks import NetworkSelect, known_network
 from home.privacy import PrivacyAwarePageMixin
 from home.signatories import SignatoryVisibility, localize_pages, resolve_signatories
 
-from .organizations import OrganizationPage, SocialNetwork
+from .organizations import OrganizationPage
 from .pages import PAGE_TRANSLATABLE_FIELDS, ContentPageManager, NumberedChildrenMixin
 from .topics import Topic, localize_topics, source_language_only, topic_in
 
@@ -251,7 +252,8 @@ class LetterSocialText(TranslatableMixin, Orderable):
     """
 
     letter = ParentalKey(LetterPage, on_delete=models.CASCADE, related_name="social_texts")
-    network = models.CharField(_("network"), max_length=20, choices=SocialNetwork.choices)
+    # A network's key (home.networks), checked at form time: no migration per network.
+    network = models.CharField(_("network"), max_length=20)
     text = models.TextField(
         _("post text"),
         help_text=_(
@@ -260,12 +262,17 @@ class LetterSocialText(TranslatableMixin, Orderable):
         ),
     )
 
-    panels = [FieldPanel("network"), FieldPanel("text")]
+    panels = [FieldPanel("network", widget=NetworkSelect), FieldPanel("text")]
     translatable_fields = [SynchronizedField("network"), TranslatableField("text")]
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("social post text")
         verbose_name_plural = _("social post texts")
+
+    def clean(self) -> None:
+        """The network must be one Broadside posts to."""
+        super().clean()
+        known_network(self.network)
 
 
 def localized_topics(letter: LetterPage) -> list[Topic]:

@@ -91,7 +91,7 @@ class Channel:
 
     verbose_name: ClassVar[Any] = gettext_lazy("Channel")
     # The network whose handles are mentioned and whose post texts are used
-    # (home.models.SocialNetwork values); "" for channels that are not a network.
+    # (keys offered by the broadside_social_networks hook); "" for channels that are not a network.
     network: ClassVar[str] = ""
     default_base_url: ClassVar[str] = ""
     credential_fields: ClassVar[tuple[str, ...]] = ()

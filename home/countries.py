@@ -29,10 +29,6 @@ def _territories(language: str) -> dict[str, str]:
     }
 
 
-def country_codes() -> list[str]:
-    return sorted(_territories("en"))
-
-
 def country_name(code: str, language: str | None = None) -> str:
     """The country's name in `language` (default: the active language); the code if unknown."""
     if not code:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
-from .privacy import exclude_private
+from .models.pages import shareable_pages
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,13 @@ def og_locale(language_code: str) -> str:
 def page_languages(page: Page, request=None) -> PageLanguages:
     """Everything a template needs to label a page's language and link its translations.
 
-    One query for the translations (plus home.privacy's, which leaves private ones out).
+    One query for the translations (`shareable_pages`: live, public, not aliases).
     """
     source = page
     if page.alias_of_id and page.alias_of.locale_id != page.locale_id:
         source = page.alias_of
     translations = list(
-        exclude_private(source.get_translations(inclusive=True).live())
-        .filter(alias_of__isnull=True)
+        shareable_pages(source.get_translations(inclusive=True))
         .select_related("locale")
         .order_by("locale__language_code")
     )

@@ -11,10 +11,6 @@ from wagtail.models import Locale
 from wagtail_localize.models import LocaleSynchronization
 
 
-def source_locale() -> Locale:
-    return Locale.objects.get(language_code=settings.LANGUAGE_CODE)
-
-
 def ensure_locales() -> list[Locale]:
     """Create missing locales and their synchronisation from the source language. Idempotent."""
     source, _created = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)

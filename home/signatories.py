@@ -5,18 +5,40 @@ organization pages. At render time each organization is swapped for its live
 translation in the page's language when one exists; otherwise the source page
 is shown, marked with its own language. Anonymised and withheld signatories
 never reveal their organization.
+
+The page models call these rules (a letter's signatory list, an organization's
+letters), so this module does not import them: it reads them from the app
+registry when called, and `home.models` imports it, never the other way round.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.conf import settings
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from .models import LetterPage, LetterSignatory, OrganizationPage, SignatoryVisibility
 from .privacy import exclude_private
+
+if TYPE_CHECKING:
+    from .models import LetterPage, OrganizationPage
+
+
+class SignatoryVisibility(models.TextChoices):
+    PUBLIC = "public", _("Named")
+    ANONYMOUS_WITH_COUNTRY = "anonymous_country", _("Anonymous, country shown")
+    ANONYMOUS = "anonymous", _("Anonymous")
+    WITHHELD = "withheld", _("Withheld: not listed or counted anywhere")
+
+
+def _model(name: str):
+    """A model of `home`, from the app registry (see the module docstring)."""
+    return apps.get_model("home", name)
 
 
 @dataclass(frozen=True)
@@ -45,7 +67,7 @@ def localize_pages(pages: Sequence[OrganizationPage], locale_id: int | None = No
     missing = {page.translation_key for page in pages if page.locale_id != locale_id}
     translations = {}
     if missing:
-        model = type(pages[0]) if pages else OrganizationPage
+        model = type(pages[0]) if pages else _model("OrganizationPage")
         translations = {
             page.translation_key: page
             for page in exclude_private(model.objects.live())
@@ -123,7 +145,8 @@ def signature_rows(letters: Sequence[LetterPage], *, draft: bool = False) -> dic
         ]
     else:
         own = list(
-            LetterSignatory.objects.filter(letter__in=[letter.pk for letter in letters])
+            _model("LetterSignatory")
+            .objects.filter(letter__in=[letter.pk for letter in letters])
             .order_by("letter_id", "sort_order", "pk")
             .values_list(
                 "letter_id",
@@ -135,10 +158,12 @@ def signature_rows(letters: Sequence[LetterPage], *, draft: bool = False) -> dic
         )
     # The source-language version of each letter (absent for letters written elsewhere).
     source_ids = dict(
-        LetterPage.objects.filter(
+        _model("LetterPage")
+        .objects.filter(
             translation_key__in={letter.translation_key for letter in letters},
             locale__language_code=source_language,
-        ).values_list("translation_key", "pk")
+        )
+        .values_list("translation_key", "pk")
     )
     compared = {
         letter.translation_key
@@ -149,15 +174,16 @@ def signature_rows(letters: Sequence[LetterPage], *, draft: bool = False) -> dic
     if compared:
         reference = {
             (letter_key, row_key): visibility
-            for letter_key, row_key, visibility in LetterSignatory.objects.filter(
-                letter_id__in=[source_ids[key] for key in compared]
-            ).values_list("letter__translation_key", "translation_key", "visibility")
+            for letter_key, row_key, visibility in _model("LetterSignatory")
+            .objects.filter(letter_id__in=[source_ids[key] for key in compared])
+            .values_list("letter__translation_key", "translation_key", "visibility")
         }
     by_id = {letter.pk: letter for letter in letters}
     named_ids = {org_id for _l, _k, org_id, visibility, _c in own if visibility == "public"}
     listable = (
         set(
-            OrganizationPage.objects.live()
+            _model("OrganizationPage")
+            .objects.live()
             .public()
             .filter(pk__in=named_ids)
             .values_list("pk", flat=True)
@@ -192,9 +218,9 @@ def resolve_signatories(letter: LetterPage, *, draft: bool = False) -> list[Sign
     named_ids = [row.organization_id for row in rows if row.is_named]
     organizations = {
         page.pk: page
-        for page in OrganizationPage.objects.filter(pk__in=named_ids).select_related(
-            "locale", "logo"
-        )
+        for page in _model("OrganizationPage")
+        .objects.filter(pk__in=named_ids)
+        .select_related("locale", "logo")
     }
     named = iter(localize_pages([organizations[pk] for pk in named_ids], letter.locale_id))
     return [_signatory(row, next(named) if row.is_named else None) for row in rows]
@@ -219,14 +245,21 @@ def letters_signed_by(organization: OrganizationPage) -> QuerySet[LetterPage]:
     """
     key = organization.translation_key
     source = settings.LANGUAGE_CODE
-    named_in_source = LetterPage.objects.filter(
-        locale__language_code=source,
-        signatories__organization__translation_key=key,
-        signatories__visibility=SignatoryVisibility.PUBLIC,
-    ).values("translation_key")
-    has_source = LetterPage.objects.filter(locale__language_code=source).values("translation_key")
+    named_in_source = (
+        _model("LetterPage")
+        .objects.filter(
+            locale__language_code=source,
+            signatories__organization__translation_key=key,
+            signatories__visibility=SignatoryVisibility.PUBLIC,
+        )
+        .values("translation_key")
+    )
+    has_source = (
+        _model("LetterPage").objects.filter(locale__language_code=source).values("translation_key")
+    )
     return (
-        LetterPage.objects.live()
+        _model("LetterPage")
+        .objects.live()
         .public()
         .filter(
             locale_id=organization.locale_id,
@@ -252,15 +285,25 @@ def letters_naming(organizations: QuerySet[OrganizationPage]) -> QuerySet:
     """
     source = settings.LANGUAGE_CODE
     public = SignatoryVisibility.PUBLIC
-    public_in_source = LetterSignatory.objects.filter(
-        letter__locale__language_code=source, visibility=public
-    ).values("translation_key")
-    with_source = LetterPage.objects.filter(locale__language_code=source).values("translation_key")
-    rows = LetterSignatory.objects.filter(
-        organization__translation_key__in=organizations.values("translation_key"),
-        visibility=public,
-    ).filter(Q(translation_key__in=public_in_source) | ~Q(letter__translation_key__in=with_source))
-    return LetterPage.objects.filter(pk__in=rows.values("letter_id"), alias_of__isnull=True)
+    public_in_source = (
+        _model("LetterSignatory")
+        .objects.filter(letter__locale__language_code=source, visibility=public)
+        .values("translation_key")
+    )
+    with_source = (
+        _model("LetterPage").objects.filter(locale__language_code=source).values("translation_key")
+    )
+    rows = (
+        _model("LetterSignatory")
+        .objects.filter(
+            organization__translation_key__in=organizations.values("translation_key"),
+            visibility=public,
+        )
+        .filter(
+            Q(translation_key__in=public_in_source) | ~Q(letter__translation_key__in=with_source)
+        )
+    )
+    return _model("LetterPage").objects.originals().filter(pk__in=rows.values("letter_id"))
 
 
 def letters_ruled_by(letter: LetterPage) -> QuerySet:
@@ -268,5 +311,5 @@ def letters_ruled_by(letter: LetterPage) -> QuerySet:
     when it is the source-language version (see `signature_rows`). Aliases excluded.
     """
     if letter.locale.language_code != settings.LANGUAGE_CODE:
-        return LetterPage.objects.filter(pk=letter.pk)
-    return LetterPage.objects.filter(translation_key=letter.translation_key, alias_of__isnull=True)
+        return _model("LetterPage").objects.filter(pk=letter.pk)
+    return _model("LetterPage").objects.originals().filter(translation_key=letter.translation_key)

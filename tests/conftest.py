@@ -1,5 +1,11 @@
 """Fixtures: a small source-language site, and helpers to add organizations,
-letters and wagtail-localize translations to it."""
+letters and wagtail-localize translations to it; signed-in clients; on-commit work.
+
+One meaning per fixture name across the suite: `superuser_client` is signed in as a
+superuser, `editor_client` as a member of Wagtail's Editors group (what an editor may
+do, not more), `run_on_commit(action, *args)` runs an action and what it deferred
+to after commit.
+"""
 
 from __future__ import annotations
 
@@ -207,3 +213,37 @@ def accounts(db, tree, networks):
     from tests.social import add_accounts
 
     return add_accounts(networks)
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    """The test client, signed in as a superuser (may do anything in the admin)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, db):
+    """The test client, signed in as a member of Wagtail's Editors group: edits and
+    publishes pages, does not manage social accounts."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user("editor", "editor@example.org", "pw")
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run what the code defers to after commit (the test's transaction never commits)."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run

@@ -1,37 +1,30 @@
 """The Wagtail admin works for editors: page editors, translation editor, snippets."""
 
-import pytest
-from django.contrib.auth import get_user_model
 from wagtail.models import Locale
 from wagtail_localize.models import Translation
 
 
-@pytest.fixture
-def editor_client(client, db):
-    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
-    client.force_login(user)
-    return client
-
-
 def test_admin_dashboard_and_page_editors_render(
-    editor_client, tree, make_organization, make_letter
+    superuser_client, tree, make_organization, make_letter
 ):
     org = make_organization("aclu", "American Civil Liberties Union", country="US")
     letter = make_letter("edit-me", signatories=[org], published_by=org)
-    assert editor_client.get("/admin/").status_code == 200
+    assert superuser_client.get("/admin/").status_code == 200
     for page in (tree.home, tree.letters, tree.organizations, org, letter):
-        response = editor_client.get(f"/admin/pages/{page.pk}/edit/")
+        response = superuser_client.get(f"/admin/pages/{page.pk}/edit/")
         assert response.status_code == 200, page
-    add_letter = editor_client.get(f"/admin/pages/add/home/letterpage/{tree.letters.pk}/")
+    add_letter = superuser_client.get(f"/admin/pages/add/home/letterpage/{tree.letters.pk}/")
     assert add_letter.status_code == 200
     html = add_letter.content.decode()
     assert "Signatory organizations" in html and "Individually named signers" in html
     # Country names in the editor's language, sorted by name.
-    add_org = editor_client.get(f"/admin/pages/add/home/organizationpage/{tree.organizations.pk}/")
+    add_org = superuser_client.get(
+        f"/admin/pages/add/home/organizationpage/{tree.organizations.pk}/"
+    )
     assert '<option value="EG">Egypt</option>' in add_org.content.decode()
 
 
-def test_editor_can_create_a_letter_through_the_admin(editor_client, tree, make_organization):
+def test_editor_can_create_a_letter_through_the_admin(superuser_client, tree, make_organization):
     org = make_organization("khrc", "Kenya Human Rights Commission", country="KE")
     data = {
         "title": "A new letter",
@@ -69,7 +62,7 @@ def test_editor_can_create_a_letter_through_the_admin(editor_client, tree, make_
         "social_texts-MAX_NUM_FORMS": "1000",
         "action-publish": "Publish",
     }
-    response = editor_client.post(
+    response = superuser_client.post(
         f"/admin/pages/add/home/letterpage/{tree.letters.pk}/", data, follow=True
     )
     assert response.status_code == 200
@@ -85,7 +78,7 @@ def test_editor_can_create_a_letter_through_the_admin(editor_client, tree, make_
     ]
 
 
-def test_translation_editor_opens_for_a_translated_letter(editor_client, make_letter, translate):
+def test_translation_editor_opens_for_a_translated_letter(superuser_client, make_letter, translate):
     letter = make_letter("to-translate")
     french = translate(letter, "fr")
     translation = Translation.objects.get(
@@ -93,10 +86,10 @@ def test_translation_editor_opens_for_a_translated_letter(editor_client, make_le
         target_locale=Locale.objects.get(language_code="fr"),
     )
     assert translation.enabled
-    response = editor_client.get(f"/admin/pages/{french.pk}/edit/")
+    response = superuser_client.get(f"/admin/pages/{french.pk}/edit/")
     assert response.status_code == 200
     assert "wagtail_localize/admin/edit_translation.html" in [t.name for t in response.templates]
 
 
-def test_topics_snippet_listing(editor_client, tree):
-    assert editor_client.get("/admin/snippets/home/topic/").status_code == 200
+def test_topics_snippet_listing(superuser_client, tree):
+    assert superuser_client.get("/admin/snippets/home/topic/").status_code == 200

@@ -13,7 +13,6 @@ import logging
 import os
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -46,13 +45,6 @@ def break_file(image, stored_bytes: bytes | None) -> None:
     else:
         with open(image.file.path, "wb") as handle:
             handle.write(stored_bytes)
-
-
-@pytest.fixture
-def editor_client(client, db):
-    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture(params=list(UNREADABLE))
@@ -109,7 +101,7 @@ def test_readers_get_pages_lists_feeds_and_the_api_without_the_unreadable_image(
 
 
 def test_the_admin_shows_the_unreadable_image_as_missing_instead_of_failing(
-    editor_client, broken_image_site
+    superuser_client, broken_image_site
 ):
     image, organization, letter = broken_image_site
     for url in [
@@ -119,7 +111,7 @@ def test_the_admin_shows_the_unreadable_image_as_missing_instead_of_failing(
         f"/admin/pages/{letter.pk}/edit/",
         f"/admin/pages/{organization.pk}/edit/",
     ]:
-        assert editor_client.get(url).status_code == 200, url
+        assert superuser_client.get(url).status_code == 200, url
 
 
 def test_a_letter_with_an_unreadable_logo_and_replacement_card_still_publishes(
@@ -146,13 +138,13 @@ def test_a_letter_with_an_unreadable_logo_and_replacement_card_still_publishes(
     ],
 )
 def test_uploading_an_unreadable_image_gets_a_form_error_and_stores_nothing(
-    editor_client, name, data
+    superuser_client, name, data
 ):
     if data is None:
         buffer = io.BytesIO()
         Image.effect_noise((300, 300), 40).convert("RGB").save(buffer, "PNG")
         data = buffer.getvalue()[:2000]
-    response = editor_client.post(
+    response = superuser_client.post(
         "/admin/images/add/",
         {"title": "Logo", "collection": "1", "file": SimpleUploadedFile(name, data)},
     )
@@ -161,7 +153,7 @@ def test_uploading_an_unreadable_image_gets_a_form_error_and_stores_nothing(
     assert errors and all(error.strip() for error in errors)
     assert not get_image_model().objects.exists()
 
-    multiple = editor_client.post(
+    multiple = superuser_client.post(
         "/admin/images/multiple/add/", {"files[]": SimpleUploadedFile(name, data)}
     )
     assert multiple.status_code == 200
@@ -169,8 +161,8 @@ def test_uploading_an_unreadable_image_gets_a_form_error_and_stores_nothing(
     assert not get_image_model().objects.exists()
 
 
-def test_uploading_a_readable_image_still_works(editor_client):
-    response = editor_client.post(
+def test_uploading_a_readable_image_still_works(superuser_client):
+    response = superuser_client.post(
         "/admin/images/add/",
         {
             "title": "Logo",

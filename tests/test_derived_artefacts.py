@@ -56,7 +56,9 @@ def logo(name: str, colour: tuple[int, int, int]):
 
 
 @pytest.fixture
-def signed(client, make_organization, make_letter, translate, django_capture_on_commit_callbacks):
+def signed_with_logos(
+    client, make_organization, make_letter, translate, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         organizations = {
             slug: make_organization(slug, slug.replace("-", " ").title(), logo=logo(slug, colour))
@@ -112,9 +114,11 @@ def card_alt(client, letter: LetterPage) -> str:
     return next(image["alt"] for image in api["share_images"] if image["variant"] == "og")
 
 
-def assert_cards(client, signed: Signed, *, named: set[str], count: int | None = None) -> None:
+def assert_cards(
+    client, signed_with_logos: Signed, *, named: set[str], count: int | None = None
+) -> None:
     """Every language serves one card, showing the logos of `named` organizations only."""
-    for language, letter in signed.letters.items():
+    for language, letter in signed_with_logos.letters.items():
         served = served_cards(client, letter)
         paths = set(served.values())
         assert len(paths) == 1 and None not in paths, (language, served)
@@ -125,8 +129,8 @@ def assert_cards(client, signed: Signed, *, named: set[str], count: int | None =
             assert re.findall(r"\d+", card_alt(client, letter)) == [str(count)], language
 
 
-def assert_no_card_served(client, signed: Signed) -> None:
-    for language, letter in signed.letters.items():
+def assert_no_card_served(client, signed_with_logos: Signed) -> None:
+    for language, letter in signed_with_logos.letters.items():
         served = served_cards(client, letter)
         assert set(served.values()) == {None}, (language, served)
 
@@ -144,141 +148,153 @@ def withhold(letter: LetterPage, slug: str) -> None:
 
 
 def test_withholding_a_signatory_on_the_source_redraws_every_language(
-    client, signed, django_capture_on_commit_callbacks
+    client, signed_with_logos, django_capture_on_commit_callbacks
 ):
-    assert_cards(client, signed, named=set(LOGO_COLOURS), count=4)
+    assert_cards(client, signed_with_logos, named=set(LOGO_COLOURS), count=4)
     with django_capture_on_commit_callbacks(execute=True):
-        withhold(signed.letters["en"], "at-risk")
-    assert_cards(client, signed, named={"open-rights", "free-press", "civic-watch"}, count=3)
+        withhold(signed_with_logos.letters["en"], "at-risk")
+    assert_cards(
+        client, signed_with_logos, named={"open-rights", "free-press", "civic-watch"}, count=3
+    )
 
 
 def test_no_language_serves_a_stale_card_while_its_redraw_is_pending(
-    client, signed, django_capture_on_commit_callbacks
+    client, signed_with_logos, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as redraws:
-        withhold(signed.letters["en"], "at-risk")
-    assert_no_card_served(client, signed)  # not the old card, with the withheld logo
+        withhold(signed_with_logos.letters["en"], "at-risk")
+    assert_no_card_served(client, signed_with_logos)  # not the old card, with the withheld logo
     for redraw in redraws:
         redraw()
-    assert_cards(client, signed, named={"open-rights", "free-press", "civic-watch"}, count=3)
+    assert_cards(
+        client, signed_with_logos, named={"open-rights", "free-press", "civic-watch"}, count=3
+    )
 
 
 def test_anonymising_a_signatory_on_the_source_takes_its_logo_off_every_card(
-    client, signed, django_capture_on_commit_callbacks
+    client, signed_with_logos, django_capture_on_commit_callbacks
 ):
-    english = signed.letters["en"]
+    english = signed_with_logos.letters["en"]
     rows = list(english.signatories.order_by("sort_order"))
     rows[3].visibility = SignatoryVisibility.ANONYMOUS_WITH_COUNTRY
     english.signatories = rows
     with django_capture_on_commit_callbacks(execute=True):
         english.save_revision().publish()
-    assert_cards(client, signed, named={"open-rights", "free-press", "at-risk"}, count=4)
+    assert_cards(client, signed_with_logos, named={"open-rights", "free-press", "at-risk"}, count=4)
 
 
 def test_unpublishing_a_signatory_takes_it_off_every_card(
-    client, signed, django_capture_on_commit_callbacks
+    client, signed_with_logos, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        signed.organizations["at-risk"].unpublish()
-    assert_cards(client, signed, named={"open-rights", "free-press", "civic-watch"}, count=3)
+        signed_with_logos.organizations["at-risk"].unpublish()
+    assert_cards(
+        client, signed_with_logos, named={"open-rights", "free-press", "civic-watch"}, count=3
+    )
 
 
 def test_making_a_signatory_private_takes_it_off_every_card_until_it_is_public_again(
-    client, signed, django_capture_on_commit_callbacks
+    client, signed_with_logos, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         restriction = PageViewRestriction.objects.create(
-            page=signed.organizations["at-risk"], restriction_type="login"
+            page=signed_with_logos.organizations["at-risk"], restriction_type="login"
         )
-    assert_cards(client, signed, named={"open-rights", "free-press", "civic-watch"}, count=3)
+    assert_cards(
+        client, signed_with_logos, named={"open-rights", "free-press", "civic-watch"}, count=3
+    )
     with django_capture_on_commit_callbacks(execute=True):
         restriction.delete()
-    assert_cards(client, signed, named=set(LOGO_COLOURS), count=4)
+    assert_cards(client, signed_with_logos, named=set(LOGO_COLOURS), count=4)
 
 
 def test_a_private_organizations_section_takes_every_signatory_off_the_cards(
-    client, signed, tree, django_capture_on_commit_callbacks
+    client, signed_with_logos, tree, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         PageViewRestriction.objects.create(
             page=tree.organizations, restriction_type="password", password="x"
         )
-    assert_cards(client, signed, named=set())
+    assert_cards(client, signed_with_logos, named=set())
 
 
 def test_moving_a_signatory_into_a_private_section_takes_it_off_every_card(
-    client, signed, tree, django_capture_on_commit_callbacks
+    client, signed_with_logos, tree, django_capture_on_commit_callbacks
 ):
     private = OrganizationIndexPage(title="Private", slug="private")
     tree.home.add_child(instance=private)
     publish(private)
     PageViewRestriction.objects.create(page=private, restriction_type="login")
     with django_capture_on_commit_callbacks(execute=True):
-        signed.organizations["at-risk"].move(private, pos="last-child")
-    assert_cards(client, signed, named={"open-rights", "free-press", "civic-watch"}, count=3)
+        signed_with_logos.organizations["at-risk"].move(private, pos="last-child")
+    assert_cards(
+        client, signed_with_logos, named={"open-rights", "free-press", "civic-watch"}, count=3
+    )
 
 
 def test_replacing_a_logo_file_redraws_every_card_that_shows_it(
-    client, signed, django_capture_on_commit_callbacks
+    client, signed_with_logos, django_capture_on_commit_callbacks
 ):
-    image = signed.organizations["civic-watch"].logo
+    image = signed_with_logos.organizations["civic-watch"].logo
     replacement = (230, 120, 0)
     image.file = get_test_image_file("civic-watch-2.png", colour=replacement, size=(90, 90))
     image._set_file_hash()
     with django_capture_on_commit_callbacks(execute=True):
         image.save()  # what the image library's edit view does with a new file
-    for letter in signed.letters.values():
+    for letter in signed_with_logos.letters.values():
         path = served_cards(client, letter)["api"]
         colours = {colour for _, colour in card_pixels(client, path).getcolors(1 << 20)}
         assert replacement in colours and LOGO_COLOURS["civic-watch"] not in colours
 
 
 def test_deleting_a_logo_takes_it_off_every_card(
-    client, signed, django_capture_on_commit_callbacks
+    client, signed_with_logos, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        signed.organizations["free-press"].logo.delete()
-    assert_cards(client, signed, named={"open-rights", "at-risk", "civic-watch"}, count=4)
+        signed_with_logos.organizations["free-press"].logo.delete()
+    assert_cards(
+        client, signed_with_logos, named={"open-rights", "at-risk", "civic-watch"}, count=4
+    )
 
 
 def test_a_logo_chosen_on_the_organization_page_reaches_every_card(
-    client, signed, django_capture_on_commit_callbacks
+    client, signed_with_logos, django_capture_on_commit_callbacks
 ):
-    organization = signed.organizations["open-rights"]
+    organization = signed_with_logos.organizations["open-rights"]
     organization.logo = None
     with django_capture_on_commit_callbacks(execute=True):
         organization.save_revision().publish()
-    assert_cards(client, signed, named={"free-press", "at-risk", "civic-watch"}, count=4)
+    assert_cards(client, signed_with_logos, named={"free-press", "at-risk", "civic-watch"}, count=4)
 
 
 def test_changing_the_card_settings_redraws_every_language(
-    client, signed, django_capture_on_commit_callbacks
+    client, signed_with_logos, django_capture_on_commit_callbacks
 ):
     settings_row = ShareCardSettings.for_site(Site.objects.get(is_default_site=True))
     settings_row.background_colour = "#0a3d62"
     with django_capture_on_commit_callbacks(execute=True):
         settings_row.save()
-    for letter in signed.letters.values():
+    for letter in signed_with_logos.letters.values():
         path = served_cards(client, letter)["api"]
         colours = card_pixels(client, path).getcolors(1 << 20)
         assert max(colours)[1] == (0x0A, 0x3D, 0x62)  # the background
 
 
 def test_renaming_the_site_changes_the_brand_on_every_card(
-    client, signed, django_capture_on_commit_callbacks
+    client, signed_with_logos, django_capture_on_commit_callbacks
 ):
     site = Site.objects.get(is_default_site=True)
     site.site_name = "Civic Letters Network"
     with django_capture_on_commit_callbacks(execute=True):
         site.save()
-    for letter in signed.letters.values():
+    for letter in signed_with_logos.letters.values():
         assert "Civic Letters Network" in card_alt(client, letter)
 
 
 def test_changing_the_fonts_redraws_the_cards_at_the_next_migrate(
-    client, signed, settings, django_capture_on_commit_callbacks
+    client, signed_with_logos, settings, django_capture_on_commit_callbacks
 ):
-    arabic = signed.letters["ar"]
+    arabic = signed_with_logos.letters["ar"]
     before = served_cards(client, arabic)["api"]
     settings.BROADSIDE_SHARE_IMAGE_FONTS = {
         family: [face for face in faces if face["name"] != "Noto Sans Arabic"]
@@ -293,27 +309,27 @@ def test_changing_the_fonts_redraws_the_cards_at_the_next_migrate(
 
 
 def test_retitling_a_translation_redraws_its_own_card(
-    client, signed, django_capture_on_commit_callbacks
+    client, signed_with_logos, django_capture_on_commit_callbacks
 ):
-    french = signed.letters["fr"]
-    english_card = served_cards(client, signed.letters["en"])["api"]
+    french = signed_with_logos.letters["fr"]
+    english_card = served_cards(client, signed_with_logos.letters["en"])["api"]
     french.title = "Lettre surveillée de près"
     with django_capture_on_commit_callbacks(execute=True):
         french.save_revision().publish()
     assert "Lettre surveillée de près" in card_alt(client, french)
-    assert served_cards(client, signed.letters["en"])["api"] == english_card
+    assert served_cards(client, signed_with_logos.letters["en"])["api"] == english_card
 
 
 # -- pings and races ---------------------------------------------------------------------------
 
 
 def test_withholding_pings_every_languages_feeds_and_never_the_hidden_signatorys(
-    signed, settings, django_capture_on_commit_callbacks
+    signed_with_logos, settings, django_capture_on_commit_callbacks
 ):
     with WebSubHub() as hub:
         settings.BROADSIDE_WEBSUB_HUB = hub.url
         with django_capture_on_commit_callbacks(execute=True):
-            withhold(signed.letters["en"], "at-risk")
+            withhold(signed_with_logos.letters["en"], "at-risk")
     for language in ("en", "fr", "ar"):
         assert f"http://localhost/{language}/feeds/letters.atom" in hub.pings
     assert "http://localhost/en/feeds/organizations/open-rights.atom" in hub.pings
@@ -321,9 +337,9 @@ def test_withholding_pings_every_languages_feeds_and_never_the_hidden_signatorys
 
 
 def test_renaming_a_signatory_pings_the_feeds_of_every_letter_it_signed(
-    signed, settings, django_capture_on_commit_callbacks
+    signed_with_logos, settings, django_capture_on_commit_callbacks
 ):
-    organization = signed.organizations["free-press"]
+    organization = signed_with_logos.organizations["free-press"]
     organization.title = "Free Press Union"
     with WebSubHub() as hub:
         settings.BROADSIDE_WEBSUB_HUB = hub.url
@@ -334,29 +350,29 @@ def test_renaming_a_signatory_pings_the_feeds_of_every_letter_it_signed(
 
 
 def test_a_hidden_signatorys_page_changes_leave_the_letter_alone(
-    client, signed, settings, django_capture_on_commit_callbacks
+    client, signed_with_logos, settings, django_capture_on_commit_callbacks
 ):
     """Hiding or redrawing the letter's cards, or pinging its feeds, when the page of an
     organization withheld from it changes would tie that organization to the letter."""
     with django_capture_on_commit_callbacks(execute=True):
-        withhold(signed.letters["en"], "at-risk")
-    at_risk = signed.organizations["at-risk"]
+        withhold(signed_with_logos.letters["en"], "at-risk")
+    at_risk = signed_with_logos.organizations["at-risk"]
     at_risk.title = "At Risk Renamed"
     with WebSubHub() as hub:
         settings.BROADSIDE_WEBSUB_HUB = hub.url
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             at_risk.save_revision().publish()
-        for letter in signed.letters.values():
+        for letter in signed_with_logos.letters.values():
             assert None not in served_cards(client, letter).values()
         for callback in callbacks:
             callback()
     assert hub.pings and all("/feeds/organizations/at-risk." in url for url in hub.pings)
 
 
-def test_a_redraw_that_read_older_inputs_leaves_the_card_hidden(signed):
+def test_a_redraw_that_read_older_inputs_leaves_the_card_hidden(signed_with_logos):
     from publishing.share_images.changes import invalidate_cards
 
-    english = signed.letters["en"]
+    english = signed_with_logos.letters["en"]
     real_draw = service.draw
 
     def draw_while_an_editor_publishes(*args, **kwargs):

@@ -359,3 +359,47 @@ def test_a_lone_card_is_not_wrapped_in_a_media_group(client, letters, format):
     assert root.findall(f".//{{{MEDIA}}}group") == []
     [content] = root.findall(f".//{{{MEDIA}}}content")
     assert content.get("medium") == "image" and content.get("width") == "1200"
+
+
+def routed_feeds(resolver) -> set[tuple[type, str]]:
+    """(feed class, URL name) of every feed view a URLconf routes, however deeply included."""
+    found = set()
+    for pattern in resolver.url_patterns:
+        if hasattr(pattern, "url_patterns"):
+            found |= routed_feeds(pattern)
+        elif hasattr(pattern.callback, "feed_class"):
+            found.add((pattern.callback.feed_class, pattern.name))
+    return found
+
+
+def unregistered(resolver) -> set[tuple[type, str]]:
+    from publishing.feeds.registry import FEEDS
+
+    return routed_feeds(resolver) - {(feed, feed.url_name) for feed in FEEDS}
+
+
+def test_every_feed_the_site_routes_is_registered():
+    # Pings, autodiscovery links and API addresses read the registry: a feed routed by
+    # hand would be served but neither pinged, discoverable nor listed.
+    from django.urls import get_resolver
+
+    from publishing.feeds.registry import FEEDS
+
+    assert {feed for feed, _name in routed_feeds(get_resolver())} == set(FEEDS)
+    assert unregistered(get_resolver()) == set()
+
+
+def test_a_feed_routed_by_hand_is_caught():
+    from django.urls import URLResolver, include, path
+
+    from publishing.feeds.letters import LocaleLetterFeed
+
+    class ExtraFeed(LocaleLetterFeed):
+        url_name = "feed_extra"
+
+    patterns = [
+        path("", include("publishing.urls")),
+        path("extra.<str:format>", ExtraFeed.as_view(), name="feed_extra"),
+    ]
+    resolver = URLResolver(r"^/", patterns)
+    assert unregistered(resolver) == {(ExtraFeed, "feed_extra")}

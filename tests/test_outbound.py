@@ -73,15 +73,6 @@ def resolver(monkeypatch):
     return answers
 
 
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 def form_for(base_url: str, channel: str = "mastodon") -> SocialAccountForm:
     return SocialAccountForm(
         data={

@@ -28,22 +28,6 @@ from tests.responses import text_of
 from tests.social import MASTODON_TOKEN, SECRETS, X_CREDENTIALS, add_accounts, assert_sealed
 
 
-@pytest.fixture
-def superuser_client(client, db):
-    user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def editor_client(client, db):
-    """A member of Wagtail's Editors group: edits and publishes pages, not accounts."""
-    user = get_user_model().objects.create_user("editor", "editor@example.org", "pw")
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
-
-
 def test_editors_cannot_manage_accounts_without_the_permission(editor_client, accounts):
     account = accounts["mastodon-en"]
     assert editor_client.get("/admin/social_accounts/").status_code in (302, 403)

@@ -37,17 +37,6 @@ Status = DeliveryStatus
 
 
 @pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Run what the code defers to after commit (the test's transaction never commits)."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def letter_pair(make_organization, make_letter, translate, run_on_commit, accounts):
     english = Locale.objects.get(language_code="en")
     topic = Topic.objects.create(name="Digital rights", slug="digital-rights", locale=english)

@@ -19,13 +19,14 @@ from wagtail.models import Page
 from home.countries import country_name
 from home.i18n import page_languages
 from home.images import rendition_or_none
+from home.letters import live_translations, signatures_of, topics_of
 from home.links import http_url
 from home.models import (
     LetterPage,
     OrganizationPage,
-    Topic,
 )
-from home.signatories import localize_pages, signature_rows
+from home.signatories import localize_pages
+from publishing.feeds.registry import feed_about, feed_paths
 
 LOGO_FILTER = "fill-160x160"
 
@@ -34,12 +35,12 @@ def absolute(request, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
-def feeds(request, language: str, name: str = "publishing:feed_letters", **kwargs) -> dict:
-    with translation.override(language):
-        return {
-            format: absolute(request, reverse(name, kwargs={**kwargs, "format": format}))
-            for format in ("rss", "atom")
-        }
+def feeds(request, language: str, subject=None) -> dict:
+    """{format: absolute URL} of the feed about `subject` (a topic, an organization; None:
+    the language's letters) in `language`, as publishing.feeds.registry lists it."""
+    feed = feed_about(type(subject) if subject is not None else None)
+    paths = feed_paths(feed, subject, language=language)
+    return {format: absolute(request, path) for format, path in paths.items()}
 
 
 def content_language(page: Page) -> str:
@@ -94,21 +95,6 @@ class OrganizationBatch:
         }
 
 
-def translations_of(pages: Sequence[Page], model) -> dict[str, list[Page]]:
-    """Live, real translations (aliases excluded) of each page, by translation key: one query."""
-    keys = {page.translation_key for page in pages}
-    found = defaultdict(list)
-    for page in (
-        model.objects.live()
-        .public()
-        .filter(translation_key__in=keys, alias_of__isnull=True)
-        .select_related("locale")
-        .order_by("locale__language_code")
-    ):
-        found[page.translation_key].append(page)
-    return found
-
-
 def translation_data(request, pages: Sequence[Page]) -> list[dict]:
     return [
         {
@@ -130,40 +116,18 @@ class LetterBatch:
 
         self.request = request
         self.letters = list(letters)
-        self.translations = translations_of(self.letters, LetterPage)
+        self.translations = live_translations(self.letters, LetterPage)
 
-        # Effective signatures (see home.signatories.signature_rows); each organization
-        # is loaded once however many letters it signed.
-        by_letter = signature_rows(self.letters, draft=draft)
-        rows = [row for letter_rows in by_letter.values() for row in letter_rows]
-        self.rows = defaultdict(list)
-        for row in rows:
-            self.rows[row.letter_id].append(row)
-        named_ids = {row.organization_id for row in rows if row.is_named}
-        named = list(OrganizationPage.objects.filter(pk__in=named_ids).select_related("locale"))
-        self.localized = {}
-        for locale_id in {letter.locale_id for letter in self.letters}:
-            self.localized[locale_id] = dict(
-                zip([p.pk for p in named], localize_pages(named, locale_id), strict=True)
-            )
-        everyone = {p.pk: p for by_locale in self.localized.values() for p in by_locale.values()}
-        self.organizations = OrganizationBatch(request, list(everyone.values()))
-
-        self.topics = defaultdict(list)
-        if draft:
-            for letter in self.letters:
-                self.topics[letter.pk] = list(letter.topics.all())
-        else:
-            links = LetterPage.topics.through.objects.filter(
-                letterpage__in=self.letters
-            ).select_related("topic")
-            for link in links:
-                self.topics[link.letterpage_id].append(link.topic)
-        topic_keys = {t.translation_key for topics in self.topics.values() for t in topics}
-        self.topic_translations = {
-            (topic.translation_key, topic.locale_id): topic
-            for topic in Topic.objects.filter(translation_key__in=topic_keys)
+        # Effective signatures (see home.signatories.signature_rows), named organizations
+        # in each letter's language; each organization is loaded once (home.letters).
+        self.signatures = signatures_of(self.letters, draft=draft)
+        everyone = {
+            page.pk: page
+            for by_locale in self.signatures.localized.values()
+            for page in by_locale.values()
         }
+        self.organizations = OrganizationBatch(request, list(everyone.values()))
+        self.topics = topics_of(self.letters, draft=draft)
         source_ids = {letter.alias_of_id or letter.pk for letter in self.letters}
         self.share_images = defaultdict(list)
         for image in ShareImage.objects.filter(page_id__in=source_ids, stale=False).order_by(
@@ -177,13 +141,13 @@ class LetterBatch:
         hidden)."""
         result = []
         language = letter.locale.language_code
-        for row in self.rows.get(letter.pk, []):
+        for row in self.signatures.rows.get(letter.pk, []):
             named = row.is_named
             result.append(
                 {
                     "anonymous": not named,
                     "organization": self.organizations.summary(
-                        self.localized[letter.locale_id][row.organization_id]
+                        self.signatures.organization(letter, row)
                     )
                     if named
                     else None,
@@ -196,15 +160,12 @@ class LetterBatch:
     def topic_data(self, letter: LetterPage) -> list[dict]:
         language = letter.locale.language_code
         data = []
-        for topic in self.topics.get(letter.pk, []):
-            shown = self.topic_translations.get((topic.translation_key, letter.locale_id), topic)
+        for topic, shown in self.topics.get(letter.pk, []):
             data.append(
                 {
                     "slug": topic.slug,
                     "name": shown.name,
-                    "feeds": feeds(
-                        self.request, language, "publishing:feed_topic", slug=topic.slug
-                    ),
+                    "feeds": feeds(self.request, language, topic),
                 }
             )
         return data
@@ -254,7 +215,9 @@ class LetterBatch:
         extra = OrganizationBatch(self.request, [o for o in (publisher, network) if o])
         languages = page_languages(letter, self.request)
         signers = letter.signers.all()
-        named_ids = {row.organization_id for row in self.rows.get(letter.pk, []) if row.is_named}
+        named_ids = {
+            row.organization_id for row in self.signatures.rows.get(letter.pk, []) if row.is_named
+        }
         with translation.override(language):  # links in rich text follow the letter's language
             body_html = str(letter.body.render_as_block())
         data.update(
@@ -361,15 +324,13 @@ class OrganizationDetailBuilder:
                 "member_of": batch.summary(member_of),
                 "translations": translation_data(
                     self.request,
-                    translations_of([organization], OrganizationPage).get(
+                    live_translations([organization], OrganizationPage).get(
                         organization.translation_key, []
                     ),
                 ),
                 "canonical_url": languages.canonical_url,
                 "hreflang": _hreflang(languages),
-                "feeds": feeds(
-                    self.request, language, "publishing:feed_organization", slug=organization.slug
-                ),
+                "feeds": feeds(self.request, language, organization),
                 "letters_url": letters_url,
             }
         )

@@ -7,17 +7,16 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.urls import NoReverseMatch
 from wagtail.models import Page, PageViewRestriction
 
 from home.models import LetterPage, OrganizationPage
-from home.signatories import letters_naming, letters_ruled_by, signature_rows
+from home.signatories import letters_naming, letters_ruled_by
 from publishing.models import ContentVersion
 
-logger = logging.getLogger(__name__)
+from .registry import feed_paths, feeds_about, feeds_listing
 
-FEED_FORMATS = ("rss", "atom")
+logger = logging.getLogger(__name__)
 
 
 def content_changed(instance) -> None:
@@ -42,7 +41,7 @@ def content_changed(instance) -> None:
         own = []
         if OrganizationPage.objects.public().filter(pk=instance.pk).exists():
             # A private organization's feed address names it: never sent to the hub.
-            own = feed_urls(instance, [("publishing:feed_organization", {"slug": instance.slug})])
+            own = feed_urls(instance, [(feed, instance) for feed in feeds_about(OrganizationPage)])
         if own:
             from publishing.feeds.tasks import ping_websub_hub
 
@@ -60,41 +59,25 @@ def ping_feeds_on_commit(letters) -> None:
 
 
 def feed_urls_for_letter(letter: LetterPage) -> list[str]:
-    """Every feed a letter appears in: its language's, its signatories', its topics'."""
-    names = [("publishing:feed_letters", {})]
-    # Only organizations the letter names, as readers see it (the source-language letter
-    # rules): pinging a hidden signatory's feed would tie it to the letter. A private
-    # organization's feed address names it: never sent to the hub either.
-    named = [row.organization_id for row in signature_rows([letter])[letter.pk] if row.is_named]
-    organizations = (
-        OrganizationPage.objects.public()
-        .filter(
-            locale=letter.locale,
-            translation_key__in=OrganizationPage.objects.filter(pk__in=named).values(
-                "translation_key"
-            ),
-        )
-        .values_list("slug", flat=True)
-    )
-    names += [("publishing:feed_organization", {"slug": slug}) for slug in organizations]
-    names += [("publishing:feed_topic", {"slug": topic.slug}) for topic in letter.topics.all()]
-    return feed_urls(letter, names)
+    """Every feed a letter appears in (each registered feed says which of its subjects
+    list it: publishing.feeds.registry), in every format."""
+    return feed_urls(letter, feeds_listing(letter))
 
 
-def feed_urls(page: Page, names: list[tuple[str, dict]]) -> list[str]:
-    """Absolute URLs, in every format, of the named feeds in `page`'s language and site."""
+def feed_urls(page: Page, feeds: list[tuple[type, object]]) -> list[str]:
+    """Absolute URLs, in every format, of the (feed, subject) feeds in `page`'s language
+    and site."""
     site = page.get_site()
     if site is None:
         return []
-    root = site.root_url
     urls = []
-    with translation.override(page.locale.language_code):
-        for name, kwargs in names:
-            for format in FEED_FORMATS:
-                try:
-                    urls.append(root + reverse(name, kwargs={**kwargs, "format": format}))
-                except NoReverseMatch:
-                    logger.warning("No feed address for %s %s", name, kwargs)
+    for feed, subject in feeds:
+        try:
+            paths = feed_paths(feed, subject, language=page.locale.language_code)
+        except NoReverseMatch:
+            logger.warning("No feed address for %s %s", feed.url_name, subject)
+            continue
+        urls += [site.root_url + path for path in paths.values()]
     return urls
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Site
 
+from home.letters import live_translations, signatures_of, topics_of
 from home.models import (
     LetterIndexPage,
     LetterPage,
@@ -25,20 +26,45 @@ from home.models import (
     Topic,
     letters_for_listing,
 )
-from home.signatories import letters_signed_by, localize_pages, signature_rows
+from home.signatories import letters_signed_by, signature_rows
 
 from .base import Alternate, Author, Category, Enclosure, Feed
 from .text import absolutize_urls
 
 
 def feed_letters(locale: Locale):
-    """Letters a feed in `locale` may list: live (a scheduled page is not, until it goes
-    live), public, and really in that language (not an alias)."""
-    return LetterPage.objects.live().public().filter(locale=locale, alias_of__isnull=True)
+    """Letters a feed in `locale` may list: shareable (home.letters: live, gone live,
+    public, not an alias) and so really written in that language."""
+    return LetterPage.objects.shareable().filter(locale=locale)
 
 
 class LetterFeed(Feed):
-    """Shared hooks for every feed of letters."""
+    """Shared hooks for every feed of letters.
+
+    A concrete feed states its address and subject (read by `publishing.feeds.registry`):
+    `url_name` and `route` (with `<str:format>`), `subject_model` (None: one feed per
+    language; else one feed per instance, with `subject_url_kwargs`), and
+    `subjects_listing(letter)`: the subjects whose feed lists the letter.
+    """
+
+    url_name: str = ""
+    route: str = ""
+    subject_model: type | None = None
+
+    @classmethod
+    def subject_url_kwargs(cls, subject) -> dict[str, str]:
+        """The URL arguments of `subject`'s feed (its slug)."""
+        return {"slug": subject.slug}
+
+    @classmethod
+    def subjects_listing(cls, letter: LetterPage) -> Iterable:
+        """The subjects whose feed of this kind lists `letter` (None: the language's)."""
+        return [None]
+
+    @classmethod
+    def discovery_title(cls, subject, format: str) -> str:
+        """The title of an autodiscovery link to `subject`'s feed in `format`."""
+        return _("Letters (%(format)s)") % {"format": format.upper()}
 
     def get_object(self, request, **kwargs):
         self.locale = Locale.get_active()
@@ -75,43 +101,19 @@ class LetterFeed(Feed):
 
     # -- batch loading: a handful of queries for the whole feed ------------------------
     def prepare(self, obj, items: Sequence[LetterPage]) -> None:
-        keys = [letter.translation_key for letter in items]
-        self.translations = defaultdict(list)
-        for page in (
-            LetterPage.objects.live()
-            .public()
-            .filter(translation_key__in=keys, alias_of__isnull=True)
-            .exclude(locale=self.locale)
-            .select_related("locale")
-            .order_by("locale__language_code")
-        ):
-            self.translations[page.translation_key].append(page)
-
-        # Named signatures; each organization is loaded once however many letters it signed.
-        rows = signature_rows(items)
-        pairs = [
-            (letter_id, row.organization_id)
-            for letter_id, letter_rows in rows.items()
-            for row in letter_rows
-            if row.is_named
-        ]
-        organizations = list(
-            OrganizationPage.objects.filter(pk__in={pk for _, pk in pairs}).select_related("locale")
-        )
-        localized = dict(
-            zip(
-                (o.pk for o in organizations),
-                localize_pages(organizations, self.locale.pk),
-                strict=True,
-            )
-        )
-        authors = {
-            pk: Author(page.display_name, page.get_full_url(self.request))
-            for pk, page in localized.items()
+        translations = live_translations(items, LetterPage)
+        self.translations = {
+            key: [page for page in pages if page.locale_id != self.locale.pk]
+            for key, pages in translations.items()
         }
+        signatures = signatures_of(items)
+        authors = {}  # each organization's Author built once however many letters it signed
         self.authors = defaultdict(list)
-        for letter_id, organization_pk in pairs:
-            self.authors[letter_id].append(authors[organization_pk])
+        for letter in items:
+            for page in signatures.named(letter):
+                if page.pk not in authors:
+                    authors[page.pk] = Author(page.display_name, page.get_full_url(self.request))
+                self.authors[letter.pk].append(authors[page.pk])
 
         from publishing.models import ShareImage
 
@@ -119,21 +121,9 @@ class LetterFeed(Feed):
             image.page_id: image
             for image in ShareImage.objects.filter(page__in=items, variant="og", stale=False)
         }
-
-        through = LetterPage.topics.through.objects.filter(letterpage__in=items).select_related(
-            "topic"
-        )
-        source_topics = defaultdict(list)
-        for link in through:
-            source_topics[link.letterpage_id].append(link.topic)
-        topic_keys = {t.translation_key for topics in source_topics.values() for t in topics}
-        translated = {
-            topic.translation_key: topic
-            for topic in Topic.objects.filter(translation_key__in=topic_keys, locale=self.locale)
-        }
         self.topics = {
-            letter_id: [translated.get(t.translation_key, t) for t in topics]
-            for letter_id, topics in source_topics.items()
+            letter_id: [shown for _filed, shown in topics]
+            for letter_id, topics in topics_of(items).items()
         }
 
     # -- item hooks -------------------------------------------------------------------
@@ -193,6 +183,9 @@ class LetterFeed(Feed):
 class LocaleLetterFeed(LetterFeed):
     """The latest letters in one language."""
 
+    url_name = "feed_letters"
+    route = "feeds/letters.<str:format>"
+
     def title(self, obj) -> str:
         return _("%(site)s: letters") % {"site": self.site_name()}
 
@@ -210,6 +203,29 @@ class OrganizationLetterFeed(LetterFeed):
     """The letters an organization signed, in the reader's language."""
 
     feed_kind = "organization"
+    url_name = "feed_organization"
+    route = "feeds/organizations/<uslug:slug>.<str:format>"
+    subject_model = OrganizationPage
+
+    @classmethod
+    def subjects_listing(cls, letter: LetterPage) -> Iterable[OrganizationPage]:
+        """The organizations the letter names as readers see it (the source-language letter
+        rules), in the letter's language: pinging a hidden signatory's feed would tie it to
+        the letter. A private organization's feed address names it: never listed either."""
+        named = [row.organization_id for row in signature_rows([letter])[letter.pk] if row.is_named]
+        return OrganizationPage.objects.public().filter(
+            locale=letter.locale,
+            translation_key__in=OrganizationPage.objects.filter(pk__in=named).values(
+                "translation_key"
+            ),
+        )
+
+    @classmethod
+    def discovery_title(cls, organization: OrganizationPage, format: str) -> str:
+        return _("Letters signed by %(name)s (%(format)s)") % {
+            "name": organization.title,
+            "format": format.upper(),
+        }
 
     def get_object(self, request, slug: str = "", **kwargs):
         super().get_object(request)
@@ -221,7 +237,7 @@ class OrganizationLetterFeed(LetterFeed):
         return organization
 
     def letters(self, organization: OrganizationPage):
-        return letters_signed_by(organization).filter(alias_of__isnull=True)
+        return letters_signed_by(organization).shareable()
 
     def feed_id(self, organization) -> str:
         return self.tag(f"organization/{organization.translation_key}/{self.language(None)}")
@@ -237,6 +253,14 @@ class TopicLetterFeed(LetterFeed):
     """The letters filed under a topic, in the reader's language."""
 
     feed_kind = "topic"
+    url_name = "feed_topic"
+    route = "feeds/topics/<uslug:slug>.<str:format>"
+    subject_model = Topic
+
+    @classmethod
+    def subjects_listing(cls, letter: LetterPage) -> Iterable[Topic]:
+        """The topics the letter is filed under (source-language topics: their slug)."""
+        return letter.topics.all()
 
     def get_object(self, request, slug: str = "", **kwargs):
         super().get_object(request)

@@ -1,8 +1,8 @@
 """Public URLs of the feeds (mounted under each language prefix, namespace "publishing")."""
 
-from django.urls import path, register_converter
+from django.urls import register_converter
 
-from .letters import LocaleLetterFeed, OrganizationLetterFeed, TopicLetterFeed
+from . import registry
 
 app_name = "publishing"
 
@@ -21,12 +21,4 @@ class UnicodeSlugConverter:
 
 register_converter(UnicodeSlugConverter, "uslug")
 
-urlpatterns = [
-    path("feeds/letters.<str:format>", LocaleLetterFeed.as_view(), name="feed_letters"),
-    path(
-        "feeds/organizations/<uslug:slug>.<str:format>",
-        OrganizationLetterFeed.as_view(),
-        name="feed_organization",
-    ),
-    path("feeds/topics/<uslug:slug>.<str:format>", TopicLetterFeed.as_view(), name="feed_topic"),
-]
+urlpatterns = registry.urlpatterns()  # each feed states its own address

@@ -55,7 +55,7 @@ def letters_reading_pages(page: Page) -> QuerySet[LetterPage]:
     (publication, privacy and place in the tree) and the letters themselves (their site)."""
     path = Page.objects.filter(pk=page.pk).values_list("path", flat=True).first() or page.path
     organizations = OrganizationPage.objects.filter(path__startswith=path)
-    return LetterPage.objects.filter(alias_of__isnull=True).filter(
+    return LetterPage.objects.originals().filter(
         Q(pk__in=letters_naming(organizations).values("pk")) | Q(path__startswith=path)
     )
 
@@ -64,7 +64,7 @@ def letters_reading_images(image) -> QuerySet[LetterPage]:
     """Letters whose cards show `image`: as a signatory's logo (in any language of the
     organization page) or as the letter's replacement card."""
     shown = letters_naming(OrganizationPage.objects.filter(logo=image))
-    return LetterPage.objects.filter(alias_of__isnull=True).filter(
+    return LetterPage.objects.originals().filter(
         Q(pk__in=shown.values("pk")) | Q(share_image_overrides__image=image)
     )
 
@@ -72,7 +72,7 @@ def letters_reading_images(image) -> QuerySet[LetterPage]:
 def letters_of_site(site: Site | None) -> QuerySet[LetterPage]:
     """Letters drawn with a site's settings and name, in every language: those under its
     root page or a translation of it (all letters when the site is unknown)."""
-    letters = LetterPage.objects.filter(alias_of__isnull=True)
+    letters = LetterPage.objects.originals()
     if site is None or site.root_page_id is None:
         return letters
     key = Page.objects.filter(pk=site.root_page_id).values("translation_key")

@@ -1,10 +1,10 @@
 """Template tags the site layer uses to show what publishing offers (feed links)."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
+from django.urls import NoReverseMatch
+from django.utils.translation import get_language
 
-from home.models import OrganizationPage
+from publishing.feeds.registry import feed_paths, feeds_about
 
 register = template.Library()
 
@@ -13,30 +13,23 @@ _TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 
 @register.inclusion_tag("publishing/feed_links.html", takes_context=True)
 def feed_links(context, page=None):
-    """Autodiscovery links: the language's letters feed, plus the organization's on its page."""
+    """Autodiscovery links: the language's feeds, plus those about the page itself (an
+    organization's letters on its page), as publishing.feeds.registry lists them."""
     request = context.get("request")
+    language = get_language()
+    specific = getattr(page, "specific", None)
+    shown = [(feed, None) for feed in feeds_about(None)]
+    if specific is not None:
+        shown += [(feed, specific) for feed in feeds_about(type(specific))]
     feeds = []
     try:
-        for format, mime_type in _TYPES.items():
-            feeds.append(
-                {
-                    "type": mime_type,
-                    "title": _("Letters (%(format)s)") % {"format": format.upper()},
-                    "href": reverse("publishing:feed_letters", kwargs={"format": format}),
-                }
-            )
-        specific = getattr(page, "specific", None)
-        if isinstance(specific, OrganizationPage):
-            for format, mime_type in _TYPES.items():
+        for feed, subject in shown:
+            for format, href in feed_paths(feed, subject, language=language).items():
                 feeds.append(
                     {
-                        "type": mime_type,
-                        "title": _("Letters signed by %(name)s (%(format)s)")
-                        % {"name": specific.title, "format": format.upper()},
-                        "href": reverse(
-                            "publishing:feed_organization",
-                            kwargs={"slug": specific.slug, "format": format},
-                        ),
+                        "type": _TYPES[format],
+                        "title": feed.discovery_title(subject, format),
+                        "href": href,
                     }
                 )
     except NoReverseMatch:

@@ -10,27 +10,11 @@ import logging
 
 from django.utils import timezone
 
+from home.letters import shareable_letter
 from publishing.channels import UnknownChannel, get_channel_class
 from publishing.models import Delivery, DeliveryStatus, LetterLaunch, SocialAccount
 
 logger = logging.getLogger(__name__)
-
-
-def shareable_letter(page_id: int):
-    """The live, public, real (not alias) letter, or None. Checked, not trusted from signals:
-    page_published also fires for aliases and (wagtail#13959) scheduled drafts."""
-    from home.models import LetterPage
-
-    # One query for the page as a letter (not Page, then .specific): a publish's budget.
-    page = LetterPage.objects.filter(pk=page_id).select_related("locale").first()
-    now = timezone.now()
-    if page is None or not page.live or page.alias_of_id:
-        return None
-    if page.go_live_at and page.go_live_at > now:
-        return None
-    if page.get_view_restrictions().exists():
-        return None
-    return page
 
 
 def accounts_for(locale_id: int):

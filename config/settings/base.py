@@ -268,6 +268,10 @@ BROADSIDE_CHANNELS = {
     "x": {"BACKEND": "publishing.channels.x.XChannel"},
     "mastodon": {"BACKEND": "publishing.channels.mastodon.MastodonChannel"},
     "bluesky": {"BACKEND": "publishing.channels.bluesky.BlueskyChannel"},
+    "facebook": {"BACKEND": "publishing.channels.facebook.FacebookPageChannel"},
+    "instagram": {"BACKEND": "publishing.channels.instagram.InstagramChannel"},
+    "linkedin": {"BACKEND": "publishing.channels.linkedin.LinkedInChannel"},
+    "threads": {"BACKEND": "publishing.channels.threads.ThreadsChannel"},
     "webhook": {"BACKEND": "publishing.channels.webhook.WebhookChannel"},
     "console": {"BACKEND": "publishing.channels.console.ConsoleChannel"},
 }

@@ -48,6 +48,10 @@ VARIANTS = {
     "portrait": Variant(
         "portrait", 1080, 1350, "PNG", title_sizes=range(100, 47, -4), title_lines=8, logos=7
     ),
+    # Instagram posts: JPEG only, 4:5 portrait (the tallest it shows uncropped).
+    "instagram": Variant(
+        "instagram", 1080, 1350, "JPEG", title_sizes=range(100, 47, -4), title_lines=8, logos=7
+    ),
     # Bluesky: blobs up to 1,000,000 bytes.
     "bluesky": Variant("bluesky", 1200, 630, "JPEG", max_bytes=1_000_000),
 }

@@ -282,3 +282,65 @@ def test_expired_tokens_say_reconnect(network_accounts, publish_pair):
         delivery = deliveries()[name]
         assert delivery.status == Status.FAILED and "reconnect the account" in delivery.error
         assert "s3cr3t" not in delivery.error
+
+
+# -- counting and escaping, against the networks' published rules ------------------------------
+def test_threads_counts_utf8_bytes_and_unique_links():
+    from publishing.channels.threads import ThreadsTextRules
+
+    rules = ThreadsTextRules()
+    assert rules.fits("a" * 500) and not rules.fits("a" * 501)
+    assert rules.length("😀") == 4 and rules.length("’") == 3  # UTF-8 sizes (RFC 3629)
+    assert not rules.fits("’" * 167)  # 167 characters, 501 bytes: refused by Threads
+    five = " ".join(f"https://example.org/{i}" for i in range(5))
+    assert rules.fits(five + " https://example.org/0")  # the same link twice counts once
+    assert not rules.fits(five + " https://example.org/5")
+    assert "6 / 5 links" in rules.describe(five + " https://example.org/5")
+
+
+def test_linkedin_little_text_escapes_every_reserved_character_outside_markup():
+    from publishing.channels.linkedin import LinkedInChannel, little_text
+
+    # Reserved: \ | { } @ [ ] ( ) < > # * _ ~ (LinkedIn's little text format, "Text").
+    assert little_text("a\\b|c{d}e@f[g]h(i)j<k>l*m_n~o #") == (
+        "a\\\\b\\|c\\{d\\}e\\@f\\[g\\]h\\(i\\)j\\<k\\>l\\*m\\_n\\~o \\#"
+    )
+    mention = "@[Canadian Civil Liberties Association](urn:li:organization:77)"
+    text = f"Read (this) {mention} #DigitalRights https://example.org/a_b?c=(d)"
+    assert (
+        little_text(text)
+        == f"Read \\(this\\) {mention} #DigitalRights https://example.org/a_b?c=(d)"
+    )
+    channel = LinkedInChannel()
+    assert channel.mention(mention) == mention and channel.mention("@ccla") == ""
+
+
+def test_instagram_caption_limits_and_public_image_urls():
+    from publishing.channels.instagram import InstagramTextRules, public_url
+
+    rules = InstagramTextRules()
+    assert rules.fits("x" * 2200) and not rules.fits("x" * 2201)
+    assert not rules.fits(" ".join(f"#tag{i}" for i in range(31)))
+    assert rules.fits(" ".join(f"#tag{i}" for i in range(30)))
+    assert public_url("https://letters.example.org/card.jpg")
+    for private in (
+        "http://localhost/c.jpg",
+        "http://127.0.0.1/c.jpg",
+        "http://10.0.0.5/c.jpg",
+        "http://intranet/c.jpg",
+        "ftp://letters.example.org/c.jpg",
+    ):
+        assert not public_url(private), private
+
+
+def test_pinned_versions_and_registered_channels():
+    from datetime import date
+
+    from publishing.channels import channel_choices
+    from publishing.channels.meta import GRAPH_API_END_OF_SUPPORT, graph_api_expires_within
+
+    assert GRAPH_API_END_OF_SUPPORT == date(2028, 7, 29)  # v25.0, Meta's changelog
+    assert not graph_api_expires_within(30, today=date(2026, 11, 30))
+    assert graph_api_expires_within(30, today=date(2028, 7, 1))
+    keys = {key for key, _name in channel_choices()}
+    assert {"facebook", "instagram", "linkedin", "threads"} <= keys

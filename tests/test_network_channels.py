@@ -344,3 +344,22 @@ def test_pinned_versions_and_registered_channels():
     assert graph_api_expires_within(30, today=date(2028, 7, 1))
     keys = {key for key, _name in channel_choices()}
     assert {"facebook", "instagram", "linkedin", "threads"} <= keys
+
+
+def test_social_accounts_test_verifies_each_new_account(network_accounts):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    said = {}
+    for name in ("facebook-en", "linkedin-en", "instagram-fr", "threads-fr"):
+        out = StringIO()
+        call_command("social_accounts", "test", name, stdout=out)
+        said[name] = out.getvalue().strip()
+    assert said == {
+        "facebook-en": "facebook-en: OK, posts as Page",
+        "linkedin-en": "linkedin-en: OK, posts as Broadside Network",
+        "instagram-fr": "instagram-fr: OK, posts as @bs",
+        "threads-fr": "threads-fr: OK, posts as @bs",
+    }
+    assert not any("s3cr3t" in text for text in said.values())

@@ -363,3 +363,19 @@ def test_social_accounts_test_verifies_each_new_account(network_accounts):
         "threads-fr": "threads-fr: OK, posts as @bs",
     }
     assert not any("s3cr3t" in text for text in said.values())
+
+
+def test_a_doubt_is_settled_by_the_stored_container():
+    from publishing.channels.threads import ThreadsChannel
+
+    with FakeThreads(user_id="7310", access_token="th-token") as threads:
+        channel = ThreadsChannel(
+            base_url=threads.url, credentials={"user_id": "7310", "access_token": "th-token"}
+        )
+        look = {"key": "k", "url": "https://example.org/a", "since": None, "known": frozenset()}
+        assert channel.find_post(**look) is None  # nothing stored: no evidence
+        container = threads.containers.create("7310", {"text": "hi"})
+        channel.delivery_state = {"container_id": container["id"]}
+        assert channel.find_post(**look) is None  # FINISHED, never published
+        container["status"] = "PUBLISHED"
+        assert channel.find_post(**look).remote_id == f"container:{container['id']}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import requests
@@ -150,6 +150,17 @@ class GraphChannel(HttpChannel):
             _("%(network)s is still preparing the post; it will be published on the next try.")
             % {"network": self.verbose_name}
         )
+
+    def find_post(
+        self, *, key: str, url: str, since: datetime | None, known: frozenset[str]
+    ) -> SentPost | None:
+        """The post of this delivery's stored container, if that container is PUBLISHED
+        (exact evidence: the container is this delivery's own)."""
+        container = str(self.delivery_state.get("container_id") or "")
+        if not container:
+            return None
+        status, _message = self.container_status(container)
+        return SentPost(remote_id=f"container:{container}") if status == PUBLISHED else None
 
     def publish_in_two_steps(
         self,

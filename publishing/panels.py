@@ -12,6 +12,7 @@ VARIANT_LABELS = {
     "og": _("Open Graph 1200×630 (Facebook, X, LinkedIn, Mastodon)"),
     "square": _("Square 1080×1080 (Instagram)"),
     "portrait": _("Portrait 1080×1350 (Instagram)"),
+    "instagram": _("Instagram post (JPEG 1080×1350)"),
     "bluesky": _("Bluesky (JPEG under 1 MB)"),
 }
 

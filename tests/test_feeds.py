@@ -398,7 +398,7 @@ def test_a_feed_routed_by_hand_is_caught():
         url_name = "feed_extra"
 
     patterns = [
-        path("", include("publishing.urls")),
+        path("", include("publishing.feeds.urls")),
         path("extra.<str:format>", ExtraFeed.as_view(), name="feed_extra"),
     ]
     resolver = URLResolver(r"^/", patterns)

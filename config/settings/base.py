@@ -268,11 +268,15 @@ BROADSIDE_CHANNELS = {
     "x": {"BACKEND": "publishing.channels.x.XChannel"},
     "mastodon": {"BACKEND": "publishing.channels.mastodon.MastodonChannel"},
     "bluesky": {"BACKEND": "publishing.channels.bluesky.BlueskyChannel"},
+    "facebook": {"BACKEND": "publishing.channels.facebook.FacebookPageChannel"},
+    "instagram": {"BACKEND": "publishing.channels.instagram.InstagramChannel"},
+    "linkedin": {"BACKEND": "publishing.channels.linkedin.LinkedInChannel"},
+    "threads": {"BACKEND": "publishing.channels.threads.ThreadsChannel"},
     "webhook": {"BACKEND": "publishing.channels.webhook.WebhookChannel"},
     "console": {"BACKEND": "publishing.channels.console.ConsoleChannel"},
 }
-# Networks organizations can be mentioned on before Broadside posts to them (their handles
-# are kept); a network's line moves to BROADSIDE_CHANNELS when its channel is written.
+# Networks organizations can be mentioned on even where their channel is not configured
+# (a site that does not post to Facebook still keeps its signatories' Facebook handles).
 BROADSIDE_MENTION_ONLY_NETWORKS = [
     "publishing.channels.facebook.NETWORK",
     "publishing.channels.instagram.NETWORK",

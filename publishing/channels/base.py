@@ -17,6 +17,7 @@ Channels that talk HTTP subclass `http.HttpChannel`, the one transport.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -125,6 +126,10 @@ class Channel:
         self.options = options or {}
         # Set for previews: use what is known, make no network call.
         self.offline = False
+        # What earlier attempts of the delivery being sent kept (a container id), and the
+        # pipeline's way to store more at once, before the next request (see `remember`).
+        self.delivery_state: dict[str, Any] = {}
+        self.keep_delivery_state: Callable[[dict[str, Any]], None] | None = None
 
     def __repr__(self) -> str:  # never the credentials
         return f"<{type(self).__name__} {self.origin}>"
@@ -183,6 +188,18 @@ class Channel:
         Raises DeliveryError subclasses when the lookup itself fails.
         """
         return None
+
+    def remember(self, **values: Any) -> None:
+        """Store `values` in the delivery's state now, durably, before going on.
+
+        For networks that publish in two steps (Instagram, Threads): the container id is
+        remembered before the publishing request, so an attempt after a crash or a lost
+        answer asks about that container instead of publishing a second one. Raises
+        whatever the pipeline's store raises (another worker took the delivery over).
+        """
+        self.delivery_state.update(values)
+        if self.keep_delivery_state is not None:
+            self.keep_delivery_state(dict(self.delivery_state))
 
     # -- helpers -------------------------------------------------------------------------
     @property

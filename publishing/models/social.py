@@ -207,6 +207,9 @@ class Delivery(models.Model):
     # was handed on can no longer act.
     claim_token = models.CharField(max_length=32, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # What the channel keeps for this delivery across attempts (Instagram's and Threads'
+    # container id, stored before publishing); not secret, so not encrypted.
+    channel_state = models.JSONField(default=dict, blank=True, editable=False)
     remote_id = models.CharField(_("remote id"), max_length=200, blank=True)
     remote_url = models.URLField(_("link"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -68,6 +68,17 @@ VARIANTS = {
         logos=7,
         label=_("Portrait 1080×1350 (Instagram)"),
     ),
+    # Instagram posts: JPEG only, 4:5 portrait (the tallest it shows uncropped).
+    "instagram": Variant(
+        "instagram",
+        1080,
+        1350,
+        "JPEG",
+        title_sizes=range(100, 47, -4),
+        title_lines=8,
+        logos=7,
+        label=_("Instagram post (JPEG 1080×1350)"),
+    ),
     # Bluesky: blobs up to 1,000,000 bytes.
     "bluesky": Variant(
         "bluesky", 1200, 630, "JPEG", max_bytes=1_000_000, label=_("Bluesky (JPEG under 1 MB)")

@@ -146,10 +146,19 @@ def deliver(delivery_id: int) -> Attempt:
     except UnknownChannel as error:
         _finish(delivery, stopped or Status.FAILED, error=str(error))
         return Attempt(stopped or Status.FAILED)
+    channel.delivery_state = dict(delivery.channel_state or {})
+    channel.keep_delivery_state = lambda state: _keep_channel_state(delivery, state)
     try:
         return _deliver_with(delivery, letter, channel)
     finally:
         account.keep_state(channel)
+
+
+def _keep_channel_state(delivery: Delivery, state: dict) -> None:
+    """Store what the channel must not forget (a container id) before its next request;
+    refuse if the delivery is no longer this worker's (LeaseLost: do not publish)."""
+    if not _mine(delivery).update(channel_state=state):
+        raise LeaseLost
 
 
 def _deliver_with(delivery: Delivery, letter, channel) -> Attempt:

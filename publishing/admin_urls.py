@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import admin_views, views
+from .connect import views as connect_views
 
 app_name = "publishing_admin"
 
@@ -32,4 +33,8 @@ urlpatterns = [
         admin_views.PostLatestLetterView.as_view(),
         name="post_latest_letter",
     ),
+    path("connect/", connect_views.ChooseNetworkView.as_view(), name="connect"),
+    path("connect/pick/<str:key>/", connect_views.PickView.as_view(), name="connect_pick"),
+    path("connect/<str:channel>/", connect_views.StartView.as_view(), name="connect_start"),
+    path("connect/<str:channel>/callback/", connect_views.callback, name="connect_callback"),
 ]

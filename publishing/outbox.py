@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from home.links import http_url
 
 from .channels import UnknownChannel, get_channel_class
-from .channels.base import OutcomeUnknown, PermanentError, TemporaryError
+from .channels.base import AuthenticationFailed, OutcomeUnknown, PermanentError, TemporaryError
 from .compose import CompositionError
 from .credentials import CredentialsError
 from .models import Delivery, DeliveryStatus, LetterLaunch, SocialAccount
@@ -426,6 +426,8 @@ def _deliver_with(delivery: Delivery, letter, channel) -> str:
         # A refusal now says nothing of an earlier attempt that may have posted.
         if delivery.outcome_unknown:
             return _settle_doubt(delivery, channel, post_url(letter), str(error))
+        if isinstance(error, AuthenticationFailed):
+            error = record_auth_failure(delivery.account_id, str(error))
         _finish(delivery, Status.FAILED, error=str(error), send_started_at=None)
         return Status.FAILED
     except Exception:
@@ -448,7 +450,18 @@ def _deliver_with(delivery: Delivery, letter, channel) -> str:
         send_started_at=None,
         error="",
     )
+    SocialAccount.objects.filter(pk=delivery.account_id).update(last_success_at=timezone.now())
     return Status.SENT
+
+
+def record_auth_failure(account_id: int, error: str) -> str:
+    """Flag the account (health: reconnect) and return the delivery's error message."""
+    message = _("%(error)s Reconnect the account, then retry.") % {"error": error}
+    now = timezone.now()
+    SocialAccount.objects.filter(pk=account_id).update(
+        auth_failed_at=now, last_failure_at=now, last_failure=error[:500]
+    )
+    return message
 
 
 def _post_url(url: str) -> str:

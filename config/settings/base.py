@@ -271,6 +271,26 @@ BROADSIDE_CHANNELS = {
     "webhook": {"BACKEND": "publishing.channels.webhook.WebhookChannel"},
     "console": {"BACKEND": "publishing.channels.console.ConsoleChannel"},
 }
+# Connecting accounts from the admin (publishing/connect/): each network's app
+# credentials, from the environment, never shown in a page. A network without them has
+# no Connect button. Mastodon registers itself on each instance; Bluesky takes an app
+# password. The redirect URI to register with each network is
+# WAGTAILADMIN_BASE_URL + /admin/publishing/connect/<network>/callback/ (docs/channels.md).
+BROADSIDE_CONNECT = {
+    "x": {
+        "CONSUMER_KEY": os.environ.get("BROADSIDE_X_CONSUMER_KEY", ""),
+        "CONSUMER_SECRET": os.environ.get("BROADSIDE_X_CONSUMER_SECRET", ""),
+    },
+    "mastodon": {},
+    "bluesky": {},
+    **{
+        network: {
+            "CLIENT_ID": os.environ.get(f"BROADSIDE_{network.upper()}_CLIENT_ID", ""),
+            "CLIENT_SECRET": os.environ.get(f"BROADSIDE_{network.upper()}_CLIENT_SECRET", ""),
+        }
+        for network in ("facebook", "instagram", "threads", "linkedin")
+    },
+}
 # Keys that encrypt account credentials at rest (Fernet keys, comma-separated, newest
 # first: older ones still decrypt, so keys can be rotated; see docs/deploy.md).
 BROADSIDE_CREDENTIAL_KEYS = env_list("BROADSIDE_CREDENTIAL_KEYS", "")

@@ -82,6 +82,10 @@ class PermanentError(DeliveryError):
     pass
 
 
+class AuthenticationFailed(PermanentError):
+    """The network refused the account's credentials (401): a person must reconnect it."""
+
+
 class OutcomeUnknown(DeliveryError):
     pass
 

@@ -60,6 +60,14 @@ class SocialAccount(models.Model):
     # Encrypted JSON the channel keeps between posts (sessions, instance limits).
     state_encrypted = models.TextField(editable=False, default="")
     verified_as = models.CharField(_("posts as"), max_length=200, blank=True, editable=False)
+    # Connection health (publishing/connect/health.py): what the network said last.
+    token_expires_at = models.DateTimeField(_("token expires"), null=True, blank=True)
+    token_obtained_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
+    last_failure = models.TextField(_("last failure"), blank=True, editable=False)
+    # Set when the network refused the credentials (401): a person must reconnect.
+    auth_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
-from oauthlib.oauth2 import OAuth2Error
+from oauthlib.oauth2 import InvalidClientError, OAuth2Error
 from requests_oauthlib import OAuth1Session, OAuth2Session
 
 from publishing.outbound import RefusedAddress, outbound_session
@@ -241,6 +241,13 @@ def expired_code_message(network: str) -> str:
     ) % {"network": network}
 
 
+def app_refused_message(network: str) -> str:
+    return _(
+        "%(network)s refused Broadside's app credentials: ask the site's operator to check "
+        "them (BROADSIDE_CONNECT)."
+    ) % {"network": network}
+
+
 def missing_scopes_message(network: str, scopes: list[str]) -> str:
     return _(
         "%(network)s did not grant these permissions, which posting needs: %(scopes)s. "
@@ -269,6 +276,8 @@ def fetch_token(
         missing = [scope for scope in scopes if scope not in granted]
         if missing or not token.get("access_token"):
             raise ConnectError(missing_scopes_message(network, missing)) from None
+    except InvalidClientError:
+        raise ConnectError(app_refused_message(network)) from None
     except OAuth2Error:
         raise ConnectError(expired_code_message(network)) from None
     except requests.RequestException as error:

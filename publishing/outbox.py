@@ -428,6 +428,10 @@ def _deliver_with(delivery: Delivery, letter, channel) -> str:
             return _settle_doubt(delivery, channel, post_url(letter), str(error))
         if isinstance(error, AuthenticationFailed):
             error = record_auth_failure(delivery.account_id, str(error))
+        else:
+            SocialAccount.objects.filter(pk=delivery.account_id).update(
+                last_failure_at=timezone.now(), last_failure=str(error)[:500]
+            )
         _finish(delivery, Status.FAILED, error=str(error), send_started_at=None)
         return Status.FAILED
     except Exception:

@@ -67,6 +67,9 @@ def test_x_connects_with_three_legged_oauth(admin_client, fake_x):
     response = admin_client.post(f"{CONNECT}x/", {"name": "Our X", "locales": english()})
     assert response.status_code == 302
     assert response["Location"].startswith(f"{fake_x.url}/oauth/authorize?oauth_token=")
+    # The request token's secret waits server-side, encrypted: not in clear in the session.
+    (request_token,) = fake_x.request_tokens.values()
+    assert request_token["secret"] not in str(dict(admin_client.session.items()))
     back = consent(response["Location"])
     response = admin_client.get(back)
     assert response.status_code == 302

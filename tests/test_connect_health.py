@@ -105,3 +105,37 @@ def test_the_dashboard_panel_is_absent_when_all_is_well(accounts, client):
     user = get_user_model().objects.create_superuser("admin", "a@example.org", "pw")
     client.force_login(user)
     assert "Social accounts that need attention" not in client.get("/admin/").content.decode()
+
+
+def test_other_refusals_are_the_last_failure_without_a_reconnect_flag(
+    make_letter, accounts, networks, run_on_commit
+):
+    networks.x.fail_next(403, path="/2/tweets")
+    run_on_commit(make_letter, "refused")
+    assert Delivery.objects.get(account__name="x-en").status == DeliveryStatus.FAILED
+    account = SocialAccount.objects.get(name="x-en")
+    assert "403" in account.last_failure and account.last_failure_at is not None
+    assert account.auth_failed_at is None
+    assert health.problems(account) == []
+
+
+def test_the_account_list_with_health_costs_the_same_queries_for_more_accounts(
+    accounts, client, networks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.social import add_account
+
+    user = get_user_model().objects.create_superuser("admin", "a@example.org", "pw")
+    client.force_login(user)
+    client.get("/admin/social_accounts/")  # warm caches (permissions, site)
+    with CaptureQueriesContext(connection) as four:
+        assert client.get("/admin/social_accounts/").status_code == 200
+    for number in range(3):
+        add_account(
+            "mastodon", f"more-{number}", ["en"], networks.mastodon.url, {"access_token": "t"}
+        )
+    with CaptureQueriesContext(connection) as seven:
+        client.get("/admin/social_accounts/")
+    assert len(seven) == len(four)

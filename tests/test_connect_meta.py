@@ -231,3 +231,17 @@ def test_linkedin_wrong_client_secret_is_refused(admin_client, linkedin, channel
     response = _start(admin_client, "linkedin", "Our LinkedIn")
     assert "refused Broadside's app credentials" in " ".join(message_texts(response))
     assert not SocialAccount.objects.exists()
+
+
+def test_instagram_health_says_when_the_media_url_is_not_public(channels):
+    from publishing.connect.health import problems
+
+    account = SocialAccount(name="ig", channel="instagram")
+    channels.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+    (problem,) = problems(account)
+    assert "http://127.0.0.1:8000/media/" in problem and "not a public" in problem
+    channels.WAGTAILADMIN_BASE_URL = "https://letters.example.org"
+    assert problems(account) == []
+    channels.MEDIA_URL = "https://media.internal/files/"
+    assert problems(account) != []
+    assert problems(SocialAccount(name="fb", channel="facebook")) == []

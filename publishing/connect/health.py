@@ -2,8 +2,9 @@
 
 An account is flagged when its credentials cannot be decrypted, the network
 refused them (401 on a delivery or a check: reconnect), its token expires
-within `EXPIRY_WARNING` (or has), or its channel's pinned API version ends
-within `VERSION_WARNING`. The flags show on the admin dashboard, in the
+within `EXPIRY_WARNING` (or has), its channel's pinned API version ends within
+`VERSION_WARNING`, or its network fetches images from our URL (Instagram) and
+that URL is not a public https address. The flags show on the admin dashboard, in the
 account list and in `manage.py social_accounts list`.
 
 Channels say which API version they pin with two class attributes,
@@ -13,8 +14,11 @@ from the network's published schedule); flows may say it too (meta.py).
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date, datetime, timedelta
+from urllib.parse import urljoin, urlsplit
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -46,6 +50,35 @@ def _channel_class(account):
         return None
 
 
+def media_origin() -> str:
+    """Where networks fetch share cards from: MEDIA_URL, absolute or on WAGTAILADMIN_BASE_URL."""
+    return urljoin(settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/", settings.MEDIA_URL)
+
+
+def media_not_public(account) -> str:
+    """Why the network cannot fetch the account's images ("" when it can or need not).
+
+    Channels (and flows) whose network fetches images from our URL, like Instagram, say
+    so with `needs_public_media = True`."""
+    from . import flow_class
+
+    sources = (_channel_class(account), flow_class(account.channel))
+    if not any(getattr(source, "needs_public_media", False) for source in sources):
+        return ""
+    url = media_origin()
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    try:
+        private = not ipaddress.ip_address(host).is_global
+    except ValueError:
+        private = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
+    if not private and urlsplit(url).scheme == "https":
+        return ""
+    return _(
+        "The network fetches images from %(url)s, which is not a public https address: set "
+        "BROADSIDE_BASE_URL (or MEDIA_URL) to the site's public address."
+    ) % {"url": url}
+
+
 def problems(account, now: datetime | None = None) -> list[str]:
     """Why a person must look at the account, in plain words; [] when it is healthy."""
     now = now or timezone.now()
@@ -69,6 +102,9 @@ def problems(account, now: datetime | None = None) -> list[str]:
             )
             % {"date": date_format(timezone.localtime(expires), "DATE_FORMAT")}
         )
+    media = media_not_public(account)
+    if media:
+        found.append(media)
     version, ends = api_version(account)
     if ends and ends - now.date() <= VERSION_WARNING:
         found.append(

@@ -275,6 +275,7 @@ class LongLivedConnect(MetaConnect):
 class InstagramConnect(LongLivedConnect):
     channel = "instagram"
     network = "Instagram"
+    needs_public_media = True  # Meta fetches the image from our URL (health.py)
     scopes = ["instagram_business_basic", "instagram_business_content_publish"]
     exchange_grant = "ig_exchange_token"
     refresh_grant = "ig_refresh_token"

@@ -225,3 +225,40 @@ def test_reconnecting_keeps_the_settings_and_clears_the_flag(admin_client, fake_
     assert account.enabled is False
     assert account.auth_failed_at is None
     assert SocialAccount.objects.count() == 1
+
+
+# -- X: OAuth 2.0 with PKCE, where configured ------------------------------------------------
+def test_x_connects_with_oauth2_and_pkce_where_configured_and_refreshes(admin_client, fake_x):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.BROADSIDE_CONNECT["x"].update(
+        CLIENT_ID="x-oauth2-client",
+        CLIENT_SECRET="x-oauth2-secret",
+        AUTHORIZE_URL=f"{fake_x.url}/i/oauth2/authorize",
+    )
+    response = admin_client.post(f"{CONNECT}x/", {"name": "X2", "locales": english()})
+    assert response["Location"].startswith(f"{fake_x.url}/i/oauth2/authorize?")
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["code_challenge_method"] == ["S256"]
+    admin_client.get(consent(response["Location"]))
+    account = SocialAccount.objects.get(name="X2")
+    credentials = account.credentials
+    assert set(credentials) == {"oauth2_access_token", "refresh_token"}
+    assert account.verified_as == "@broadside_test"
+    assert timedelta(hours=1) < account.token_expires_at - timezone.now() <= timedelta(hours=2)
+    assert account.build_channel().verify() == "@broadside_test"  # the channel posts as it
+    # Half an hour before expiry the refresh token (rotated by X) gives a new access token.
+    SocialAccount.objects.filter(pk=account.pk).update(
+        token_expires_at=timezone.now() + timedelta(minutes=20)
+    )
+    call_command("refresh_tokens", verbosity=0)
+    account.refresh_from_db()
+    assert fake_x.refreshed == 1
+    assert account.credentials["refresh_token"] != credentials["refresh_token"]
+    assert credentials["refresh_token"] not in fake_x.refresh_tokens  # used once
+    fake_x.bearer_tokens.pop(credentials["oauth2_access_token"])
+    assert account.build_channel().verify() == "@broadside_test"

@@ -166,3 +166,33 @@ def test_linkedin_needs_a_served_version_and_restli_2():
         no_scope = fake._issue({"w_organization_social"})["access_token"]
         headers["Authorization"] = f"Bearer {no_scope}"
         assert requests.get(url, headers=headers, timeout=5).status_code == 403
+
+
+def test_x_oauth2_requires_pkce_and_the_client_secret():
+    with FakeX(callback_url=REDIRECT) as fake:
+        params = {
+            "response_type": "code",
+            "client_id": "x-oauth2-client",
+            "redirect_uri": REDIRECT,
+            "scope": "tweet.write users.read",
+            "state": "s",
+        }
+        without_pkce = _authorize(fake.url, "/i/oauth2/authorize", **params)
+        assert "error=invalid_request" in without_pkce.headers["Location"]
+        verifier = "v" * 43
+        code = _code(
+            _authorize(
+                fake.url,
+                "/i/oauth2/authorize",
+                **params,
+                code_challenge=_challenge(verifier),
+                code_challenge_method="S256",
+            )
+        )
+        data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+        url = fake.url + "/2/oauth2/token"
+        wrong = requests.post(url, data=data, auth=("x-oauth2-client", "nope"), timeout=5)
+        assert wrong.status_code == 401
+        good = ("x-oauth2-client", "x-oauth2-secret")
+        answer = requests.post(url, data={**data, "code_verifier": verifier}, auth=good, timeout=5)
+        assert answer.status_code == 200 and "refresh_token" not in answer.json()

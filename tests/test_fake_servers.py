@@ -43,9 +43,15 @@ def noisy_png(min_bytes: int) -> bytes:
 
 SERVERS = {"x": FakeX, "mastodon": FakeMastodon, "bluesky": FakeBluesky, "webhook": FakeWebhook}
 # Routes the real services answer without credentials (anything else must refuse them).
+# The OAuth token endpoints check the client's secret themselves (tests/test_fake_oauth_servers.py).
 PUBLIC_ROUTES = {
-    "x": set(),
-    "mastodon": {("GET", "/api/v2/instance")},
+    "x": {("GET", "/oauth/authorize"), ("GET", "/i/oauth2/authorize"), ("POST", "/2/oauth2/token")},
+    "mastodon": {
+        ("GET", "/api/v2/instance"),
+        ("POST", "/api/v1/apps"),
+        ("GET", "/oauth/authorize"),
+        ("POST", "/oauth/token"),
+    },
     "bluesky": {
         ("POST", "/xrpc/com.atproto.server.createSession"),
         ("GET", "/xrpc/com.atproto.identity.resolveHandle"),

@@ -280,6 +280,9 @@ BROADSIDE_CONNECT = {
     "x": {
         "CONSUMER_KEY": os.environ.get("BROADSIDE_X_CONSUMER_KEY", ""),
         "CONSUMER_SECRET": os.environ.get("BROADSIDE_X_CONSUMER_SECRET", ""),
+        # Set: OAuth 2.0 with PKCE instead of OAuth 1.0a.
+        "CLIENT_ID": os.environ.get("BROADSIDE_X_CLIENT_ID", ""),
+        "CLIENT_SECRET": os.environ.get("BROADSIDE_X_CLIENT_SECRET", ""),
     },
     "mastodon": {},
     "bluesky": {},

@@ -120,6 +120,9 @@ class ConnectFlow:
     kind: ClassVar[str] = "oauth"
     # Names in BROADSIDE_CONNECT[channel] that must be set for the Connect button to show.
     required_settings: ClassVar[tuple[str, ...]] = ("CLIENT_ID", "CLIENT_SECRET")
+    # Refresh (refresh.py): this long before expiry, once the token is this old.
+    refresh_ahead: ClassVar[timedelta] = timedelta(days=14)
+    refresh_min_age: ClassVar[timedelta] = timedelta(hours=24)
     # Endpoint defaults, each overridable in BROADSIDE_CONNECT[channel] (tests, proxies).
     defaults: ClassVar[dict[str, str]] = {}
 

@@ -1,11 +1,13 @@
 """Refreshing tokens ahead of expiry (`manage.py refresh_tokens`, on a timer).
 
-An account is due when its token expires within `REFRESH_AHEAD` and was
-obtained at least `MIN_AGE` ago (Instagram and Threads refresh only tokens 24
-hours old or more). A refusal flags the account (health: reconnect); a network
-that cannot be reached is tried again on the next run. Safe to run twice at
-once: each account is refreshed under a row lock, and one refreshed meanwhile
-is no longer due.
+An account is due when its token expires within its flow's `refresh_ahead`
+and was obtained at least its `refresh_min_age` ago (Instagram and Threads
+refresh only tokens 24 hours old or more; X's OAuth 2 tokens live two hours).
+A refusal flags the account (health: reconnect); a network that cannot be
+reached is tried again on the next run. Safe to run twice at once: the new
+token is written only if the account still has the token that was refreshed
+(a conditional UPDATE on `token_obtained_at`, as everywhere in the pipeline),
+and no transaction is held during the request.
 """
 
 from __future__ import annotations
@@ -24,20 +26,27 @@ from .save import merge_credentials
 
 logger = logging.getLogger(__name__)
 
-REFRESH_AHEAD = timedelta(days=14)
-MIN_AGE = timedelta(hours=24)
+# The widest window any flow uses: the query's bound; each flow's own is checked after.
+LONGEST_AHEAD = timedelta(days=14)
 
 
 def due_accounts(now=None):
-    """Accounts whose token should be refreshed now."""
+    """Accounts that may be due (the flow's own window is checked in `refresh_account`)."""
     now = now or timezone.now()
     return SocialAccount.objects.filter(
         enabled=True,
         token_expires_at__isnull=False,
-        token_expires_at__lte=now + REFRESH_AHEAD,
-        token_expires_at__gt=now,
-        token_obtained_at__lte=now - MIN_AGE,
+        token_expires_at__lte=now + LONGEST_AHEAD,
         auth_failed_at__isnull=True,
+    )
+
+
+def is_due(flow, account, now) -> bool:
+    """Whether `account`'s token is within `flow`'s refresh window and old enough."""
+    return (
+        account.token_expires_at - now <= flow.refresh_ahead
+        and account.token_obtained_at is not None
+        and now - account.token_obtained_at >= flow.refresh_min_age
     )
 
 
@@ -52,6 +61,8 @@ def refresh_account(account_id: int) -> str:
     flow = flow_for(account.channel)
     if flow is None:
         return "no-refresh"
+    if not is_due(flow, account, now):
+        return "not-due"
     # No transaction around the request (it may take seconds): the write below is
     # conditional on the token still being the one refreshed.
     unchanged = SocialAccount.objects.filter(

@@ -1,4 +1,11 @@
-"""Connect X: OAuth 1.0a three-legged flow (request token → authorize → access token).
+"""Connect X: OAuth 1.0a three-legged flow, or OAuth 2.0 with PKCE where configured.
+
+OAuth 1.0a (request token → authorize → access token) is used when only the
+consumer key/secret are set. With BROADSIDE_CONNECT["x"]["CLIENT_ID"] (and the
+confidential client's CLIENT_SECRET) the OAuth 2.0 authorization code flow with
+PKCE is used instead: scopes `tweet.read tweet.write users.read media.write
+offline.access`, a two-hour access token refreshed (`refresh_tokens`) with its
+rotating refresh token. Source: https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code
 
 The app's consumer key and secret come from BROADSIDE_CONNECT["x"] (the
 environment: BROADSIDE_X_CONSUMER_KEY / _SECRET) and are stored with the
@@ -11,12 +18,15 @@ Source: https://docs.x.com/resources/fundamentals/authentication/oauth-1-0a/obta
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import requests
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 from oauthlib.oauth1 import OAuth1Error
+from oauthlib.oauth2 import OAuth2Error
+from requests.auth import HTTPBasicAuth
 from requests_oauthlib.oauth1_session import TokenMissing, TokenRequestDenied
 
 from .base import (
@@ -24,30 +34,70 @@ from .base import (
     ConnectFlow,
     Connection,
     expired_code_message,
+    expires_in,
+    fetch_token,
     network_error,
     refused_message,
 )
 
 NETWORK = "X"
+OAUTH2_SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"]
 
 
 class XConnect(ConnectFlow):
     channel = "x"
-    required_settings = ("CONSUMER_KEY", "CONSUMER_SECRET")
-    defaults = {"API_URL": "https://api.x.com"}
+    defaults = {"API_URL": "https://api.x.com", "AUTHORIZE_URL": "https://x.com/i/oauth2/authorize"}
+    # OAuth 2.0 access tokens live two hours: refreshed half an hour ahead, at any age.
+    refresh_ahead = timedelta(minutes=30)
+    refresh_min_age = timedelta(0)
+
+    def uses_oauth2(self) -> bool:
+        return bool(self.setting("CLIENT_ID"))
+
+    def is_configured(self) -> bool:
+        return self.uses_oauth2() or bool(
+            self.setting("CONSUMER_KEY") and self.setting("CONSUMER_SECRET")
+        )
 
     def state_of(self, params: dict[str, str]) -> str:
-        # A refusal comes back as ?denied=<request token>.
-        return params.get("oauth_token") or params.get("denied", "")
+        # OAuth 1.0a has the request token; a refusal comes back as ?denied=<request token>.
+        return params.get("state") or params.get("oauth_token") or params.get("denied", "")
+
+    def _api(self) -> str:
+        return self.setting("API_URL").rstrip("/")
+
+    def _base_url(self) -> str:
+        return "" if self._api() == self.defaults["API_URL"] else self._api()
+
+    def _client_auth(self) -> HTTPBasicAuth:
+        """X's confidential clients authenticate with HTTP Basic at the token endpoint."""
+        return HTTPBasicAuth(self.setting("CLIENT_ID"), self.setting("CLIENT_SECRET"))
+
+    def _oauth2(self, callback_url: str = "", token: dict | None = None):
+        return self.oauth2(
+            client_id=self.setting("CLIENT_ID"),
+            redirect_uri=callback_url or None,
+            scope=OAUTH2_SCOPES,
+            pkce="S256",
+            token=token,
+        )
 
     @sensitive_variables()
     def start(self, *, callback_url: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        if self.uses_oauth2():
+            session = self._oauth2(callback_url)
+            url, state = session.authorization_url(self.setting("AUTHORIZE_URL"))
+            return url, {"state": state, "code_verifier": session._code_verifier}
+        return self._start_oauth1(callback_url)
+
+    @sensitive_variables()
+    def _start_oauth1(self, callback_url: str) -> tuple[str, dict[str, Any]]:
         session = self.oauth1(
             client_key=self.setting("CONSUMER_KEY"),
             client_secret=self.setting("CONSUMER_SECRET"),
             callback_uri=callback_url,
         )
-        api = self.setting("API_URL").rstrip("/")
+        api = self._api()
         try:
             token = session.fetch_request_token(f"{api}/oauth/request_token")
         except TokenRequestDenied as denied:
@@ -76,6 +126,8 @@ class XConnect(ConnectFlow):
     def finish(
         self, *, callback_url: str, pending: dict[str, Any], params: dict[str, str]
     ) -> Connection:
+        if "code_verifier" in pending:
+            return self._finish_oauth2(callback_url, pending, params)
         if params.get("denied") or not params.get("oauth_verifier"):
             raise ConnectError(refused_message(NETWORK))
         session = self.oauth1(
@@ -103,3 +155,65 @@ class XConnect(ConnectFlow):
             verified_as=f"@{screen_name}" if screen_name else "",
             base_url="" if api == self.defaults["API_URL"] else api,
         )
+
+    @sensitive_variables()
+    def _finish_oauth2(
+        self, callback_url: str, pending: dict[str, Any], params: dict[str, str]
+    ) -> Connection:
+        if params.get("error") or not params.get("code"):
+            raise ConnectError(refused_message(NETWORK))
+        session = self._oauth2(callback_url)
+        session._code_verifier = pending["code_verifier"]
+        token = fetch_token(
+            session,
+            NETWORK,
+            OAUTH2_SCOPES,
+            f"{self._api()}/2/oauth2/token",
+            code=params["code"],
+            auth=self._client_auth(),
+        )
+        return self._oauth2_connection(token)
+
+    @sensitive_variables()
+    def _oauth2_connection(self, token: dict[str, Any]) -> Connection:
+        try:
+            response = self.http().get(
+                f"{self._api()}/2/users/me",
+                headers={"Authorization": f"Bearer {token['access_token']}"},
+            )
+        except requests.RequestException as error:
+            raise network_error(error, NETWORK) from None
+        try:
+            username = response.json()["data"]["username"]
+        except (ValueError, KeyError, TypeError):
+            raise ConnectError(expired_code_message(NETWORK)) from None
+        credentials = {"oauth2_access_token": token["access_token"]}
+        if token.get("refresh_token"):
+            credentials["refresh_token"] = token["refresh_token"]
+        return Connection(
+            credentials=credentials,
+            verified_as=f"@{username}",
+            base_url=self._base_url(),
+            expires_at=expires_in(token.get("expires_in")),
+        )
+
+    @sensitive_variables()
+    def refresh(self, credentials: dict[str, Any], base_url: str) -> Connection | None:
+        """OAuth 2.0 accounts only (OAuth 1.0a tokens do not expire). X rotates the
+        refresh token: the new one replaces the old."""
+        if not credentials.get("refresh_token") or not self.uses_oauth2():
+            return None
+        session = self._oauth2(token={"access_token": credentials.get("oauth2_access_token")})
+        try:
+            token = session.refresh_token(
+                f"{self._api()}/2/oauth2/token",
+                refresh_token=credentials["refresh_token"],
+                auth=self._client_auth(),
+            )
+        except Warning as changed:  # the scope listed differently: same grant
+            token = getattr(changed, "token", None) or {}
+        except OAuth2Error:
+            raise ConnectError(expired_code_message(NETWORK)) from None
+        except requests.RequestException as error:
+            raise network_error(error, NETWORK) from None
+        return self._oauth2_connection(dict(token))

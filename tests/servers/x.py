@@ -5,10 +5,17 @@ Also the three-legged OAuth 1.0a flow (``/oauth/request_token``, ``/oauth/author
 request token is used once and expires, the verifier must match, every request is signed
 with the consumer secret (and the request token's secret). Source:
 https://docs.x.com/resources/fundamentals/authentication/oauth-1-0a/obtaining-user-access-tokens
+
+And OAuth 2.0 with PKCE (required): ``/i/oauth2/authorize``, ``POST /2/oauth2/token``
+(confidential client in HTTP Basic; ``authorization_code`` and ``refresh_token`` grants,
+refresh tokens rotate: each is used once); API routes then take the two-hour user token
+as a Bearer token. Source: https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import secrets
 import threading
@@ -31,6 +38,7 @@ from .base import (
     sniff_image,
     snowflake,
 )
+from .oauth2 import AuthorizationCodes, OAuthError, form
 
 MAX_WEIGHTED_LENGTH = 280
 URL_WEIGHT = 23
@@ -55,6 +63,15 @@ TWEET_FIELDS = {
 }
 INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
 REQUEST_TOKEN_SECONDS = 300
+OAUTH2_SCOPES = {
+    "tweet.read",
+    "tweet.write",
+    "users.read",
+    "media.write",
+    "offline.access",
+    "like.write",
+}
+OAUTH2_TOKEN_SECONDS = 7200
 
 
 def weighted_length(text: str) -> int:
@@ -135,8 +152,14 @@ class FakeX(LoopbackServer):
         access_token_secret: str = "ats",
         username: str = "broadside_test",
         callback_url: str = "",
+        client_id: str = "x-oauth2-client",
+        client_secret: str = "x-oauth2-secret",
     ) -> None:
         super().__init__()
+        self.oauth2 = AuthorizationCodes(pkce_required=True)
+        self.oauth2.register(client_id, client_secret, [callback_url], OAUTH2_SCOPES)
+        self.bearer_tokens: dict[str, float] = {}  # token → expiry (epoch)
+        self.refresh_tokens: dict[str, set[str]] = {}  # token → the scopes it renews
         # The app's registered callback (X's "Callback URI / Redirect URL" allowlist).
         self.callback_url = callback_url
         self.request_tokens: dict[str, dict[str, Any]] = {}
@@ -162,6 +185,18 @@ class FakeX(LoopbackServer):
             public="the authorization page is the web page the user's browser opens",
         )
         self.route("POST", "/oauth/access_token", self.access_token_route, auth=self._token_signed)
+        self.route(
+            "GET",
+            "/i/oauth2/authorize",
+            self.oauth2_authorize,
+            public="the authorization page is the web page the user's browser opens",
+        )
+        self.route(
+            "POST",
+            "/2/oauth2/token",
+            self.oauth2_token,
+            public="the client authenticates with HTTP Basic, checked here",
+        )
 
     # ------------------------------------------------------------ hooks
 
@@ -184,7 +219,22 @@ class FakeX(LoopbackServer):
     # ------------------------------------------------------------ auth
 
     def authenticate(self, request: Request) -> Response | None:
-        """None if the OAuth 1.0a signature is valid, else the 401 to send (every route)."""
+        """None for a live OAuth 2.0 user token or a valid OAuth 1.0a signature, else 401."""
+        bearer = request.bearer()
+        if bearer is not None:
+            if self.bearer_tokens.get(bearer, 0) > time.time():
+                return None
+            self.auth_failures += 1
+            return (
+                401,
+                {
+                    "title": "Unauthorized",
+                    "type": "about:blank",
+                    "status": 401,
+                    "detail": "Unauthorized",
+                },
+                {},
+            )
         headers = dict(request.headers.items())
         body = None
         if request.content_type == "application/x-www-form-urlencoded":
@@ -338,6 +388,74 @@ class FakeX(LoopbackServer):
             f"&user_id={self.user_id}&screen_name={self.username}"
         )
         return 200, body.encode(), {"Content-Type": "text/html; charset=utf-8"}
+
+    # ------------------------------------------------------------ OAuth 2.0
+
+    def oauth2_authorize(self, request: Request) -> Response:
+        status, answer = self.oauth2.authorize(request.query)
+        if status == 302:
+            return 302, None, {"Location": answer}
+        return status, answer.encode(), {"Content-Type": "text/html"}
+
+    def expire_bearer_tokens(self) -> None:
+        with self.lock:
+            for token in self.bearer_tokens:
+                self.bearer_tokens[token] = 0.0
+
+    def _issue_oauth2(self, scopes: set[str]) -> dict[str, Any]:
+        access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        with self.lock:
+            self.bearer_tokens[access] = time.time() + OAUTH2_TOKEN_SECONDS
+            if "offline.access" in scopes:
+                self.refresh_tokens[refresh] = set(scopes)
+        body = {
+            "token_type": "bearer",
+            "expires_in": OAUTH2_TOKEN_SECONDS,
+            "access_token": access,
+            "scope": " ".join(sorted(scopes)),
+        }
+        if "offline.access" in scopes:
+            body["refresh_token"] = refresh
+        return body
+
+    def oauth2_token(self, request: Request) -> Response:
+        params = form(request)
+        scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+        try:
+            client_id, _, secret = base64.b64decode(encoded).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            client_id = secret = ""
+        app = self.oauth2.apps.get(client_id)
+        if scheme.lower() != "basic" or app is None or secret != app.client_secret:
+            return (
+                401,
+                {
+                    "error": "unauthorized_client",
+                    "error_description": "Missing valid authorization header",
+                },
+                {},
+            )
+        if params.get("grant_type") == "refresh_token":
+            with self.lock:
+                scopes = self.refresh_tokens.pop(params.get("refresh_token", ""), None)
+            if scopes is None:  # unknown or used already: X rotates refresh tokens
+                return (
+                    400,
+                    {
+                        "error": "invalid_request",
+                        "error_description": "Value passed for the token was invalid.",
+                    },
+                    {},
+                )
+            self.refreshed = getattr(self, "refreshed", 0) + 1
+            return 200, self._issue_oauth2(scopes), {}
+        try:
+            grant = self.oauth2.exchange(
+                {**params, "client_id": client_id, "client_secret": secret}
+            )
+        except OAuthError as error:
+            return 400, {"error": error.error, "error_description": error.description}, {}
+        return 200, self._issue_oauth2(grant.scopes), {}
 
     # ------------------------------------------------------------ endpoints
 

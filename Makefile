@@ -38,7 +38,7 @@ run: demo
 	@$(BIN)/python -m config.supervise \
 		"$(MANAGE) runserver $(HOST):$(PORT)" \
 		"$(MANAGE) db_worker" \
-		"while sleep 60; do $(MANAGE) publish_scheduled > /dev/null; $(MANAGE) resume_deliveries -v 0; done"
+		"while sleep 60; do $(MANAGE) publish_scheduled > /dev/null; $(MANAGE) resume_deliveries -v 0; $(MANAGE) refresh_tokens -v 0; done"
 
 worker: install
 	$(MANAGE) db_worker

@@ -28,10 +28,16 @@ from tests.servers.x import FakeX
 SERVERS = {"x": FakeX, "mastodon": FakeMastodon, "bluesky": FakeBluesky, "webhook": FakeWebhook}
 
 
+# The OAuth token endpoints check the client's secret themselves (tests/test_fake_oauth_servers.py).
 # Routes the real services answer without credentials (anything else must refuse them).
 PUBLIC_ROUTES = {
-    "x": set(),
-    "mastodon": {("GET", "/api/v2/instance")},
+    "x": {("GET", "/oauth/authorize"), ("GET", "/i/oauth2/authorize"), ("POST", "/2/oauth2/token")},
+    "mastodon": {
+        ("GET", "/api/v2/instance"),
+        ("POST", "/api/v1/apps"),
+        ("GET", "/oauth/authorize"),
+        ("POST", "/oauth/token"),
+    },
     "bluesky": {
         ("POST", "/xrpc/com.atproto.server.createSession"),
         ("GET", "/xrpc/com.atproto.identity.resolveHandle"),

@@ -283,6 +283,29 @@ BROADSIDE_MENTION_ONLY_NETWORKS = [
     "publishing.channels.linkedin.NETWORK",
     "publishing.channels.threads.NETWORK",
 ]
+# Connecting accounts from the admin (publishing/social/connect/): each network's app
+# credentials, from the environment, never shown in a page. A network without them has
+# no Connect button. Mastodon registers itself on each instance; Bluesky takes an app
+# password. The redirect URI to register with each network is
+# WAGTAILADMIN_BASE_URL + /admin/publishing/social/connect/<network>/callback/ (docs/channels.md).
+BROADSIDE_CONNECT = {
+    "x": {
+        "CONSUMER_KEY": os.environ.get("BROADSIDE_X_CONSUMER_KEY", ""),
+        "CONSUMER_SECRET": os.environ.get("BROADSIDE_X_CONSUMER_SECRET", ""),
+        # Set: OAuth 2.0 with PKCE instead of OAuth 1.0a.
+        "CLIENT_ID": os.environ.get("BROADSIDE_X_CLIENT_ID", ""),
+        "CLIENT_SECRET": os.environ.get("BROADSIDE_X_CLIENT_SECRET", ""),
+    },
+    "mastodon": {},
+    "bluesky": {},
+    **{
+        network: {
+            "CLIENT_ID": os.environ.get(f"BROADSIDE_{network.upper()}_CLIENT_ID", ""),
+            "CLIENT_SECRET": os.environ.get(f"BROADSIDE_{network.upper()}_CLIENT_SECRET", ""),
+        }
+        for network in ("facebook", "instagram", "threads", "linkedin")
+    },
+}
 # Keys that encrypt account credentials at rest (Fernet keys, comma-separated, newest
 # first: older ones still decrypt, so keys can be rotated; see docs/deploy.md).
 BROADSIDE_CREDENTIAL_KEYS = env_list("BROADSIDE_CREDENTIAL_KEYS", "")

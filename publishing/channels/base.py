@@ -87,6 +87,10 @@ class PermanentError(DeliveryError):
     pass
 
 
+class AuthenticationFailed(PermanentError):
+    """The network refused the account's credentials (401): a person must reconnect it."""
+
+
 class OutcomeUnknown(DeliveryError):
     pass
 
@@ -100,6 +104,9 @@ class Channel:
     # channels that are not a network. `network` is its key ("" for none).
     social_network: ClassVar[Network | None] = None
     network: ClassVar[str] = ""
+    # Dotted path of the flow that connects an account from the admin
+    # (publishing.social.connect.base.ConnectFlow), or None: credentials are typed in.
+    connect_flow: ClassVar[str | None] = None
     default_base_url: ClassVar[str] = ""
     # The keys of the account's credentials JSON, with their help (form, command, README).
     credential_fields: ClassVar[tuple[CredentialField, ...]] = ()

@@ -93,6 +93,7 @@ def new_tid() -> str:
 class BlueskyChannel(HttpChannel):
     verbose_name = NETWORK.label
     social_network = NETWORK
+    connect_flow = "publishing.social.connect.bluesky.BlueskyConnect"
     default_base_url = "https://bsky.social"
     credential_fields = (
         CredentialField("handle", gettext_lazy("The account's handle, e.g. example.bsky.social.")),

@@ -62,6 +62,7 @@ class FacebookTextRules(TextRules):
 class FacebookPageChannel(GraphChannel):
     verbose_name = gettext_lazy("Facebook Page")
     social_network = NETWORK
+    connect_flow = "publishing.social.connect.meta.FacebookConnect"
     default_base_url = "https://graph.facebook.com"
     credential_fields = (
         CredentialField("page_id", gettext_lazy("The Facebook Page id.")),

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from publishing.outbound import RefusedAddress, outbound_session
 
-from .base import Channel, OutcomeUnknown, PermanentError, TemporaryError
+from .base import AuthenticationFailed, Channel, OutcomeUnknown, PermanentError, TemporaryError
 
 ERROR_DETAIL_LIMIT = 200
 
@@ -142,6 +142,8 @@ class HttpChannel(Channel):
             raise OutcomeUnknown(message, status=status)
         if status == 429 or status >= 500:
             raise TemporaryError(message, status=status, retry_after=retry_after(response))
+        if status == 401:  # RFC 9110 §15.5.2: the credentials were refused
+            raise AuthenticationFailed(message, status=status)
         raise PermanentError(message, status=status)
 
 

@@ -75,6 +75,7 @@ class InstagramTextRules(TextRules):
 class InstagramChannel(GraphChannel):
     verbose_name = NETWORK.label
     social_network = NETWORK
+    connect_flow = "publishing.social.connect.meta.InstagramConnect"
     default_base_url = "https://graph.instagram.com"
     credential_fields = (
         CredentialField("ig_user_id", gettext_lazy("The Instagram professional account id.")),

@@ -90,6 +90,7 @@ class LinkedInTextRules(TextRules):
 class LinkedInChannel(HttpChannel):
     verbose_name = gettext_lazy("LinkedIn page")
     social_network = NETWORK
+    connect_flow = "publishing.social.connect.linkedin.LinkedInConnect"
     default_base_url = "https://api.linkedin.com"
     credential_fields = (
         CredentialField(

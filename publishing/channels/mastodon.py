@@ -59,6 +59,7 @@ class MastodonTextRules(TextRules):
 class MastodonChannel(HttpChannel):
     verbose_name = NETWORK.label
     social_network = NETWORK
+    connect_flow = "publishing.social.connect.mastodon.MastodonConnect"
     credential_fields = (
         CredentialField(
             "access_token",

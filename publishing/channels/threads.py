@@ -79,6 +79,7 @@ class ThreadsTextRules(TextRules):
 class ThreadsChannel(GraphChannel):
     verbose_name = NETWORK.label
     social_network = NETWORK
+    connect_flow = "publishing.social.connect.meta.ThreadsConnect"
     default_base_url = "https://graph.threads.net"
     api_version = THREADS_API_VERSION
     credential_fields = (

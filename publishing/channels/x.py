@@ -7,7 +7,10 @@ lost is never retried: it becomes "unconfirmed" for a person to check.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy
+from requests.auth import AuthBase
 from requests_oauthlib import OAuth1
 from twitter_text import parse_tweet
 from twitter_text.config import config as twitter_text_config
@@ -47,9 +50,24 @@ class XTextRules(TextRules):
         return super().fits(text) and not has_invalid_characters(text)
 
 
+class BearerToken(AuthBase):
+    """`Authorization: Bearer <token>` (RFC 6750 §2.1), for OAuth 2.0 user tokens."""
+
+    def __init__(self, token: str):
+        self.token = token
+
+    def __call__(self, request):
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
+    def __repr__(self) -> str:  # never the token
+        return "<BearerToken>"
+
+
 class XChannel(HttpChannel):
     verbose_name = NETWORK.label
     social_network = NETWORK
+    connect_flow = "publishing.social.connect.x.XConnect"
     default_base_url = "https://api.x.com"
     credential_fields = (
         CredentialField("consumer_key", gettext_lazy("The app's API key (developer portal).")),
@@ -61,8 +79,18 @@ class XChannel(HttpChannel):
     )
     card_variant = "og"
 
-    def oauth(self) -> OAuth1:
-        """OAuth 1.0a user-context signing, applied per request on the shared transport."""
+    @classmethod
+    def missing_credentials(cls, credentials: dict[str, Any]) -> list[str]:
+        # An account connected with OAuth 2.0 (publishing/social/connect/x.py) has a user token.
+        if credentials.get("oauth2_access_token"):
+            return []
+        return super().missing_credentials(credentials)
+
+    def oauth(self) -> AuthBase:
+        """OAuth 1.0a user-context signing (or an OAuth 2.0 user token), applied per request
+        on the shared transport."""
+        if self.credentials.get("oauth2_access_token"):
+            return BearerToken(self.credentials["oauth2_access_token"])
         return OAuth1(
             self.credentials["consumer_key"],
             client_secret=self.credentials["consumer_secret"],
@@ -86,7 +114,7 @@ class XChannel(HttpChannel):
         tweet_id = str(response.json()["data"]["id"])
         return SentPost(remote_id=tweet_id, url=f"{X_WEB_URL}/i/web/status/{tweet_id}")
 
-    def upload_card(self, auth: OAuth1, post: Post) -> str:
+    def upload_card(self, auth: AuthBase, post: Post) -> str:
         card = post.card
         extension = "jpg" if card.mime_type == "image/jpeg" else "png"
         response = self.request(

@@ -1,5 +1,6 @@
 """Publishing state kept in the database: cache versions and share cards (cards.py),
-social accounts and the delivery outbox (social.py)."""
+social accounts and the delivery outbox (social.py), OAuth client registrations
+(connect.py)."""
 
 from .cards import (
     ContentVersion,
@@ -9,6 +10,7 @@ from .cards import (
     font_family_choices,
     hex_colour,
 )
+from .connect import OAuthClient
 from .social import Delivery, DeliveryStatus, LetterLaunch, SocialAccount
 
 __all__ = [
@@ -16,6 +18,7 @@ __all__ = [
     "Delivery",
     "DeliveryStatus",
     "LetterLaunch",
+    "OAuthClient",
     "ShareCardSettings",
     "ShareImage",
     "ShareImageOverride",

@@ -60,6 +60,14 @@ class SocialAccount(models.Model):
     # Encrypted JSON the channel keeps between posts (sessions, instance limits).
     state_encrypted = models.TextField(editable=False, default="")
     verified_as = models.CharField(_("posts as"), max_length=200, blank=True, editable=False)
+    # Connection health (publishing/social/connect/health.py): what the network said last.
+    token_expires_at = models.DateTimeField(_("token expires"), null=True, blank=True)
+    token_obtained_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
+    last_failure = models.TextField(_("last failure"), blank=True, editable=False)
+    # Set when the network refused the credentials (401): a person must reconnect.
+    auth_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -137,6 +145,24 @@ class SocialAccount(models.Model):
         if channel.state != self.state:
             self.state = channel.state
             SocialAccount.objects.filter(pk=self.pk).update(state_encrypted=self.state_encrypted)
+
+    @classmethod
+    def record_success(cls, account_id: int) -> None:
+        """A post went out: the account's health shows when (one UPDATE)."""
+        cls.objects.filter(pk=account_id).update(last_success_at=timezone.now())
+
+    @classmethod
+    def record_failure(cls, account_id: int, error: str, *, authentication: bool = False) -> str:
+        """A post was refused: the account's health shows why (one UPDATE). When the
+        network refused the account's token (`authentication`), the account is flagged
+        to be reconnected; returns the delivery's error message in either case."""
+        now = timezone.now()
+        fields = {"last_failure_at": now, "last_failure": error[:500]}
+        if authentication:
+            fields["auth_failed_at"] = now
+            error = _("%(error)s Reconnect the account, then retry.") % {"error": error}
+        cls.objects.filter(pk=account_id).update(**fields)
+        return error
 
 
 class DeliveryStatus(models.TextChoices):

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import admin_views
+from .connect import views as connect_views
 
 urlpatterns = [
     path("deliveries/", admin_views.DeliveriesReportView.as_view(), name="deliveries"),
@@ -27,4 +28,12 @@ urlpatterns = [
         admin_views.PostLatestLetterView.as_view(),
         name="post_latest_letter",
     ),
+    path("connect/", connect_views.ChooseNetworkView.as_view(), name="connect"),
+    path("connect/pick/<str:key>/", connect_views.PickView.as_view(), name="connect_pick"),
+    path("connect/<str:channel>/", connect_views.StartView.as_view(), name="connect_start"),
+    path("connect/<str:channel>/callback/", connect_views.callback, name="connect_callback"),
+    path("connect/", connect_views.ChooseNetworkView.as_view(), name="connect"),
+    path("connect/pick/<str:key>/", connect_views.PickView.as_view(), name="connect_pick"),
+    path("connect/<str:channel>/", connect_views.StartView.as_view(), name="connect_start"),
+    path("connect/<str:channel>/callback/", connect_views.callback, name="connect_callback"),
 ]

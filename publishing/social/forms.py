@@ -140,6 +140,8 @@ class SocialAccountForm(forms.ModelForm):
             account.credentials_encrypted = self.new_credentials_encrypted
             account.state_encrypted = self.new_state_encrypted  # a session of others is not theirs
             account.verified_as = ""
+            # Typed-in credentials: nothing is known of them yet (social/connect/health.py).
+            account.auth_failed_at = account.token_expires_at = None
         if commit:
             account.save()
             self.save_m2m()

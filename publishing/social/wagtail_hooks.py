@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from wagtail import hooks
@@ -10,11 +11,15 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListMenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from publishing.channels import social_networks
 from publishing.models import Delivery, SocialAccount
 
+from .connect import connectable_channels, flow_for
+from .connect.dashboard import construct_homepage_panels
+from .connect.health import health_column
 from .forms import SocialAccountForm
 
 # The credentials and URL (a webhook's path may be its secret) typed into the form never
@@ -51,9 +56,36 @@ class SocialAccountCopyView(generic.CopyView):
 
 
 class SocialAccountIndexView(generic.IndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("publishing.add_socialaccount") and connectable_channels():
+            buttons.append(
+                HeaderButton(
+                    _("Connect an account"),
+                    url=reverse("publishing_admin:connect"),
+                    icon_name="link-external",
+                )
+            )
+        return buttons
+
     def get_list_more_buttons(self, instance):
+        reconnect = []
+        if flow_for(instance.channel) and self.request.user.has_perm(
+            "publishing.change_socialaccount"
+        ):
+            url = reverse("publishing_admin:connect_start", args=[instance.channel])
+            reconnect.append(
+                ListMenuItem(
+                    _("Reconnect"),
+                    url=f"{url}?account={instance.pk}",
+                    icon_name="repeat",
+                    priority=20,
+                )
+            )
         return [
             *super().get_list_more_buttons(instance),
+            *reconnect,
             ListMenuItem(
                 _("Post the latest letter"),
                 url=post_latest_letter_url(instance),
@@ -76,7 +108,7 @@ class SocialAccountViewSet(ModelViewSet):
         "channel",
         "enabled",
         "verified_as",
-        "credentials_problem",
+        health_column,
         "updated_at",
     ]
     list_filter = ["channel", "enabled", "locales"]
@@ -120,3 +152,9 @@ def register_social_networks():
     """The networks organizations' handles are kept for (home reads this hook): objects
     with `key`, `label` and `clean_handle(value) -> str` (publishing.channels.networks)."""
     return social_networks()
+
+
+@hooks.register("construct_homepage_panels")
+def add_accounts_needing_attention_panel(request, panels):
+    """The dashboard lists accounts needing attention (connect.dashboard)."""
+    construct_homepage_panels(request, panels)

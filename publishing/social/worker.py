@@ -32,8 +32,13 @@ from django.utils.translation import gettext as _
 
 from home.links import http_url
 from publishing.channels import UnknownChannel, build_channel, get_channel_class
-from publishing.channels.base import OutcomeUnknown, PermanentError, TemporaryError
-from publishing.models import Delivery, DeliveryStatus
+from publishing.channels.base import (
+    AuthenticationFailed,
+    OutcomeUnknown,
+    PermanentError,
+    TemporaryError,
+)
+from publishing.models import Delivery, DeliveryStatus, SocialAccount
 from publishing.models.social import CLAIMABLE
 
 from .compose import CompositionError
@@ -204,7 +209,10 @@ def _deliver_with(delivery: Delivery, letter, channel) -> Attempt:
         # A refusal now says nothing of an earlier attempt that may have posted.
         if delivery.outcome_unknown:
             return Attempt(_settle_doubt(delivery, channel, post_url(letter), str(error)))
-        _finish(delivery, Status.FAILED, error=str(error), send_started_at=None)
+        message = SocialAccount.record_failure(
+            delivery.account_id, str(error), authentication=isinstance(error, AuthenticationFailed)
+        )
+        _finish(delivery, Status.FAILED, error=message, send_started_at=None)
         return Attempt(Status.FAILED)
     except Exception:
         # A bug, not the network: never leave the delivery "sending" for ever.
@@ -226,6 +234,7 @@ def _deliver_with(delivery: Delivery, letter, channel) -> Attempt:
         send_started_at=None,
         error="",
     )
+    SocialAccount.record_success(delivery.account_id)
     return Attempt(Status.SENT)
 
 

@@ -1,9 +1,15 @@
-"""A loopback stand-in for a Mastodon server: instance info, media and statuses."""
+"""A loopback stand-in for a Mastodon server: instance info, media and statuses.
+
+Also app registration (``POST /api/v1/apps``) and OAuth 2 with PKCE
+(``/oauth/authorize``, ``/oauth/token``) as https://docs.joinmastodon.org/methods/oauth/
+describes them, strict through tests/servers/oauth2.py.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+import secrets
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,6 +28,7 @@ from .base import (
     sniff_image,
     snowflake,
 )
+from .oauth2 import AuthorizationCodes, OAuthError, form
 
 SUPPORTED_MIME_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 IMAGE_SIZE_LIMIT = 16 * 1024 * 1024
@@ -31,6 +38,18 @@ IDEMPOTENCY_TTL = 3600.0
 VISIBILITIES = {"public", "unlisted", "private", "direct"}
 # Mastodon's Account::MENTION_RE: a remote mention counts as its local part only.
 MENTION = re.compile(r"(?<![=/\w])@([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@[\w.-]+\w+)?", re.IGNORECASE)
+# Scopes Mastodon knows (a subset: the top-level ones and the granular ones we may ask).
+SCOPES = {
+    "read",
+    "write",
+    "follow",
+    "push",
+    "profile",
+    "read:accounts",
+    "read:statuses",
+    "write:statuses",
+    "write:media",
+}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
 
 
@@ -70,6 +89,7 @@ class FakeMastodon(LoopbackServer):
         self.media_processing_polls: int = 0
         self.media: dict[str, dict[str, Any]] = {}
         self.statuses: list[dict[str, Any]] = []
+        self.registered_apps = 0
         self._idempotency: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
         self.route(
             "GET",
@@ -84,6 +104,20 @@ class FakeMastodon(LoopbackServer):
         self.route("GET", re.compile(r"/api/v1/statuses/(?P<id>[^/]+)"), self.get_status)
         self.route(
             "GET", re.compile(r"/api/v1/accounts/(?P<id>[^/]+)/statuses"), self.account_statuses
+        )
+        self.oauth = AuthorizationCodes()
+        self.route("POST", "/api/v1/apps", self.create_app, public="anyone may register an app")
+        self.route(
+            "GET",
+            "/oauth/authorize",
+            self.authorize,
+            public="the authorization page is the web page the user's browser opens",
+        )
+        self.route(
+            "POST",
+            "/oauth/token",
+            self.token,
+            public="the client authenticates with its secret in the body, checked here",
         )
 
     # ------------------------------------------------------------ hooks
@@ -154,6 +188,62 @@ class FakeMastodon(LoopbackServer):
                         "description_limit": DESCRIPTION_LIMIT,
                     },
                 },
+            },
+            {},
+        )
+
+    # ------------------------------------------------------------ OAuth
+
+    def create_app(self, request: Request) -> Response:
+        """POST /api/v1/apps: a client id and secret for the given redirect URIs and scopes."""
+        params = form(request) or (request.json if isinstance(request.json, dict) else {})
+        name = params.get("client_name", "")
+        uris = params.get("redirect_uris", "")
+        uris = uris if isinstance(uris, list) else str(uris).split()
+        if not name or not uris:
+            return (
+                422,
+                {"error": "Validation failed: Name can't be blank, Redirect URI can't be blank"},
+                {},
+            )
+        scopes = self.oauth.split(params.get("scopes", "read"))
+        if not scopes <= SCOPES:
+            return 422, {"error": "Validation failed: Scopes are invalid"}, {}
+        client_id, secret = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        self.oauth.register(client_id, secret, uris, scopes)
+        self.registered_apps += 1
+        return (
+            200,
+            {
+                "id": str(len(self.oauth.apps)),
+                "name": name,
+                "redirect_uris": uris,
+                "scopes": sorted(scopes),
+                "client_id": client_id,
+                "client_secret": secret,
+            },
+            {},
+        )
+
+    def authorize(self, request: Request) -> Response:
+        status, answer = self.oauth.authorize(request.query)
+        if status == 302:
+            return 302, None, {"Location": answer}
+        return status, answer.encode(), {"Content-Type": "text/html"}
+
+    def token(self, request: Request) -> Response:
+        """POST /oauth/token, authorization_code grant: the account's access token."""
+        try:
+            grant = self.oauth.exchange(form(request))
+        except OAuthError as error:
+            return error.status, {"error": error.error, "error_description": error.description}, {}
+        return (
+            200,
+            {
+                "access_token": self.access_token,
+                "token_type": "Bearer",
+                "scope": " ".join(sorted(grant.scopes)),
+                "created_at": int(time.time()),
             },
             {},
         )

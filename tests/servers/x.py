@@ -1,8 +1,23 @@
-"""A loopback stand-in for the X (Twitter) API v2: OAuth 1.0a, media upload and posts."""
+"""A loopback stand-in for the X (Twitter) API v2: OAuth 1.0a, media upload and posts.
+
+Also the three-legged OAuth 1.0a flow (``/oauth/request_token``, ``/oauth/authorize``,
+``/oauth/access_token``): the callback must be the one registered for the app, the
+request token is used once and expires, the verifier must match, every request is signed
+with the consumer secret (and the request token's secret). Source:
+https://docs.x.com/resources/fundamentals/authentication/oauth-1-0a/obtaining-user-access-tokens
+
+And OAuth 2.0 with PKCE (required): ``/i/oauth2/authorize``, ``POST /2/oauth2/token``
+(confidential client in HTTP Basic; ``authorization_code`` and ``refresh_token`` grants,
+refresh tokens rotate: each is used once); API routes then take the two-hour user token
+as a Bearer token. Source: https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
+import secrets
 import threading
 import time
 import unicodedata
@@ -10,6 +25,7 @@ from typing import Any
 
 from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
 from oauthlib.oauth1.rfc5849.errors import OAuth1Error
+from oauthlib.oauth1.rfc5849.signature import verify_hmac_sha1
 from twitter_text import parse_tweet
 
 from .base import (
@@ -22,6 +38,7 @@ from .base import (
     sniff_image,
     snowflake,
 )
+from .oauth2 import AuthorizationCodes, OAuthError, form
 
 MAX_WEIGHTED_LENGTH = 280
 URL_WEIGHT = 23
@@ -45,6 +62,16 @@ TWEET_FIELDS = {
     "share_with_followers",
 }
 INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
+REQUEST_TOKEN_SECONDS = 300
+OAUTH2_SCOPES = {
+    "tweet.read",
+    "tweet.write",
+    "users.read",
+    "media.write",
+    "offline.access",
+    "like.write",
+}
+OAUTH2_TOKEN_SECONDS = 7200
 
 
 def weighted_length(text: str) -> int:
@@ -124,8 +151,18 @@ class FakeX(LoopbackServer):
         access_token: str = "at",
         access_token_secret: str = "ats",
         username: str = "broadside_test",
+        callback_url: str = "",
+        client_id: str = "x-oauth2-client",
+        client_secret: str = "x-oauth2-secret",
     ) -> None:
         super().__init__()
+        self.oauth2 = AuthorizationCodes(pkce_required=True)
+        self.oauth2.register(client_id, client_secret, [callback_url], OAUTH2_SCOPES)
+        self.bearer_tokens: dict[str, float] = {}  # token → expiry (epoch)
+        self.refresh_tokens: dict[str, set[str]] = {}  # token → the scopes it renews
+        # The app's registered callback (X's "Callback URI / Redirect URL" allowlist).
+        self.callback_url = callback_url
+        self.request_tokens: dict[str, dict[str, Any]] = {}
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.access_token = access_token
@@ -140,6 +177,26 @@ class FakeX(LoopbackServer):
         self.route("POST", "/2/media/upload", self.media_upload)
         self.route("POST", "/2/media/metadata", self.media_metadata)
         self.route("POST", "/2/tweets", self.create_tweet)
+        self.route("POST", "/oauth/request_token", self.request_token, auth=self._consumer_signed)
+        self.route(
+            "GET",
+            "/oauth/authorize",
+            self.authorize,
+            public="the authorization page is the web page the user's browser opens",
+        )
+        self.route("POST", "/oauth/access_token", self.access_token_route, auth=self._token_signed)
+        self.route(
+            "GET",
+            "/i/oauth2/authorize",
+            self.oauth2_authorize,
+            public="the authorization page is the web page the user's browser opens",
+        )
+        self.route(
+            "POST",
+            "/2/oauth2/token",
+            self.oauth2_token,
+            public="the client authenticates with HTTP Basic, checked here",
+        )
 
     # ------------------------------------------------------------ hooks
 
@@ -162,7 +219,22 @@ class FakeX(LoopbackServer):
     # ------------------------------------------------------------ auth
 
     def authenticate(self, request: Request) -> Response | None:
-        """None if the OAuth 1.0a signature is valid, else the 401 to send (every route)."""
+        """None for a live OAuth 2.0 user token or a valid OAuth 1.0a signature, else 401."""
+        bearer = request.bearer()
+        if bearer is not None:
+            if self.bearer_tokens.get(bearer, 0) > time.time():
+                return None
+            self.auth_failures += 1
+            return (
+                401,
+                {
+                    "title": "Unauthorized",
+                    "type": "about:blank",
+                    "status": 401,
+                    "detail": "Unauthorized",
+                },
+                {},
+            )
         headers = dict(request.headers.items())
         body = None
         if request.content_type == "application/x-www-form-urlencoded":
@@ -199,6 +271,191 @@ class FakeX(LoopbackServer):
             {"title": "Invalid Request", "detail": detail, "type": INVALID_REQUEST, "status": 400},
             {},
         )
+
+    # ------------------------------------------------------------ three-legged OAuth
+
+    def _oauth_request(self, request: Request) -> Any:
+        body = None
+        if request.content_type == "application/x-www-form-urlencoded":
+            body = request.body.decode("utf-8", errors="replace")
+        try:
+            return self._endpoint._create_request(
+                request.url, request.method, body, dict(request.headers.items())
+            )
+        except (OAuth1Error, ValueError):
+            return None
+
+    def _unauthorized(self, detail: str = "Unauthorized") -> Response:
+        self.auth_failures += 1
+        return 401, {"errors": [{"code": 32, "message": detail}]}, {}
+
+    def _consumer_signed(self, request: Request) -> Response | None:
+        """A request signed with the consumer secret alone (request_token)."""
+        oauth = self._oauth_request(request)
+        validator = self._endpoint.request_validator
+        if (
+            oauth is None
+            or oauth.client_key != self.consumer_key
+            or not oauth.nonce
+            or not validator.validate_timestamp_and_nonce(
+                oauth.client_key, oauth.timestamp, oauth.nonce, oauth
+            )
+            or not verify_hmac_sha1(oauth, self.consumer_secret, "")
+        ):
+            return self._unauthorized("Could not authenticate you.")
+        request.oauth = oauth  # type: ignore[attr-defined]
+        return None
+
+    def _token_signed(self, request: Request) -> Response | None:
+        """A request signed with the consumer secret and a live request token's secret."""
+        oauth = self._oauth_request(request)
+        with self.lock:
+            token = self.request_tokens.get(oauth.resource_owner_key if oauth else "")
+        validator = self._endpoint.request_validator
+        if (
+            oauth is None
+            or token is None
+            or oauth.client_key != self.consumer_key
+            or not validator.validate_timestamp_and_nonce(
+                oauth.client_key, oauth.timestamp, oauth.nonce, oauth
+            )
+            or not verify_hmac_sha1(oauth, self.consumer_secret, token["secret"])
+        ):
+            return self._unauthorized("Invalid request token.")
+        request.oauth = oauth  # type: ignore[attr-defined]
+        return None
+
+    def request_token(self, request: Request) -> Response:
+        """Step 1: a request token for the registered callback."""
+        callback = request.oauth.redirect_uri  # type: ignore[attr-defined]
+        if not callback or callback != self.callback_url:
+            return (
+                403,
+                {
+                    "errors": [
+                        {
+                            "code": 415,
+                            "message": "Callback URL not approved for this client application.",
+                        }
+                    ]
+                },
+                {},
+            )
+        token, secret = secrets.token_urlsafe(16), secrets.token_urlsafe(24)
+        with self.lock:
+            self.request_tokens[token] = {
+                "secret": secret,
+                "callback": callback,
+                "verifier": None,
+                "issued_at": time.time(),
+            }
+        body = f"oauth_token={token}&oauth_token_secret={secret}&oauth_callback_confirmed=true"
+        return 200, body.encode(), {"Content-Type": "text/html; charset=utf-8"}
+
+    def authorize(self, request: Request) -> Response:
+        """Step 2, the user's browser: ``decision=deny`` stands for the user's Cancel click."""
+        token = request.query.get("oauth_token", "")
+        with self.lock:
+            entry = self.request_tokens.get(token)
+            if entry is None:
+                return 400, b"This page is no longer valid.", {"Content-Type": "text/html"}
+            if request.query.get("decision") == "deny":
+                self.request_tokens.pop(token)
+                return 302, None, {"Location": f"{entry['callback']}?denied={token}"}
+            entry["verifier"] = secrets.token_urlsafe(16)
+        location = f"{entry['callback']}?oauth_token={token}&oauth_verifier={entry['verifier']}"
+        return 302, None, {"Location": location}
+
+    def expire_request_tokens(self) -> None:
+        """Age every request token past X's limit."""
+        with self.lock:
+            for entry in self.request_tokens.values():
+                entry["issued_at"] -= REQUEST_TOKEN_SECONDS + 1
+
+    def access_token_route(self, request: Request) -> Response:
+        """Step 3: the request token (once, unexpired) and its verifier for the access token."""
+        oauth = request.oauth  # type: ignore[attr-defined]
+        with self.lock:
+            entry = self.request_tokens.pop(oauth.resource_owner_key)
+        if (
+            entry["verifier"] is None
+            or oauth.verifier != entry["verifier"]
+            or time.time() - entry["issued_at"] > REQUEST_TOKEN_SECONDS
+        ):
+            return self._unauthorized("Invalid or expired token.")
+        body = (
+            f"oauth_token={self.access_token}&oauth_token_secret={self.access_token_secret}"
+            f"&user_id={self.user_id}&screen_name={self.username}"
+        )
+        return 200, body.encode(), {"Content-Type": "text/html; charset=utf-8"}
+
+    # ------------------------------------------------------------ OAuth 2.0
+
+    def oauth2_authorize(self, request: Request) -> Response:
+        status, answer = self.oauth2.authorize(request.query)
+        if status == 302:
+            return 302, None, {"Location": answer}
+        return status, answer.encode(), {"Content-Type": "text/html"}
+
+    def expire_bearer_tokens(self) -> None:
+        with self.lock:
+            for token in self.bearer_tokens:
+                self.bearer_tokens[token] = 0.0
+
+    def _issue_oauth2(self, scopes: set[str]) -> dict[str, Any]:
+        access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        with self.lock:
+            self.bearer_tokens[access] = time.time() + OAUTH2_TOKEN_SECONDS
+            if "offline.access" in scopes:
+                self.refresh_tokens[refresh] = set(scopes)
+        body = {
+            "token_type": "bearer",
+            "expires_in": OAUTH2_TOKEN_SECONDS,
+            "access_token": access,
+            "scope": " ".join(sorted(scopes)),
+        }
+        if "offline.access" in scopes:
+            body["refresh_token"] = refresh
+        return body
+
+    def oauth2_token(self, request: Request) -> Response:
+        params = form(request)
+        scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+        try:
+            client_id, _, secret = base64.b64decode(encoded).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            client_id = secret = ""
+        app = self.oauth2.apps.get(client_id)
+        if scheme.lower() != "basic" or app is None or secret != app.client_secret:
+            return (
+                401,
+                {
+                    "error": "unauthorized_client",
+                    "error_description": "Missing valid authorization header",
+                },
+                {},
+            )
+        if params.get("grant_type") == "refresh_token":
+            with self.lock:
+                scopes = self.refresh_tokens.pop(params.get("refresh_token", ""), None)
+            if scopes is None:  # unknown or used already: X rotates refresh tokens
+                return (
+                    400,
+                    {
+                        "error": "invalid_request",
+                        "error_description": "Value passed for the token was invalid.",
+                    },
+                    {},
+                )
+            self.refreshed = getattr(self, "refreshed", 0) + 1
+            return 200, self._issue_oauth2(scopes), {}
+        try:
+            grant = self.oauth2.exchange(
+                {**params, "client_id": client_id, "client_secret": secret}
+            )
+        except OAuthError as error:
+            return 400, {"error": error.error, "error_description": error.description}, {}
+        return 200, self._issue_oauth2(grant.scopes), {}
 
     # ------------------------------------------------------------ endpoints
 

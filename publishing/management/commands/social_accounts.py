@@ -28,6 +28,7 @@ from publishing.channels.base import DeliveryError
 from publishing.models import SocialAccount
 from publishing.outbound import check_outbound_url
 from publishing.social.compose import validate_template
+from publishing.social.connect.health import problems
 from publishing.social.credentials import CredentialsError, encrypt_credentials, rotate
 
 
@@ -123,12 +124,17 @@ class Command(BaseCommand):
         for account in accounts:
             languages = ",".join(sorted(loc.language_code for loc in account.locales.all()))
             state = "enabled" if account.enabled else "disabled"
-            problem = account.credentials_problem()
+            found = problems(account)
             self.stdout.write(
                 f"{account.name}\t{account.channel}\t{languages}\t{state}\t"
                 f"{account.base_url_origin or '(default URL)'}\t"
                 f"{account.verified_as or '(not tested)'}\t"
-                + (f"NEEDS ATTENTION: {problem}" if problem else "credentials readable")
+                + (f"NEEDS ATTENTION: {' '.join(found)}" if found else "credentials readable")
+                + (
+                    f"\ttoken expires {account.token_expires_at:%Y-%m-%d %H:%M}"
+                    if account.token_expires_at
+                    else ""
+                )
             )
 
     def account(self, name: str) -> SocialAccount:
@@ -149,7 +155,9 @@ class Command(BaseCommand):
             raise CommandError(f"{name}: {error}") from None
         finally:
             account.keep_state(channel)
-        SocialAccount.objects.filter(pk=account.pk).update(verified_as=identity[:200])
+        SocialAccount.objects.filter(pk=account.pk).update(
+            verified_as=identity[:200], auth_failed_at=None
+        )
         self.stdout.write(f"{name}: OK, posts as {identity}")
 
     def handle_disable(self, *, name, **_):

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "search",
     "publishing",
     "security",
+    # Before wagtail_localize: its editor and report templates are extended here.
+    "translations",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales, adds tree synchronisation
     "wagtail.contrib.settings",

@@ -1,0 +1,22 @@
+from django import template
+
+from ..status import outdated_counts, reviews_for
+
+register = template.Library()
+
+
+@register.simple_tag
+def translation_reviews(translation):
+    """The segments of `translation` to review (for the translation editor's banner)."""
+    return reviews_for(translation)
+
+
+@register.simple_tag
+def outdated_counts_for(translations):
+    """{translation id: passages to review} for a page of the Translations report (one query)."""
+    return outdated_counts(t.pk for t in translations)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)

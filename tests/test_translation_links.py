@@ -4,8 +4,7 @@ built from another language's path must find them."""
 
 from __future__ import annotations
 
-from django.core.management import call_command
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 from wagtail_localize.models import StringTranslation, Translation, TranslationContext
 
 from home.models import LetterIndexPage, LetterPage
@@ -72,4 +71,4 @@ def test_moving_a_letter_redirects_every_language_of_it(
     for code in ("en", "fr"):
         assert final(client, old[code]) == (200, moved[code]), code
     html = text_of(client.get(moved["en"]))
-    assert f'hreflang="fr" href="http://localhost{moved["fr"]}"' in html or moved["fr"] in html
+    assert moved["fr"] in html  # hreflang and the language switcher follow the move

@@ -211,3 +211,10 @@ def test_nothing_is_flagged_when_only_facts_change(
     assert not OutdatedSegment.objects.exists()
     assert live(french).signatories.get().visibility == "anonymous"
     assert Locale.objects.filter(language_code="fr").exists()
+
+
+def test_the_admin_offers_every_language_the_site_publishes_in(settings):
+    from wagtail.admin.localization import get_available_admin_languages
+
+    offered = {code for code, _name in get_available_admin_languages()}
+    assert {code for code, _name in settings.LANGUAGES} <= offered  # he and hi included

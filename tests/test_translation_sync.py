@@ -218,3 +218,37 @@ def test_the_admin_offers_every_language_the_site_publishes_in(settings):
 
     offered = {code for code, _name in get_available_admin_languages()}
     assert {code for code, _name in settings.LANGUAGES} <= offered  # he and hi included
+
+
+def test_importing_an_outdated_po_file_says_which_entries_were_not_applied(
+    make_letter, translate, client, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    letter = make_letter("po", title="Protect encryption", standfirst=OLD)
+    french = translate(letter, "fr", {OLD: TRANSLATED["fr"]})
+    translation = Translation.objects.get(
+        source__object_id=letter.translation_key, target_locale=french.locale
+    )
+    po = translation.export_po()  # the translator takes the file away…
+    for entry in po:
+        entry.msgstr = f"{entry.msgstr} (revu)"
+    letter = LetterPage.objects.get(pk=letter.pk)
+    letter.standfirst = NEW  # …while the source changes
+    with django_capture_on_commit_callbacks(execute=True):
+        letter.save_revision().publish()
+
+    client.force_login(get_user_model().objects.create_superuser("t", "t@example.org", "pw"))
+    upload = SimpleUploadedFile("fr.po", str(po).encode(), content_type="text/x-gettext")
+    response = client.post(
+        reverse("wagtail_localize:upload_pofile", args=[translation.pk]),
+        {"file": upload, "next": "/admin/"},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("1 entry was not applied" in m and "(standfirst)" in m for m in shown), shown
+    assert any(OLD in m and "changed since the file was exported" in m for m in shown), shown
+    title = StringTranslation.objects.get(
+        context__path="title", locale=french.locale, translation_of__data="Protect encryption"
+    )
+    assert title.data.endswith("(revu)")  # the entries that still apply were imported

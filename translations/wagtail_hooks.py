@@ -10,7 +10,7 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import ListingButton
 
-from . import views
+from . import po_import, views
 from .status import edit_urls, outdated_translations, page_is_outdated
 from .translators import translator_group_name
 
@@ -18,11 +18,18 @@ from .translators import translator_group_name
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [
+        # wagtail-localize's PO upload address, answered first (this app is listed before
+        # wagtail_localize): the same import, plus which entries were not applied.
+        path(
+            "localize/translate/<int:translation_id>/pofile/upload/",
+            po_import.upload_pofile_view,
+            name="translations_upload_pofile",
+        ),
         path(
             "translations/<int:translation_id>/reviewed/",
             views.mark_reviewed_view,
             name="translations_mark_reviewed",
-        )
+        ),
     ]
 
 

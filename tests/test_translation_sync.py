@@ -252,3 +252,26 @@ def test_importing_an_outdated_po_file_says_which_entries_were_not_applied(
         context__path="title", locale=french.locale, translation_of__data="Protect encryption"
     )
     assert title.data.endswith("(revu)")  # the entries that still apply were imported
+
+
+def test_before_publishing_source_text_on_a_live_translation_it_says_so_per_language(
+    make_letter, translate, client, django_capture_on_commit_callbacks
+):
+    from wagtail_localize.models import TranslationSource
+
+    letter = make_letter("fallback", title="Protect encryption", standfirst=OLD)
+    french = translate(letter, "fr", {OLD: TRANSLATED["fr"]})
+    letter = LetterPage.objects.get(pk=letter.pk)
+    added = "A paragraph nobody has translated yet."
+    letter.body = [*letter.body.raw_data, {"type": "paragraph", "value": f"<p>{added}</p>"}]
+    with django_capture_on_commit_callbacks(execute=True):
+        letter.save_revision().publish()
+
+    client.force_login(get_user_model().objects.create_superuser("e", "e@example.org", "pw"))
+    source = TranslationSource.objects.get(object_id=letter.translation_key)
+    sync = text_of(client.get(reverse("wagtail_localize:update_translations", args=[source.pk])))
+    assert "1 passage in English on the live page" in sync and added in sync
+    assert "Français" in sync
+    editor = text_of(client.get(reverse("wagtailadmin_pages:edit", args=[french.pk])))
+    assert "Publishing now shows 1 passage in English" in editor and added in editor
+    assert LetterPage.objects.get(pk=french.pk).standfirst == TRANSLATED["fr"]

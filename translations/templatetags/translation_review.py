@@ -20,3 +20,19 @@ def outdated_counts_for(translations):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.simple_tag
+def source_fallbacks(source):
+    """Per language, the passages publishing would show in the source language."""
+    from ..fallbacks import fallbacks_for
+
+    return fallbacks_for(source)
+
+
+@register.simple_tag
+def translation_fallbacks(translation):
+    """The passages publishing this translation would show in the source language."""
+    from ..fallbacks import untranslated_passages
+
+    return untranslated_passages(translation.source, translation.target_locale)

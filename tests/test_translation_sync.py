@@ -275,3 +275,24 @@ def test_before_publishing_source_text_on_a_live_translation_it_says_so_per_lang
     editor = text_of(client.get(reverse("wagtailadmin_pages:edit", args=[french.pk])))
     assert "Publishing now shows 1 passage in English" in editor and added in editor
     assert LetterPage.objects.get(pk=french.pk).standfirst == TRANSLATED["fr"]
+
+
+def test_a_unicode_slug_a_translator_types_is_kept(
+    make_letter, translate, client, django_capture_on_commit_callbacks
+):
+    from wagtail_localize.models import TranslationContext
+
+    letter = make_letter("encryption", title="Protect encryption")
+    russian = translate(letter, "ru")
+    context = TranslationContext.objects.get(object_id=letter.translation_key, path="slug")
+    StringTranslation.objects.filter(context=context, locale=russian.locale).update(
+        data="шифрование"
+    )
+    translation = Translation.objects.get(
+        source__object_id=letter.translation_key, target_locale=russian.locale
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save_target(publish=True)
+    russian = LetterPage.objects.get(pk=russian.pk)
+    assert russian.slug == "шифрование"
+    assert text_of(client.get(russian.url)).count("<h1") >= 1

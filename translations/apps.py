@@ -20,6 +20,7 @@ class TranslationsConfig(AppConfig):
         from wagtail_localize.models import StringTranslation, TranslationSource
 
         from .review import on_string_translated, on_translation_source_saved
+        from .slugs import keep_unicode_slugs
         from .sync import on_page_published
         from .translators import ensure_translator_groups
 
@@ -33,3 +34,4 @@ class TranslationsConfig(AppConfig):
         )
         page_published.connect(on_page_published, dispatch_uid="translations-sync-facts")
         post_migrate.connect(ensure_translator_groups, sender=self)
+        keep_unicode_slugs()

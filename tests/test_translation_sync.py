@@ -296,3 +296,19 @@ def test_a_unicode_slug_a_translator_types_is_kept(
     russian = LetterPage.objects.get(pk=russian.pk)
     assert russian.slug == "шифрование"
     assert text_of(client.get(russian.url)).count("<h1") >= 1
+
+
+def test_the_publish_message_says_what_happened_to_the_translations(journey, rf):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from wagtail import hooks
+
+    request = rf.post("/admin/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    for hook in hooks.get_hooks("after_publish_page"):
+        hook(request, journey["letter"])
+    shown = [str(m) for m in get_messages(request)]
+    assert any(
+        "facts of its 3 live translations were updated" in m and "fr, he, ru" in m for m in shown
+    ), shown

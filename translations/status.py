@@ -75,3 +75,36 @@ def edit_urls(translations: Iterable[Translation]) -> dict[int, str]:
         if page_id is not None:
             urls[item.pk] = reverse("wagtailadmin_pages:edit", args=[page_id])
     return urls
+
+
+def translations_summary(page: Page) -> str:
+    """For the editor who published `page`: its live translations got the new facts, and
+    which languages now have passages to review ("" when it has no translations)."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    live = (
+        Page.objects.filter(translation_key=page.translation_key, live=True, alias_of__isnull=True)
+        .exclude(locale_id=page.locale_id)
+        .count()
+    )
+    if not live:
+        return ""
+    languages = sorted(
+        set(
+            OutdatedSegment.objects.filter(
+                translation__source__object_id=page.translation_key,
+                translation__source__locale_id=page.locale_id,
+            ).values_list("translation__target_locale__language_code", flat=True)
+        )
+    )
+    message = ngettext(
+        "The facts of its %(count)d live translation were updated.",
+        "The facts of its %(count)d live translations were updated.",
+        live,
+    ) % {"count": live}
+    if languages:
+        message += " " + _("Translations to review (translators were told): %(languages)s.") % {
+            "languages": ", ".join(languages)
+        }
+    return message

@@ -93,3 +93,15 @@ class OutdatedTranslationsPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_outdated_translations_panel(request, panels):
     panels.append(OutdatedTranslationsPanel(request.user))
+
+
+@hooks.register("after_publish_page")
+def tell_the_editor_about_translations(request, page):
+    """The publish message of a source page says what happened to its translations."""
+    from django.contrib import messages
+
+    from .status import translations_summary
+
+    summary = translations_summary(page)
+    if summary:
+        messages.info(request, summary)

@@ -312,3 +312,21 @@ def test_the_publish_message_says_what_happened_to_the_translations(journey, rf)
     assert any(
         "facts of its 3 live translations were updated" in m and "fr, he, ru" in m for m in shown
     ), shown
+
+
+def test_starting_a_translation_says_the_copy_goes_offline_until_published(make_letter, client):
+    from wagtail_localize.synctree import synchronize_tree
+
+    letter = make_letter("offline", title="Protect encryption")
+    english = Locale.objects.get(language_code="en")
+    synchronize_tree(english, Locale.objects.get(language_code="es"))
+    client.force_login(get_user_model().objects.create_superuser("e", "e@example.org", "pw"))
+    form = text_of(
+        client.get(reverse("wagtail_localize:submit_page_translation", args=[letter.pk]))
+    )
+    assert "goes offline when the translation starts" in form and "Español" in form
+    spanish_copy = LetterPage.objects.get(
+        translation_key=letter.translation_key, locale__language_code="es"
+    )
+    alias_editor = text_of(client.get(reverse("wagtailadmin_pages:edit", args=[spanish_copy.pk])))
+    assert "Translating takes this page offline" in alias_editor

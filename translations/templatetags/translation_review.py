@@ -36,3 +36,22 @@ def translation_fallbacks(translation):
     from ..fallbacks import untranslated_passages
 
     return untranslated_passages(translation.source, translation.target_locale)
+
+
+@register.simple_tag
+def languages_going_offline(instance):
+    """Languages in which `instance` (a page) is shown today as a live untranslated copy:
+    starting its translation takes that copy offline until the translation is published
+    (home.signal_handlers.unpublish_converted_alias)."""
+    from wagtail.models import Page
+
+    if not isinstance(instance, Page):
+        return []
+    copies = (
+        Page.objects.filter(translation_key=instance.translation_key, live=True)
+        .filter(alias_of__isnull=False)
+        .exclude(locale_id=instance.locale_id)
+        .select_related("locale")
+        .order_by("locale__language_code")
+    )
+    return [copy.locale.get_display_name() for copy in copies]

@@ -330,3 +330,24 @@ def test_starting_a_translation_says_the_copy_goes_offline_until_published(make_
     )
     alias_editor = text_of(client.get(reverse("wagtailadmin_pages:edit", args=[spanish_copy.pk])))
     assert "Translating takes this page offline" in alias_editor
+
+
+def test_a_stopped_translation_is_left_to_its_editor_but_withholding_still_holds(
+    make_organization, make_letter, translate, client, django_capture_on_commit_callbacks
+):
+    aclu = make_organization("aclu", "American Civil Liberties Union")
+    liberty = make_organization("liberty", "Liberty")
+    letter = make_letter("stopped", signatories=[aclu, liberty])
+    french = translate(letter, "fr")
+    Translation.objects.filter(
+        source__object_id=letter.translation_key, target_locale=french.locale
+    ).update(enabled=False)  # "Stop synced translation": edited by hand from now on
+    letter = LetterPage.objects.get(pk=letter.pk)
+    letter.signatories = [
+        LetterSignatory(organization=aclu, visibility=SignatoryVisibility.WITHHELD),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        letter.save_revision().publish()
+    rows = [r.organization_id for r in live(french).signatories.order_by("sort_order")]
+    assert rows == [aclu.pk, liberty.pk]  # its own list, untouched
+    assert "American Civil Liberties Union" not in text_of(client.get(french.url))

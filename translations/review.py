@@ -87,7 +87,7 @@ def changed_segments(
 def carry_previous_translations(
     source: TranslationSource, changed: list[ChangedSegment]
 ) -> list[int]:
-    """Give each translation of `source` its previous text for every changed segment, and
+    """Give each enabled translation of `source` its previous text for every changed segment, and
     record the segment for review. Returns the ids of the translations that got new flags.
 
     A segment whose new string is already translated in that place (the source went
@@ -99,7 +99,8 @@ def carry_previous_translations(
         c.previous_string_id for c in changed if c.previous_string_id
     }
     context_ids = {c.context_id for c in changed}
-    for translation in Translation.objects.filter(source=source).select_related("target_locale"):
+    translations = Translation.objects.filter(source=source, enabled=True)
+    for translation in translations.select_related("target_locale"):
         existing = {
             (t.translation_of_id, t.context_id): t
             for t in StringTranslation.objects.filter(

@@ -46,11 +46,17 @@ def synchronised_field_names(model: type[models.Model]) -> set[str]:
     }
 
 
-def live_translations(page: Page):
-    """The live, real (not alias) translations of `page` in other languages."""
+def live_translations(page: Page, source: TranslationSource):
+    """The live, real (not alias) translations of `page` that still follow `source`.
+
+    A translation whose translator stopped it (wagtail-localize's "Stop synced
+    translation", `enabled=False`) is edited by hand and left alone.
+    """
+    following = source.translations.filter(enabled=True).values("target_locale_id")
     return (
         type(page)
         .objects.filter(translation_key=page.translation_key, live=True, alias_of__isnull=True)
+        .filter(locale_id__in=following)
         .exclude(locale_id=page.locale_id)
         .select_related("locale")
     )
@@ -98,7 +104,7 @@ def synchronise_facts(page: Page) -> list[Page]:
         return []  # nothing was ever translated from this page
     source, _created = TranslationSource.update_or_create_from_instance(page)
     updated = []
-    for target in live_translations(page):
+    for target in live_translations(page, source):
         copy_synchronised_fields(page, target)
         apply_overrides(source, page, target)
         target.save(clean=False)

@@ -163,6 +163,7 @@ def test_the_translators_of_each_language_are_emailed_what_changed(journey):
     assert len(to_dana) == 1  # Hebrew only: she translates Hebrew
     body = to_dana[0].body
     assert OLD in body and NEW in body and TRANSLATED["he"] in body
+    assert "* Standfirst" in body  # the field as editors know it
     translation = Translation.objects.get(
         source__object_id=journey["letter"].translation_key, target_locale__language_code="he"
     )
@@ -351,3 +352,20 @@ def test_a_stopped_translation_is_left_to_its_editor_but_withholding_still_holds
     rows = [r.organization_id for r in live(french).signatories.order_by("sort_order")]
     assert rows == [aclu.pk, liberty.pk]  # its own list, untouched
     assert "American Civil Liberties Union" not in text_of(client.get(french.url))
+
+
+def test_an_organizations_facts_reach_its_translations(
+    make_organization, translate, client, django_capture_on_commit_callbacks
+):
+    from home.models import OrganizationPage
+
+    ccla = make_organization("ccla", "Canadian Civil Liberties Association", country="CA")
+    french = translate(ccla, "fr", {"Canadian Civil Liberties Association": "ACLC"})
+    ccla = OrganizationPage.objects.get(pk=ccla.pk)
+    ccla.country, ccla.website = "IE", "https://ccla.example.org/"
+    with django_capture_on_commit_callbacks(execute=True):
+        ccla.save_revision().publish()
+    french = OrganizationPage.objects.get(pk=french.pk)
+    assert (french.country, french.website) == ("IE", "https://ccla.example.org/")
+    assert french.title == "ACLC"
+    assert "Irlande" in text_of(client.get(french.url))  # the country, in French

@@ -55,3 +55,17 @@ def languages_going_offline(instance):
         .order_by("locale__language_code")
     )
     return [copy.locale.get_display_name() for copy in copies]
+
+
+@register.filter
+def field_label(review, translation):
+    """A segment's field as editors know it: "Standfirst", "Body" (its path otherwise)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    model = translation.source.specific_content_type.model_class()
+    name = review.context.path.split(".")[0]
+    try:
+        label = str(model._meta.get_field(name).verbose_name)
+    except (FieldDoesNotExist, AttributeError):
+        return review.context.path
+    return label[:1].upper() + label[1:]

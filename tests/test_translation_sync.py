@@ -369,3 +369,15 @@ def test_an_organizations_facts_reach_its_translations(
     assert (french.country, french.website) == ("IE", "https://ccla.example.org/")
     assert french.title == "ACLC"
     assert "Irlande" in text_of(client.get(french.url))  # the country, in French
+
+
+def test_sync_translated_pages_carries_previous_translations_too(make_letter, translate):
+    from wagtail_localize.models import TranslationSource
+
+    letter = make_letter("synced", title="Protect encryption", standfirst=OLD)
+    french = translate(letter, "fr", {OLD: TRANSLATED["fr"]})
+    LetterPage.objects.filter(pk=letter.pk).update(standfirst=NEW)  # source row changed
+    TranslationSource.objects.get(object_id=letter.translation_key).update_from_db()
+    review = OutdatedSegment.objects.get(translation__target_locale=french.locale)
+    assert (review.previous_source, review.current_source) == (OLD, NEW)
+    assert review.previous_translation == TRANSLATED["fr"]

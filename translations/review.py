@@ -169,18 +169,25 @@ def on_translation_source_saved(sender, instance: TranslationSource, created, ra
 
     Both save the new content first and refresh the segments right after: the stored
     segments are still the previous ones here. They are read, refreshed now (the
-    second refresh finds nothing to do), and compared.
+    second refresh finds nothing to do), and compared. (A source page's publish
+    updates its source without this double refresh: `sync.update_source`.)
     """
     if created or raw:
         return
     before = segment_strings(instance)
     instance.refresh_segments()
-    after = segment_strings(instance)
-    changed = changed_segments(before, after)
-    forget_removed_segments(instance)
+    record_changes(instance, before)
+
+
+def record_changes(source: TranslationSource, before: dict[int, list[tuple[int, str]]]) -> None:
+    """After `source`'s segments were refreshed: carry previous translations over what
+    changed since `before` (`segment_strings` of the old segments), flag it, and have
+    the translators told after commit."""
+    changed = changed_segments(before, segment_strings(source))
+    forget_removed_segments(source)
     if not changed:
         return
-    flagged = carry_previous_translations(instance, changed)
+    flagged = carry_previous_translations(source, changed)
     if flagged:
         from .tasks import notify_translators
 

@@ -27,12 +27,15 @@ import json
 import logging
 
 from django.db import models
+from django.utils import timezone
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail_localize.fields import copy_synchronised_fields, get_translatable_fields
-from wagtail_localize.models import OverridableSegment, TranslationSource
+from wagtail_localize.models import OverridableSegment, TranslationSource, get_schema_version
 from wagtail_localize.segments import OverridableSegmentValue
 from wagtail_localize.segments.ingest import ingest_segments
+
+from .review import record_changes, segment_strings
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +94,31 @@ def apply_overrides(source: TranslationSource, original: Page, target: Page) -> 
         ingest_segments(original, target, original.locale, target.locale, values)
 
 
+def facts_of(page: Page, names: set[str]) -> dict:
+    """The synchronised fields of `page` as stored (child rows and many-to-many included)."""
+    data = page.serializable_data()
+    return {name: data.get(name) for name in names}
+
+
+def update_source(source: TranslationSource, page: Page) -> None:
+    """`TranslationSource.update_from_db` for a page just published, refreshing its
+    segments once: saving the source through the model would refresh them twice (the
+    library after its save, `review` on the save signal)."""
+    content_json = page.to_json()
+    if json.loads(content_json) == json.loads(source.content_json):
+        return
+    before = segment_strings(source)
+    TranslationSource.objects.filter(pk=source.pk).update(
+        content_json=content_json,
+        schema_version=get_schema_version(page._meta.app_label),
+        object_repr=str(page)[:200],
+        last_updated_at=timezone.now(),
+    )
+    source.refresh_from_db()
+    source.refresh_segments()
+    record_changes(source, before)
+
+
 def synchronise_facts(page: Page) -> list[Page]:
     """Update the source of `page`'s translations and copy its facts into each live one.
 
@@ -102,11 +130,15 @@ def synchronise_facts(page: Page) -> list[Page]:
     ).first()
     if source is None:
         return []  # nothing was ever translated from this page
-    source, _created = TranslationSource.update_or_create_from_instance(page)
+    update_source(source, page)
+    names = synchronised_field_names(type(page))
     updated = []
     for target in live_translations(page, source):
+        before = facts_of(target, names)
         copy_synchronised_fields(page, target)
         apply_overrides(source, page, target)
+        if facts_of(target, names) == before:
+            continue  # a text-only edit: nothing to write
         target.save(clean=False)
         updated.append(target)
     if updated:

@@ -381,3 +381,23 @@ def test_sync_translated_pages_carries_previous_translations_too(make_letter, tr
     review = OutdatedSegment.objects.get(translation__target_locale=french.locale)
     assert (review.previous_source, review.current_source) == (OLD, NEW)
     assert review.previous_translation == TRANSLATED["fr"]
+
+
+def test_a_private_letters_text_is_not_sent_by_email(
+    make_letter, translate, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    letter = make_letter("sealed", title="Protect encryption", standfirst=OLD)
+    translate(letter, "he", {OLD: TRANSLATED["he"]})
+    translator = get_user_model().objects.create_user("dana", "dana@example.org", "pw")
+    translator.groups.add(Group.objects.get(name=translator_group_name("he")))
+    PageViewRestriction.objects.create(page=letter, restriction_type="login")
+    letter = LetterPage.objects.get(pk=letter.pk)
+    letter.standfirst = NEW
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        letter.save_revision().publish()
+    (sent,) = [m for m in mail.outbox if m.to == ["dana@example.org"]]
+    assert "private" in sent.body
+    assert OLD not in sent.body and NEW not in sent.body and TRANSLATED["he"] not in sent.body

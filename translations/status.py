@@ -108,3 +108,18 @@ def translations_summary(page: Page) -> str:
             "languages": ", ".join(languages)
         }
     return message
+
+
+def public_sources(translations: Iterable[Translation]) -> set[int]:
+    """Ids of the translations whose source page is public (home.privacy's rule; a
+    restriction covers every language): the others' text is not sent by email."""
+    from home.privacy import exclude_private
+
+    translations = list(translations)
+    keys = {t.source.object_id for t in translations}
+    public = set(
+        exclude_private(Page.objects.filter(translation_key__in=keys)).values_list(
+            "translation_key", flat=True
+        )
+    )
+    return {t.pk for t in translations if t.source.object_id in public}

@@ -12,7 +12,7 @@ from django_tasks import task
 from wagtail_localize.models import Translation
 
 from .models import OutdatedSegment
-from .status import edit_urls
+from .status import edit_urls, public_sources
 from .translators import translators_of
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ def notify_translators(translation_ids: list[int]) -> int:
             by_language.setdefault(item.target_locale.language_code, []).append((item, reviews))
     messages, notified = [], []
     urls = edit_urls(t for items in by_language.values() for t, _r in items)
+    public = public_sources(t for items in by_language.values() for t, _r in items)
     for language, items in by_language.items():
         recipients = list(translators_of(language).values_list("email", flat=True))
         notified += [review.pk for _item, reviews in items for review in reviews]
@@ -55,7 +56,13 @@ def notify_translators(translation_ids: list[int]) -> int:
         with translation.override(language):
             context = {
                 "items": [
-                    {"translation": t, "reviews": r, "url": absolute(urls.get(t.pk, "/admin/"))}
+                    {
+                        "translation": t,
+                        # A private letter's text never leaves the site by email.
+                        "reviews": r if t.pk in public else [],
+                        "private": t.pk not in public,
+                        "url": absolute(urls.get(t.pk, "/admin/")),
+                    }
                     for t, r in items
                 ],
                 "site_name": settings.WAGTAIL_SITE_NAME,

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "search",
     "publishing",
     "security",
+    # Before wagtail_localize: its editor and report templates are extended here.
+    "translations",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales, adds tree synchronisation
     "wagtail.contrib.settings",
@@ -151,7 +153,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+
 # Internationalisation ---------------------------------------------------------
+def _admin_languages(site_languages: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    from wagtail.admin.localization import WAGTAILADMIN_PROVIDED_LANGUAGES
+
+    provided = dict(WAGTAILADMIN_PROVIDED_LANGUAGES)
+    extra = [(code, LANG_INFO[code]["name"]) for code, _n in site_languages if code not in provided]
+    return list(WAGTAILADMIN_PROVIDED_LANGUAGES) + extra
+
+
 # The languages an installation publishes in come from BROADSIDE_LANGUAGES (the
 # first is the source language that translations are made from); any language
 # Django knows can be used. Each is named in its own language.
@@ -167,6 +178,9 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
     for code in _languages
 ]
 WAGTAIL_I18N_ENABLED = True
+# The admin offers Wagtail's own languages plus every language the site publishes in
+# (Broadside ships their catalogues: Hebrew and Hindi are not among Wagtail's).
+WAGTAILADMIN_PERMITTED_LANGUAGES = _admin_languages(LANGUAGES)
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -18,7 +18,7 @@ from tests.servers.mastodon import FakeMastodon
 from tests.servers.x import FakeX
 from tests.social import BLUESKY_PASSWORD, MASTODON_TOKEN, X_CREDENTIALS, assert_sealed
 
-CONNECT = "/admin/publishing/social/connect/"
+CONNECT = "/admin/publishing/connect/"
 
 
 def callback(channel: str) -> str:

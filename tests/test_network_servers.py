@@ -214,7 +214,7 @@ def linkedin_post(server, commentary, headers=None):
     }
     sent = {
         **bearer("li-token"),
-        "Linkedin-Version": "202603",
+        "Linkedin-Version": "202610",
         "X-Restli-Protocol-Version": "2.0.0",
         **(headers or {}),
     }

@@ -301,7 +301,7 @@ BROADSIDE_MENTION_ONLY_NETWORKS = [
 # credentials, from the environment, never shown in a page. A network without them has
 # no Connect button. Mastodon registers itself on each instance; Bluesky takes an app
 # password. The redirect URI to register with each network is
-# WAGTAILADMIN_BASE_URL + /admin/publishing/social/connect/<network>/callback/ (docs/channels.md).
+# WAGTAILADMIN_BASE_URL + /admin/publishing/connect/<network>/callback/ (docs/channels.md).
 BROADSIDE_CONNECT = {
     "x": {
         "CONSUMER_KEY": os.environ.get("BROADSIDE_X_CONSUMER_KEY", ""),

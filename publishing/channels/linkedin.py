@@ -33,10 +33,12 @@ from .http import HttpChannel, json_fields, json_object
 from .networks import CredentialField, Network
 from .text import TextRules, hashtag_spans, link_spans
 
-# https://learn.microsoft.com/linkedin/marketing/integrations/migrations: version 202603
-# (March 2026) is supported until 2027-03-16. Move it forward before then.
-LINKEDIN_VERSION = "202603"
-LINKEDIN_VERSION_END_OF_SUPPORT = date(2027, 3, 16)
+# https://learn.microsoft.com/linkedin/marketing/integrations/migrations: a version is
+# served for a year after its month (202603 until 2027-03-16); 202610 is taken to end on
+# 2027-10-01, the start of its twelfth month, on the safe side. Move it forward before then
+# (connection health warns 90 days ahead). The one pin: the connect flow reads it too.
+LINKEDIN_VERSION = "202610"
+LINKEDIN_VERSION_END_OF_SUPPORT = date(2027, 10, 1)
 RESTLI_PROTOCOL_VERSION = "2.0.0"
 COMMENTARY_LIMIT = 3000
 LINKEDIN_WEB_URL = "https://www.linkedin.com"

@@ -15,7 +15,7 @@ Sources: learn.microsoft.com/linkedin/shared/authentication/authorization-code-f
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import requests
@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 from oauthlib.oauth2 import OAuth2Error
+
+from publishing.channels.linkedin import LINKEDIN_VERSION, LINKEDIN_VERSION_END_OF_SUPPORT
 
 from .base import (
     Choice,
@@ -39,15 +41,12 @@ from .base import (
 
 NETWORK = "LinkedIn"
 SCOPES = ["w_organization_social", "r_organization_admin"]
-# The lead reconciles this with the LinkedIn channel's pin (one place after merging).
-LINKEDIN_VERSION = "202610"
-LINKEDIN_VERSION_ENDS = date(2027, 10, 1)
 
 
 class LinkedInConnect(ConnectFlow):
     channel = "linkedin"
     api_version = LINKEDIN_VERSION
-    api_version_ends = LINKEDIN_VERSION_ENDS
+    api_version_ends = LINKEDIN_VERSION_END_OF_SUPPORT
     defaults = {
         "AUTHORIZE_URL": "https://www.linkedin.com/oauth/v2/authorization",
         "TOKEN_URL": "https://www.linkedin.com/oauth/v2/accessToken",

@@ -13,8 +13,8 @@ code → short-lived token → 60-day token (`ig_exchange_token`,
 `th_exchange_token`), refreshed (`ig_refresh_token`, `th_refresh_token`) by
 `manage.py refresh_tokens` once it is at least 24 hours old.
 
-The Graph API version is pinned here, once (GRAPH_API_VERSION), with the day
-Meta stops serving it (health.py warns 90 days before).
+The Graph API version is pinned once, in publishing/channels/meta.py (GRAPH_API_VERSION),
+with the day Meta stops serving it (health.py warns 90 days before).
 
 Sources: developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow,
 /docs/facebook-login/guides/access-tokens/get-long-lived, /docs/pages-api/getting-started,
@@ -33,6 +33,8 @@ import requests
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from publishing.channels.meta import GRAPH_API_END_OF_SUPPORT, GRAPH_API_VERSION
+
 from .base import (
     Choice,
     ConnectError,
@@ -47,8 +49,6 @@ from .base import (
     refused_message,
 )
 
-GRAPH_API_VERSION = "v25.0"
-GRAPH_API_VERSION_ENDS = date(2028, 7, 29)
 # The Page task that allows publishing (Page roles became tasks: MANAGE, CREATE_CONTENT, …).
 POSTING_TASK = "CREATE_CONTENT"
 
@@ -59,7 +59,7 @@ class MetaConnect(ConnectFlow):
     network: ClassVar[str] = ""
     scopes: ClassVar[list[str]] = []
     api_version: ClassVar[str] = GRAPH_API_VERSION
-    api_version_ends: ClassVar[date] = GRAPH_API_VERSION_ENDS
+    api_version_ends: ClassVar[date] = GRAPH_API_END_OF_SUPPORT
 
     def start(self, *, callback_url: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         session = self.oauth2(

@@ -112,7 +112,7 @@ def warm_up() -> int:
     opened = 0
     for faces in _families().values():
         for face in faces:
-            face.coverage  # noqa: B018  (reads both weights' cmaps, kept on the face)
+            face.character_maps  # noqa: B018  (reads both weights' cmaps, kept on the face)
             for path in {face.regular, face.bold}:
                 for size in sorted(sizes):
                     truetype(path, size)

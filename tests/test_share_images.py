@@ -326,6 +326,30 @@ def test_a_letter_with_bad_logos_still_gets_its_cards(make_organization, make_le
     assert not any("Good Org" in problem for problem in image.problems)
 
 
+def test_each_logo_is_decoded_once_for_all_cards_of_a_letter(make_organization, make_letter):
+    """Decoding logos cost more than drawing: a letter's 4 variants share one decode, and a
+    logo whose file changed (new file hash) is decoded again."""
+    from publishing.share_images import content as content_module
+
+    logos = [
+        wagtail_image(name, image_file(f"{name}.png", Image.new("RGB", (90, 60), colour)))
+        for name, colour in (("first", "red"), ("second", "blue"))
+    ]
+    organizations = [
+        make_organization(f"org-{index}", f"Org {index}", logo=logo)
+        for index, logo in enumerate(logos)
+    ]
+    letter = make_letter("decoded", signatories=organizations)
+    content_module._LOGOS.clear()
+    with mock.patch.object(content_module, "load_logo", wraps=load_logo) as decode:
+        letter.share_images.all().update(input_hash="")
+        assert all(render_share_images(letter).values())
+        assert decode.call_count == 2
+        type(logos[0]).objects.filter(pk=logos[0].pk).update(file_hash="replaced")
+        assert all(render_share_images(letter).values())
+        assert decode.call_count == 3
+
+
 # -- storage and wiring ----------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageDraw
 
+from publishing.share_images import card as card_module
 from publishing.share_images.card import PADDING, VARIANTS, CardContent, render_card
 from publishing.share_images.fonts import coverage, faces_for, truetype
 from publishing.share_images.layout import clean, order_runs, split_runs
@@ -174,13 +175,13 @@ def card(language: str, title: str) -> CardContent:
 def test_every_corpus_title_is_drawn_with_no_missing_glyph_inside_the_card(language, title):
     variant = VARIANTS["og"]
     draws = []
-    original = ImageDraw.ImageDraw.text
+    original = card_module.draw_run
 
-    def spy(self, xy, text, fill=None, font=None, *args, **kwargs):
-        draws.append((xy, text, font, kwargs.get("direction")))
-        return original(self, xy, text, fill, font, *args, **kwargs)
+    def spy(draw, xy, text, path, size, direction, language, fill):
+        draws.append((xy, text, truetype(path, size), direction))
+        return original(draw, xy, text, path, size, direction, language, fill)
 
-    with mock.patch.object(ImageDraw.ImageDraw, "text", spy):
+    with mock.patch.object(card_module, "draw_run", spy):
         rendered = render_card(card(language, title), variant)
     assert rendered.dropped == []
     assert draws

@@ -12,10 +12,11 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageFont, features
 from wagtail.images import get_image_model
 
 from publishing.models import ShareImage
+from publishing.share_images import card as card_module
 from publishing.share_images.card import VARIANTS, CardContent, render_card
 from publishing.share_images.fonts import coverage, faces_for
 from publishing.share_images.layout import order_runs, split_runs
@@ -126,13 +127,13 @@ def test_every_drawn_character_has_a_glyph_in_the_font_drawing_it(language):
     """No tofu: spy on every text draw and check the font's character map."""
     direction = "rtl" if language in ("ar", "he") else "ltr"
     drawn = []
-    original = ImageDraw.ImageDraw.text
+    original = card_module.draw_run
 
-    def spy(self, xy, text, fill=None, font=None, *args, **kwargs):
-        drawn.append((text, font.path))
-        return original(self, xy, text, fill, font, *args, **kwargs)
+    def spy(draw, xy, text, path, *args):
+        drawn.append((text, path))
+        return original(draw, xy, text, path, *args)
 
-    with mock.patch.object(ImageDraw.ImageDraw, "text", spy):
+    with mock.patch.object(card_module, "draw_run", spy):
         rendered = render_card(content(TITLES[language], language, direction), VARIANTS["og"])
     assert rendered.dropped == []
     assert drawn
@@ -211,9 +212,9 @@ def test_rtl_title_is_aligned_to_the_right():
 
 def test_long_titles_shrink_and_are_cut_only_at_a_word_with_an_ellipsis():
     long_title = " ".join(["solidarity"] * 300)
-    with mock.patch.object(ImageDraw.ImageDraw, "text", autospec=True) as draw_text:
+    with mock.patch.object(card_module, "draw_run") as draw_run:
         render_card(content(long_title), VARIANTS["og"])
-    texts = [call.args[2] for call in draw_text.call_args_list]
+    texts = [call.args[2] for call in draw_run.call_args_list]
     title_lines = [t for t in texts if "solidarity" in t]
     assert title_lines[-1].endswith("solidarity…")
     assert all(
@@ -323,6 +324,30 @@ def test_a_letter_with_bad_logos_still_gets_its_cards(make_organization, make_le
     assert any("Bomb Org" in problem for problem in image.problems)
     assert any("Svg Org" in problem and "SVG" in problem for problem in image.problems)
     assert not any("Good Org" in problem for problem in image.problems)
+
+
+def test_each_logo_is_decoded_once_for_all_cards_of_a_letter(make_organization, make_letter):
+    """Decoding logos cost more than drawing: a letter's 4 variants share one decode, and a
+    logo whose file changed (new file hash) is decoded again."""
+    from publishing.share_images import content as content_module
+
+    logos = [
+        wagtail_image(name, image_file(f"{name}.png", Image.new("RGB", (90, 60), colour)))
+        for name, colour in (("first", "red"), ("second", "blue"))
+    ]
+    organizations = [
+        make_organization(f"org-{index}", f"Org {index}", logo=logo)
+        for index, logo in enumerate(logos)
+    ]
+    letter = make_letter("decoded", signatories=organizations)
+    content_module._LOGOS.clear()
+    with mock.patch.object(content_module, "load_logo", wraps=load_logo) as decode:
+        letter.share_images.all().update(input_hash="")
+        assert all(render_share_images(letter).values())
+        assert decode.call_count == 2
+        type(logos[0]).objects.filter(pk=logos[0].pk).update(file_hash="replaced")
+        assert all(render_share_images(letter).values())
+        assert decode.call_count == 3
 
 
 # -- storage and wiring ----------------------------------------------------------------------

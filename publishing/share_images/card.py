@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 
 from .fonts import Face, faces_for
 from .layout import Line, TextStyle, clean, fit, paragraph_direction
+from .raster import draw_run
 
 # Bump when the drawing changes, so stored cards are rendered again.
 RENDERER_VERSION = 4
@@ -196,16 +197,7 @@ class _Painter:
         x = PADDING + (self.width - line.width if align_right else 0)
         baseline = y + round(style.size * 1.05)
         for run in line.runs:
-            font = style.font(run.face)
-            self.draw.text(
-                (x, baseline),
-                run.text,
-                font=font,
-                fill=fill,
-                anchor="ls",
-                direction=run.direction,
-                language=style.language,
-            )
+            draw_run(self.draw, (x, baseline), run.text, *style.shape(run), fill)
             x += style.run_width(run)
         self.dropped.extend(style.dropped)
         style.dropped.clear()
@@ -227,14 +219,8 @@ class _Painter:
             x = PADDING + self.width - used - line.width if self.rtl else PADDING + used
             baseline = y + LOGO_SIZE // 2 + 9
             for run in line.runs:
-                self.draw.text(
-                    (x, baseline),
-                    run.text,
-                    font=style.font(run.face),
-                    fill=content.colours.text,
-                    anchor="ls",
-                    direction=run.direction,
-                    language=style.language,
+                draw_run(
+                    self.draw, (x, baseline), run.text, *style.shape(run), content.colours.text
                 )
                 x += style.run_width(run)
             self.dropped.extend(style.dropped)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from babel import UnknownLocaleError
@@ -98,7 +99,7 @@ def card_inputs(
     logos, problems = [], []
     if load_logos:
         for organization in with_logos:
-            logo, problem = load_logo(organization.logo.file, organization.title)
+            logo, problem = _decoded_logo(organization.logo, organization.title)
             if logo is not None:
                 logos.append(logo)
             if problem is not None:
@@ -146,6 +147,32 @@ def card_fingerprint(content: CardContent, variant: Variant, alt_text: str, logo
         "logos": [_logo_fingerprint(image) for image in logos],
     }
     return hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
+
+
+_LOGOS: OrderedDict[tuple, tuple] = OrderedDict()
+
+
+def _decoded_logo(image, organization: str):
+    """`load_logo` of a Wagtail image, kept per process: a letter's logos are drawn on its 4
+    variants, in every language, and decoding them cost more than drawing the card.
+
+    Keyed by what the card's input hash knows of the image (`_logo_fingerprint`: record,
+    file name and file hash), the organization's name (in the problem text) and the size
+    limit; at most 256 thumbnails of 128 px are kept (~16 MB).
+    """
+    key = (
+        _logo_fingerprint(image),
+        organization,
+        settings.BROADSIDE_SHARE_IMAGE_MAX_LOGO_PIXELS,
+    )
+    found = _LOGOS.get(key)
+    if found is None:
+        found = _LOGOS[key] = load_logo(image.file, organization)
+        if len(_LOGOS) > 256:
+            _LOGOS.popitem(last=False)
+    else:
+        _LOGOS.move_to_end(key)
+    return found
 
 
 def _logo_fingerprint(image) -> str:

@@ -7,6 +7,7 @@ box (tofu). So cards are drawn in runs, each with a face whose character map
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import struct
 from dataclasses import dataclass
@@ -36,6 +37,10 @@ class Face:
         return coverage(self.regular) & coverage(self.bold)
 
     @cached_property
+    def character_maps(self) -> tuple[CharacterMap, CharacterMap]:
+        return character_map(self.regular), character_map(self.bold)
+
+    @cached_property
     def _covered(self) -> dict[str, bool]:
         return {}
 
@@ -44,8 +49,11 @@ class Face:
         fitting a title measures the same graphemes at every size)."""
         known = self._covered.get(grapheme)
         if known is None:
-            cmap = self.coverage
-            known = all(ord(char) in cmap or is_ignorable(char) for char in grapheme)
+            regular, bold = self.character_maps
+            known = all(
+                (ord(char) in regular and ord(char) in bold) or is_ignorable(char)
+                for char in grapheme
+            )
             if len(self._covered) < 65536:
                 self._covered[grapheme] = known
         return known
@@ -79,6 +87,101 @@ def coverage(path: str) -> frozenset[int]:
         return codes if codes is not None else frozenset(font["cmap"].getBestCmap())
     finally:
         font.close()
+
+
+class CharacterMap:
+    """Whether a font maps a code point to a glyph, looked up in its best cmap subtable.
+
+    `code in character_map(path)` gives what `code in coverage(path)` gives (tested),
+    but formats 4 and 12 are searched by bisection in the table's own arrays
+    (OpenType spec, 'cmap'), so a fresh worker does not list every code point of
+    every fallback font before its first card.
+    """
+
+    def __init__(self, table: bytes | None, fallback: frozenset[int] = frozenset()):
+        self.fallback, self.kind = fallback, 0
+        if table is None:
+            return
+        self.table = table
+        offset = _best_subtable(table)
+        kind = struct.unpack_from(">H", table, offset)[0] if offset is not None else 0
+        if kind == 4:
+            segments = struct.unpack_from(">H", table, offset + 6)[0] // 2
+            self.ends = struct.unpack_from(f">{segments}H", table, offset + 14)
+            self.starts = struct.unpack_from(f">{segments}H", table, offset + 16 + 2 * segments)
+            self.deltas = struct.unpack_from(f">{segments}h", table, offset + 16 + 4 * segments)
+            self.range_base = offset + 16 + 6 * segments
+            self.ranges = struct.unpack_from(f">{segments}H", table, self.range_base)
+        elif kind == 12:
+            groups = struct.unpack_from(">I", table, offset + 12)[0]
+            fields = struct.unpack_from(f">{3 * groups}I", table, offset + 16)
+            self.starts, self.ends, self.glyphs = fields[0::3], fields[1::3], fields[2::3]
+        else:
+            raise ValueError("only cmap formats 4 and 12 are searched; pass the fallback set")
+        self.kind = kind
+
+    def __contains__(self, code: int) -> bool:
+        if self.kind == 4:
+            index = bisect.bisect_left(self.ends, code)
+            if index == len(self.ends) or self.starts[index] > code or code >= 0xFFFF:
+                return False
+            delta, range_offset = self.deltas[index], self.ranges[index]
+            if range_offset == 0:
+                return (code + delta) & 0xFFFF != 0
+            at = self.range_base + 2 * index + range_offset + 2 * (code - self.starts[index])
+            glyph = struct.unpack_from(">H", self.table, at)[0]
+            return glyph != 0 and (glyph + delta) & 0xFFFF != 0
+        if self.kind == 12:
+            index = bisect.bisect_right(self.starts, code) - 1
+            if index < 0 or code > self.ends[index]:
+                return False
+            return not (self.glyphs[index] == 0 and code == self.starts[index])
+        return code in self.fallback
+
+
+@cache
+def character_map(path: str) -> CharacterMap:
+    """A `CharacterMap` of the font at `path`. Raises OSError or fontTools' errors for
+    unreadable fonts."""
+    table = _cmap_table(path)
+    if table is not None:
+        offset = _best_subtable(table)
+        if offset is not None and struct.unpack_from(">H", table, offset)[0] in (4, 12):
+            return CharacterMap(table)
+    font = TTFont(path, lazy=True)
+    try:
+        return CharacterMap(None, frozenset(font["cmap"].getBestCmap()))
+    finally:
+        font.close()
+
+
+def _cmap_table(path: str) -> bytes | None:
+    """The 'cmap' table of a single TrueType/OpenType font file, read through its table
+    directory (OpenType spec, "Organization of an OpenType font"); None for other
+    containers (collections, WOFF) or when there is none: fontTools reads those."""
+    with open(path, "rb") as file:
+        header = file.read(12)
+        if len(header) < 12 or header[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+            return None
+        count = struct.unpack_from(">H", header, 4)[0]
+        directory = file.read(16 * count)
+        for index in range(min(count, len(directory) // 16)):
+            tag, _checksum, offset, length = struct.unpack_from(">4sIII", directory, 16 * index)
+            if tag == b"cmap":
+                file.seek(offset)
+                table = file.read(length)
+                return table if len(table) == length else None
+    return None
+
+
+def _best_subtable(table: bytes) -> int | None:
+    """Offset of the preferred Unicode subtable in a 'cmap' table, None if it has none."""
+    count = struct.unpack_from(">H", table, 2)[0]
+    records = {}
+    for index in range(count):
+        platform, encoding, offset = struct.unpack_from(">HHI", table, 4 + 8 * index)
+        records.setdefault((platform, encoding), offset)
+    return next((records[key] for key in _PREFERRED if key in records), None)
 
 
 # The subtables fontTools' getBestCmap prefers, in its order: (platform, encoding).

@@ -25,10 +25,12 @@ from .fonts import Face, is_ignorable, truetype
 ELLIPSIS = "…"
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _WHITESPACE = regex.compile(r"\s+")
+_GRAPHEME = regex.compile(r"\X")
 
 
 def graphemes(text: str) -> list[str]:
-    return regex.findall(r"\X", text)
+    """Extended grapheme clusters (UAX #29) of `text`, in order."""
+    return _GRAPHEME.findall(text)
 
 
 def clean(text: str) -> str:
@@ -37,6 +39,7 @@ def clean(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def strength(grapheme: str) -> str:
     """'rtl', 'ltr' or '' (neutral) for a grapheme, from its first strong character."""
     for char in grapheme:
@@ -70,7 +73,7 @@ def split_runs(text: str, faces: list[Face]) -> tuple[list[Run], list[str]]:
     Returns the runs (logical order) and the dropped graphemes.
     """
     items = graphemes(text)
-    candidates = [[face for face in faces if face.covers(g)] for g in items]
+    candidates = [_candidates(tuple(faces), g) for g in items]
     chosen: list[Face | None] = [None] * len(items)
     dropped = []
     current = None
@@ -106,6 +109,13 @@ def split_runs(text: str, faces: list[Face]) -> tuple[list[Run], list[str]]:
         else:
             runs.append(Run(grapheme, face))
     return _detach_edge_spaces(runs), dropped
+
+
+@lru_cache(maxsize=65536)
+def _candidates(faces: tuple[Face, ...], grapheme: str) -> tuple[Face, ...]:
+    """The faces that draw `grapheme`, in fallback order (asked again for every line
+    tried while a title is fitted)."""
+    return tuple(face for face in faces if face.covers(grapheme))
 
 
 def _detach_edge_spaces(runs: list[Run]) -> list[Run]:
@@ -261,6 +271,10 @@ class TextStyle:
         ordered = [Run(*piece) for piece in pieces]
         width = sum(self.run_width(run) for run in ordered)
         return Line(ordered, width)
+
+    def shape(self, run: Run) -> tuple[str, int, str, str]:
+        """(font file, size in px, direction, language): how raqm draws `run` in this style."""
+        return run.face.path(self.bold), self.size, run.direction, self.language
 
     def run_width(self, run: Run) -> float:
         return _length(run.face.path(self.bold), self.size, run.text, run.direction, self.language)

@@ -10,7 +10,7 @@ from tqdm import tqdm
 from wagtail.models import Locale
 
 from home.models import LetterPage
-from publishing.share_images.fonts import coverage, font_families
+from publishing.share_images.raster import warm_up
 from publishing.share_images.service import render_share_images
 
 
@@ -68,15 +68,13 @@ class Command(BaseCommand):
         start = time.perf_counter()
         rendered = 0
         bar = tqdm(total=total, unit="letter", file=sys.stderr, dynamic_ncols=True)
+        # Fonts opened and character maps read once, before forking: workers inherit them.
+        warm_up()
         with bar:
             if workers == 1:
                 results = (_render_letter(pk, force) for pk in pks)
                 rendered = self._count(results, bar, start)
             else:
-                # Read every font's character map once, before forking: workers inherit it.
-                for faces in font_families().values():
-                    for face in faces:
-                        coverage(face.regular), coverage(face.bold)
                 connections.close_all()
                 context = multiprocessing.get_context("fork")
                 # Forked workers open their own database connections.

@@ -77,6 +77,7 @@ class InstagramChannel(GraphChannel):
     social_network = NETWORK
     connect_flow = "publishing.social.connect.meta.InstagramConnect"
     default_base_url = "https://graph.instagram.com"
+    needs_public_media = True  # Meta fetches the card from its URL (connection health says)
     credential_fields = (
         CredentialField("ig_user_id", gettext_lazy("The Instagram professional account id.")),
         CredentialField("access_token", gettext_lazy("A long-lived Instagram access token.")),

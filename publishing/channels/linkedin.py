@@ -94,6 +94,8 @@ class LinkedInChannel(HttpChannel):
     social_network = NETWORK
     connect_flow = "publishing.social.connect.linkedin.LinkedInConnect"
     default_base_url = "https://api.linkedin.com"
+    api_version = LINKEDIN_VERSION  # connection health warns before it ends
+    api_version_ends = LINKEDIN_VERSION_END_OF_SUPPORT
     credential_fields = (
         CredentialField(
             "organization_id",

@@ -78,6 +78,8 @@ class GraphChannel(HttpChannel):
     """A channel on a Meta API: bearer token, versioned paths, Graph error answers."""
 
     api_version: str = GRAPH_API_VERSION
+    # The day Meta stops serving the pinned version (connection health warns ahead).
+    api_version_ends: date | None = GRAPH_API_END_OF_SUPPORT
     token_field: str = "access_token"
 
     def path(self, path: str) -> str:

@@ -82,6 +82,7 @@ class ThreadsChannel(GraphChannel):
     connect_flow = "publishing.social.connect.meta.ThreadsConnect"
     default_base_url = "https://graph.threads.net"
     api_version = THREADS_API_VERSION
+    api_version_ends = None  # Meta publishes no end date for the Threads API v1.0
     credential_fields = (
         CredentialField("user_id", gettext_lazy("The Threads user id.")),
         CredentialField("access_token", gettext_lazy("A long-lived Threads access token.")),

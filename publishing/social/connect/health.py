@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column
 
-from publishing.channels import UnknownChannel
+from publishing.channels import UnknownChannel, get_channel_class
 
 EXPIRY_WARNING = timedelta(days=7)
 VERSION_WARNING = timedelta(days=90)
@@ -45,7 +45,7 @@ def api_version(account) -> tuple[str, date | None]:
 
 def _channel_class(account):
     try:
-        return account.channel_class
+        return get_channel_class(account.channel)
     except UnknownChannel:
         return None
 

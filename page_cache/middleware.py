@@ -8,9 +8,10 @@ a page personal is never answered from the cache nor stored in it:
 - any cookie except the CSRF and language cookies (a session means a signed-in editor,
   or a reader who entered a private page's password; `messages` holds their notices);
 - Wagtail's previews (`is_dummy`/`is_preview`: rendered through this stack);
-and only responses that the page-serving hook marked (`wagtail_hooks.py`: a live,
-public page of a cacheable type) are stored, when they are a 200 that sets no cookie,
-used no CSRF token, is not `private`/`no-store`, and no user is signed in.
+and only responses marked by `mark_cacheable` (the page-serving hook in `wagtail_hooks.py`
+for a live, public page of a cacheable type; the share-card view for a public card) are
+stored, when they are a 200 that sets no cookie, used no CSRF token, is not
+`private`/`no-store`, and no user is signed in.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ from .store import (
 # Set on the request by the page-serving hook when the page may be stored.
 CACHEABLE_ATTRIBUTE = "broadside_page_cacheable"
 HIT_HEADER = "X-Page-Cache"
+
+
+def mark_cacheable(request: HttpRequest) -> None:
+    """Let the page cache store this request's answer: call it only for what every reader
+    may get (the page-serving hook for public pages, the share-card view for public cards)."""
+    setattr(request, CACHEABLE_ATTRIBUTE, True)
 
 
 def harmless_cookies() -> frozenset[str]:
@@ -53,7 +60,7 @@ def may_store(request: HttpRequest, response: HttpResponse) -> bool:
         return False
     if getattr(request, "is_dummy", False) or getattr(request, "is_preview", False):
         return False
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.status_code != 200 or response.cookies:
         return False
     # A CSRF token was put in the page (a form): it belongs to this reader only.
     if "CSRF_COOKIE_NEEDS_UPDATE" in request.META:
@@ -82,8 +89,11 @@ class PageCacheMiddleware:
             return response
         response = self.get_response(request)
         if may_store(request, response):
-            page_cache().set(
-                key, StoredPage.from_response(response), settings.BROADSIDE_PAGE_CACHE_SECONDS
-            )
+            stored = StoredPage.from_response(response)
+            page_cache().set(key, stored, settings.BROADSIDE_PAGE_CACHE_SECONDS)
+            if response.streaming:
+                # A file, read once to be stored: answer with the bytes read. (Not close():
+                # that sends request_finished; the server closes the file with the response.)
+                response.streaming_content = [stored.content]
             response[HIT_HEADER] = "miss"
         return response

@@ -31,7 +31,15 @@ CACHE_ALIAS = "pages"
 GENERATION_KEY = "page-cache:generation"
 # Response headers worth keeping; those added around this cache (security, CSP, CORS)
 # are added again on every answer by the middleware outside it.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "Link")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Vary",
+    "X-Frame-Options",
+    "Link",
+    "Cache-Control",
+    "X-Content-Type-Options",
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,8 @@ class StoredPage:
     @classmethod
     def from_response(cls, response: HttpResponse) -> StoredPage:
         headers = tuple((name, response[name]) for name in KEPT_HEADERS if name in response)
+        if response.streaming:  # a FileResponse (a share card): at most a few hundred kB
+            return cls(response.status_code, headers, b"".join(response.streaming_content))
         return cls(response.status_code, headers, response.content)
 
     def to_response(self) -> HttpResponse:

@@ -10,7 +10,7 @@ from home.models import (
     OrganizationPage,
 )
 
-from .middleware import CACHEABLE_ATTRIBUTE
+from .middleware import mark_cacheable
 
 CACHEABLE_PAGE_TYPES = (
     HomePage,
@@ -32,4 +32,4 @@ def mark_public_page_cacheable(page, request, serve_args, serve_kwargs):
         and not getattr(request, "is_preview", False)
         and not page.get_view_restrictions().exists()
     ):
-        setattr(request, CACHEABLE_ATTRIBUTE, True)
+        mark_cacheable(request)

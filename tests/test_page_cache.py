@@ -8,6 +8,8 @@ cache is retired after commit, as in production, and the tests' own transaction 
 from __future__ import annotations
 
 import pickle
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import caches
@@ -299,3 +301,42 @@ def test_with_the_page_cache_off_nothing_is_stored(client, letter, settings):
     get(client, letter.url)
     assert "X-Page-Cache" not in get(client, letter.url)
     assert stored_pages() == []
+
+
+# -- share cards ---------------------------------------------------------------------------------
+@pytest.fixture
+def carded(make_organization, make_letter, django_capture_on_commit_callbacks):
+    ccla = make_organization("ccla", title="Canadian Civil Liberties Association")
+    with django_capture_on_commit_callbacks(execute=True):  # the cards are drawn on commit
+        return make_letter("carded", title="A carded letter", signatories=[ccla])
+
+
+def og_image_path(client, letter) -> str:
+    page = text(get(client, letter.url))
+    url = re.search(r'<meta property="og:image" content="([^"]+)"', page).group(1)
+    return urlsplit(url).path
+
+
+def test_a_public_card_is_answered_from_the_cache_without_a_query(client, carded):
+    path = og_image_path(client, carded)
+    first = get(client, path)
+    assert first["X-Page-Cache"] == "miss"
+    body = b"".join(first.streaming_content) if first.streaming else first.content
+    with CaptureQueriesContext(connection) as queries:
+        second = get(client, path)
+    assert len(queries) == 0
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == body and body.startswith(b"\x89PNG")
+    assert second["Content-Type"] == "image/png"
+    assert "immutable" in second["Cache-Control"]
+
+
+def test_a_card_of_a_letter_made_private_is_gone_at_once(
+    client, carded, django_capture_on_commit_callbacks
+):
+    path = og_image_path(client, carded)
+    get(client, path)
+    assert get(client, path)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=carded, restriction_type=PageViewRestriction.LOGIN)
+    get(client, path, status=404)

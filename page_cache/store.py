@@ -111,3 +111,10 @@ def retire_pages_after_migrate(sender, **kwargs) -> None:
     """After `migrate` (every deploy runs it): pages rendered by former code are dropped."""
     if enabled():
         retire_pages()
+
+
+def retire_pages_after_start() -> None:
+    """When a web server process starts (config/wsgi.py): code or database may have changed
+    since the pages kept were rendered (a deploy, a restored backup). Costs one miss a page."""
+    if enabled():
+        retire_pages()

@@ -192,6 +192,16 @@ def test_a_deploys_migrate_retires_every_page(client, letter):
     assert get(client, letter.url)["X-Page-Cache"] == "miss"
 
 
+def test_a_web_server_starting_retires_every_page(client, letter):
+    import importlib
+
+    import config.wsgi
+
+    get(client, letter.url)
+    importlib.reload(config.wsgi)
+    assert get(client, letter.url)["X-Page-Cache"] == "miss"
+
+
 # -- what is never cached (leaks) ----------------------------------------------------------------
 def test_a_private_page_is_never_stored_nor_answered_from_the_cache(
     client, letter, django_capture_on_commit_callbacks

@@ -41,7 +41,7 @@ READS = {
     "home": "/en/",
     "letter list": "/en/letters/",
     "letter (13 signatories)": "/en/letters/private-messaging-russia/",
-    "letter (fr)": "/fr/lettres/",
+    "letter list (fr)": "/fr/lettres/",
     "feed": "/en/feeds/letters.rss",
     "API letters": "/api/v1/letters/?locale=en",
 }

@@ -10,7 +10,7 @@ also counts the time other processes held the core. The columns:
 - "cold": the first card of a worker process: every font, coverage, layout, mask
   and logo cache emptied before it (a process that has drawn nothing yet; imports
   and Django set-up, paid once per process, are not counted).
-- "warmed up": the same, in a worker that ran `raster.warm_up()` when it started
+- "warmed up": the same, in a worker that ran `warm.warm_up()` when it started
   (fonts opened, character maps read, ICU started; untimed here: tens of ms once
   per process), as `regenerate_share_images` does before it forks.
 - "new title": a warm worker drawing a letter whose title it has never drawn: fonts,
@@ -49,7 +49,7 @@ setup_django()
 from PIL import Image  # noqa: E402
 
 from publishing.share_images import card as card_module  # noqa: E402
-from publishing.share_images import fonts, layout, raster  # noqa: E402
+from publishing.share_images import fonts, layout, raster, warm  # noqa: E402
 from publishing.share_images.card import VARIANTS, CardContent, render_card  # noqa: E402
 
 TITLES = {
@@ -208,7 +208,7 @@ def main() -> None:
         functions = {
             "cold": lambda card=card: (clear_caches(), render_card(card, variant)),
             "started": (
-                lambda: (clear_caches(), raster.warm_up()),
+                lambda: (clear_caches(), warm.warm_up()),
                 lambda card=card: render_card(card, variant),
             ),
             # Right after "warmed up" drew this very card: every cache holds it.

@@ -28,6 +28,7 @@ def env_list(name: str, default: str) -> list[str]:
 INSTALLED_APPS = [
     "home",
     "search",
+    "page_cache",
     "publishing",
     "security",
     # Before wagtail_localize: its editor and report templates are extended here.
@@ -72,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "security.csp.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Before anything that reads the session or the database: a cached public page is
+    # answered from here (page_cache/middleware.py says which requests never are).
+    "page_cache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.privacy.PrivateSectionsMiddleware",
     "config.middleware.SiteLocaleMiddleware",
@@ -218,6 +222,19 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole public pages (page_cache/): shared by every process, since any of them (the web
+# workers, the task worker) may retire them all: files on one server, else Redis.
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": "broadside-pages"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("BROADSIDE_PAGE_CACHE_DIR", BASE_DIR / "var" / "page-cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+)
+BROADSIDE_PAGE_CACHE = os.environ.get("BROADSIDE_PAGE_CACHE", "1") != "0"
+BROADSIDE_PAGE_CACHE_SECONDS = int(os.environ.get("BROADSIDE_PAGE_CACHE_SECONDS", "86400"))
 
 # Background tasks: the database backend by default (run `manage.py db_worker`);
 # TASK_BACKEND=rq puts them on Redis (run `manage.py rqworker --with-scheduler
@@ -350,8 +367,21 @@ BROADSIDE_API_VALIDATE_RESPONSES = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
+        # LOG_FORMAT=json: one JSON object a line, for a log collector (docs/deploy.md).
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -16,6 +16,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 BROADSIDE_API_VALIDATE_RESPONSES = True
+# Off: tests run in a transaction whose on-commit retirement never comes;
+# tests/test_page_cache.py turns it on and commits.
+BROADSIDE_PAGE_CACHE = False
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}  # noqa: F405
 # Credentials in tests are encrypted with a fixed key (two, to exercise rotation).
 BROADSIDE_CREDENTIAL_KEYS = ["0v_vfEDvrVbNDz5oUDpFKtOOaW-e5dK7oBI4IOk8WJU="]
 # Retries in tests come back at once unless a test says otherwise.

@@ -3,13 +3,15 @@
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.images import get_image_model_string
+
+from page_cache.store import retire_pages
 
 hex_colour = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # and six hexadecimal digits, like #1b1b1f.")
@@ -49,6 +51,8 @@ class ContentVersion(models.Model):
         now = timezone.now()
         if not cls.objects.filter(pk=1).update(version=models.F("version") + 1, changed_at=now):
             cls.objects.get_or_create(pk=1, defaults={"version": 2})
+        # Whole pages show the same content: retired once the change is visible to readers.
+        transaction.on_commit(retire_pages)
 
     @classmethod
     def last_changed(cls):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_safe
 from wagtail.models import Page
 
 from home.models import LetterPage
+from page_cache.middleware import mark_cacheable
 from publishing.models import ShareImage
 
 from .card import VARIANTS
@@ -45,6 +46,8 @@ def share_image_file(request, name: str):
     )
     if public.exists():
         cache_control = IMMUTABLE
+        # Readers' copies go through the page cache too: the stampede after a post fetches it.
+        mark_cacheable(request)
     elif _editor_may_see(request, cards):
         cache_control = "private, no-store"
     else:

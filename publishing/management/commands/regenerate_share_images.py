@@ -10,8 +10,8 @@ from tqdm import tqdm
 from wagtail.models import Locale
 
 from home.models import LetterPage
-from publishing.share_images.raster import warm_up
 from publishing.share_images.service import render_share_images
+from publishing.share_images.warm import warm_up
 
 
 def _render_letter(pk: int, force: bool) -> int:

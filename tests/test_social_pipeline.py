@@ -485,7 +485,8 @@ def test_a_delivery_waits_for_its_card_and_never_draws_it(
         letter = make_letter("card-first")
     delivery = Delivery.objects.get(page=letter, account__name="mastodon-en")
     version = ContentVersion.current()
-    assert social_tasks.deliver.call(delivery.pk) == Status.RETRYING  # no card drawn yet
+    attempt = worker.deliver(delivery.pk)  # the delivery alone, without the task layer
+    assert attempt.status == Status.RETRYING and attempt.awaits_card_of == letter.pk
     delivery.refresh_from_db()
     assert "not ready" in delivery.error and not networks.mastodon.statuses
     assert not ShareImage.objects.filter(page=letter).exists()
@@ -496,6 +497,18 @@ def test_a_delivery_waits_for_its_card_and_never_draws_it(
     assert social_tasks.deliver.call(delivery.pk) == Status.SENT
     assert ContentVersion.current() == version
     assert len(networks.mastodon.statuses) == 1 and networks.mastodon.media
+
+
+def test_a_delivery_without_its_card_has_the_card_task_draw_it(
+    make_letter, accounts, networks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = make_letter("card-lost")  # as if its card task had been lost
+    delivery = Delivery.objects.get(page=letter, account__name="mastodon-en")
+    assert social_tasks.deliver.call(delivery.pk) == Status.RETRYING
+    assert ShareImage.objects.filter(page=letter, stale=False).exists()  # the card task ran
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None)
+    assert social_tasks.deliver.call(delivery.pk) == Status.SENT
 
 
 def test_post_again_makes_a_new_publication_with_its_reason(

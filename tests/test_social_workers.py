@@ -18,6 +18,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 
 from publishing.models import Delivery, DeliveryStatus
@@ -56,6 +57,8 @@ def start_worker(backend: str, log) -> subprocess.Popen:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "BROADSIDE_WORKER_DATABASE_NAME": connection.settings_dict["NAME"],
+        # Workers share the site's storage (share cards), as in production.
+        "BROADSIDE_WORKER_MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
         "TASK_BACKEND": backend,
     }
     # A session of its own: SIGKILL goes to the whole group, so RQ's scheduler

@@ -32,6 +32,9 @@ BROADSIDE_OUTBOUND_ADDRESSES = "loopback"
 # against the test database with a real task backend.
 if os.environ.get("BROADSIDE_WORKER_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["BROADSIDE_WORKER_DATABASE_NAME"]  # noqa: F405
+    # and the test's media (share cards), as a worker shares storage with the site.
+    if os.environ.get("BROADSIDE_WORKER_MEDIA_ROOT"):
+        MEDIA_ROOT = Path(os.environ["BROADSIDE_WORKER_MEDIA_ROOT"])
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     # A shorter SQLite busy timeout, so that a test can outlast it quickly.
     if os.environ.get("BROADSIDE_WORKER_DATABASE_TIMEOUT") and DATABASES["default"][  # noqa: F405

@@ -11,6 +11,8 @@ from datetime import datetime
 from django.db import transaction
 from django_tasks import task
 
+from publishing.share_images.tasks import render_share_images_for_page
+
 from . import worker
 
 
@@ -25,8 +27,13 @@ def dispatch_deliveries(delivery_ids: list[int]) -> int:
 @task()
 def deliver(delivery_id: int) -> str:
     """Post one delivery; returns the state it ends in. When the worker says "retry at T",
-    the next attempt is enqueued for T once this one's writes are committed."""
+    the next attempt is enqueued for T once this one's writes are committed; when it waits
+    for a share card, the card task is enqueued for its letter."""
     attempt = worker.deliver(delivery_id)
+    if attempt.awaits_card_of is not None:
+        # Drawn by the card task, never by a delivery; drawing unchanged inputs is free, and
+        # this heals a card whose file went missing from storage.
+        render_share_images_for_page.enqueue(attempt.awaits_card_of)
     if attempt.retry_at is not None:
         retry_at = attempt.retry_at
         transaction.on_commit(lambda: enqueue_delivery(delivery_id, retry_at), robust=True)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -55,10 +55,12 @@ CARD_WAIT_SECONDS = 5.0
 @dataclass(frozen=True)
 class Attempt:
     """What one run of `deliver` did: the state the delivery is in (or "not-claimed",
-    "lease-lost") and, when it is `retrying`, the time from which to try again."""
+    "lease-lost"); when it is `retrying`, the time from which to try again; and the page
+    whose share card it waits for, when it found none current (the caller has it drawn)."""
 
     status: str
     retry_at: datetime | None = None
+    awaits_card_of: int | None = None
 
 
 def attempts_left(made: int) -> bool:
@@ -189,9 +191,10 @@ def _deliver_with(delivery: Delivery, letter, channel) -> Attempt:
         logger.warning("Delivery %s was taken over by another worker", delivery.pk)
         return Attempt("lease-lost")
     except CardNotReady as error:
-        return _retry_later(
+        attempt = _retry_later(
             delivery, str(error), CARD_WAIT_SECONDS, outcome_unknown=False, channel=channel
         )
+        return replace(attempt, awaits_card_of=letter.pk)
     except CompositionError as error:
         if delivery.outcome_unknown:
             return Attempt(_settle_doubt(delivery, channel, post_url(letter), str(error)))

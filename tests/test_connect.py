@@ -12,6 +12,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from wagtail.models import Locale
 
+from publishing.channels import build_channel
 from publishing.models import OAuthClient, SocialAccount
 from tests.servers.bluesky import FakeBluesky
 from tests.servers.mastodon import FakeMastodon
@@ -250,7 +251,8 @@ def test_x_connects_with_oauth2_and_pkce_where_configured_and_refreshes(admin_cl
     assert set(credentials) == {"oauth2_access_token", "refresh_token"}
     assert account.verified_as == "@broadside_test"
     assert timedelta(hours=1) < account.token_expires_at - timezone.now() <= timedelta(hours=2)
-    assert account.build_channel().verify() == "@broadside_test"  # the channel posts as it
+    # The channel posts as it.
+    assert account.build_channel(build_channel).verify() == "@broadside_test"
     # Half an hour before expiry the refresh token (rotated by X) gives a new access token.
     SocialAccount.objects.filter(pk=account.pk).update(
         token_expires_at=timezone.now() + timedelta(minutes=20)
@@ -261,4 +263,4 @@ def test_x_connects_with_oauth2_and_pkce_where_configured_and_refreshes(admin_cl
     assert account.credentials["refresh_token"] != credentials["refresh_token"]
     assert credentials["refresh_token"] not in fake_x.refresh_tokens  # used once
     fake_x.bearer_tokens.pop(credentials["oauth2_access_token"])
-    assert account.build_channel().verify() == "@broadside_test"
+    assert account.build_channel(build_channel).verify() == "@broadside_test"

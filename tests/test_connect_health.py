@@ -50,13 +50,9 @@ def test_an_api_version_near_its_end_is_flagged(accounts, monkeypatch):
     assert "API version v1" in problem
 
 
-def test_the_graph_api_pin_is_flagged_90_days_before_meta_ends_it(settings):
+def test_the_graph_api_pin_is_flagged_90_days_before_meta_ends_it():
     from publishing.social.connect.meta import FacebookConnect
 
-    settings.BROADSIDE_CHANNELS = {
-        **settings.BROADSIDE_CHANNELS,
-        "facebook": {"BACKEND": "publishing.channels.console.ConsoleChannel"},
-    }
     account = SocialAccount(name="fb", channel="facebook")
     assert health.api_version(account) == ("v25.0", date(2028, 7, 29))
     ends = FacebookConnect.api_version_ends

@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages lint format migrate demo worker clean mutation
+.PHONY: run test install messages compilemessages lint format migrate demo worker clean mutation
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,10 +16,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP) messages
+install: $(STAMP) compilemessages
 
-# UI translations: compiled with Babel, so GNU gettext is not needed.
+# UI translations, with Babel only (no GNU gettext): `make messages` extracts every string marked
+# in Python and templates (config/babel.cfg), adds the new ones to each site/locale catalogue,
+# and compiles them. Translate the new entries, then run it again (tests/test_catalogues.py checks).
+BABEL_KEYWORDS := -k gettext_lazy -k ngettext_lazy:1,2 -k pgettext_lazy:1c,2 \
+	-k npgettext_lazy:1c,2,3 -k gettext_noop
 messages: $(STAMP)
+	@mkdir -p var
+	$(BIN)/pybabel --quiet extract -F config/babel.cfg $(BABEL_KEYWORDS) --project Broadside \
+		--no-wrap --sort-by-file -o var/django.pot config home publishing search security site
+	$(BIN)/pybabel --quiet update --domain django --input-file var/django.pot --output-dir site/locale \
+		--no-wrap --no-fuzzy-matching --ignore-pot-creation-date
+	@$(MAKE) --no-print-directory compilemessages
+
+compilemessages: $(STAMP)
 	$(BIN)/pybabel compile --domain django --directory site/locale --statistics 2>&1 | grep -v "^compiling" || true
 
 migrate: install

@@ -21,12 +21,9 @@ install: $(STAMP) compilemessages
 # UI translations, with Babel only (no GNU gettext): `make messages` extracts every string marked
 # in Python and templates (config/babel.cfg), adds the new ones to each site/locale catalogue,
 # and compiles them. Translate the new entries, then run it again (tests/test_catalogues.py checks).
-BABEL_KEYWORDS := -k gettext_lazy -k ngettext_lazy:1,2 -k pgettext_lazy:1c,2 \
-	-k npgettext_lazy:1c,2,3 -k gettext_noop
 messages: $(STAMP)
 	@mkdir -p var
-	$(BIN)/pybabel --quiet extract -F config/babel.cfg $(BABEL_KEYWORDS) --project Broadside \
-		--no-wrap --sort-by-file -o var/django.pot config home publishing search security site
+	$(BIN)/python -m config.babel_django var/django.pot
 	$(BIN)/pybabel --quiet update --domain django --input-file var/django.pot --output-dir site/locale \
 		--no-wrap --no-fuzzy-matching --ignore-pot-creation-date
 	@$(MAKE) --no-print-directory compilemessages

@@ -40,3 +40,39 @@ def extract_django(
     python = "\n".join(line.lstrip() for line in templatize(source).splitlines())
     python = python.encode("utf-8")
     yield from extract_python(io.BytesIO(python), keywords, comment_tags, {"encoding": "utf-8"})
+
+
+# What `make messages` extracts: Django's translation functions beyond Babel's
+# defaults (gettext, ngettext, pgettext, npgettext, _), and the folders that hold
+# Broadside's code and templates. Read by the Makefile and tests/test_catalogues.py.
+KEYWORDS = (
+    "gettext_lazy",
+    "ngettext_lazy:1,2",
+    "pgettext_lazy:1c,2",
+    "npgettext_lazy:1c,2,3",
+    "gettext_noop",
+)
+SOURCE_DIRS = ("config", "home", "publishing", "search", "security", "site")
+MAPPING_FILE = "config/babel.cfg"
+
+
+def extract_template(output: str) -> None:
+    """Write the message template (POT) of every marked string to ``output``.
+
+    Paths are relative to the project root (the current directory). Raises
+    ``SystemExit`` if Babel's command line fails (a syntax error in a file).
+    """
+    from babel.messages.frontend import CommandLineInterface
+
+    keyword_args = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
+    CommandLineInterface().run(
+        ["pybabel", "--quiet", "extract", "-F", MAPPING_FILE, *keyword_args]
+        + ["--project", "Broadside", "--no-wrap", "--sort-by-file", "-o", output]
+        + list(SOURCE_DIRS)
+    )
+
+
+if __name__ == "__main__":
+    import sys
+
+    extract_template(sys.argv[1])

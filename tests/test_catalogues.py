@@ -150,7 +150,7 @@ def test_french_puts_a_no_break_space_before_high_punctuation_and_inside_guillem
     assert not wrong
 
 
-def test_french_and_spanish_never_put_a_preposition_before_a_phrase_that_may_start_with_an_article():
+def test_no_french_or_spanish_preposition_precedes_a_phrase_that_may_begin_with_an_article():
     # "À l'attention de les gouvernements": de + les must contract to "des" (Spanish
     # a + el to "al"), which a template cannot do; so such a phrase never follows them.
     phrase = r"%\((addressees|topic|title|organization|name)\)s"

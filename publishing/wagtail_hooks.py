@@ -12,6 +12,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from . import admin_urls
 from .account_forms import SocialAccountForm
+from .admin_columns import YesNoColumn
 from .models import Delivery, SocialAccount
 
 
@@ -77,7 +78,7 @@ class SocialAccountViewSet(ModelViewSet):
     list_display = [
         "name",
         "channel",
-        "enabled",
+        YesNoColumn("enabled", label=_("enabled")),
         "verified_as",
         "credentials_problem",
         "updated_at",

@@ -35,7 +35,9 @@ class Command(BaseCommand):
             )
             return
         password = secrets.token_urlsafe(12)
-        User.objects.create_superuser("admin", "admin@example.org", password)
+        User.objects.create_superuser(
+            "admin", "admin@example.org", password, first_name="Demo", last_name="Administrator"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created the administrator 'admin' with password {password} "

@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where readers reach the site: every absolute link (canonical, og:url, hreflang, feeds,
+# posts) starts with it. `make run PORT=19100` serves and links http://127.0.0.1:19100.
+BASE_URL ?= $(or $(BROADSIDE_BASE_URL),http://$(HOST):$(PORT))
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install messages compilemessages lint format migrate demo worker clean mutation
@@ -38,13 +41,13 @@ migrate: install
 demo: migrate
 	$(MANAGE) social_accounts list | grep -q "^Console" || \
 		$(MANAGE) social_accounts add console --name Console --locale en --locale fr --locale ar
-	$(MANAGE) load_demo --create-admin
+	$(MANAGE) load_demo --create-admin --base-url $(BASE_URL)
 
 # Install, migrate, load the demo, then serve the site with a task worker beside it.
 # config/supervise.py restarts whichever dies and stops them all on Ctrl-C.
 run: demo
 	@echo "Broadside: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@$(BIN)/python -m config.supervise \
+	@BROADSIDE_BASE_URL=$(BASE_URL) $(BIN)/python -m config.supervise \
 		"$(MANAGE) runserver $(HOST):$(PORT)" \
 		"$(MANAGE) db_worker" \
 		"while sleep 60; do $(MANAGE) publish_scheduled > /dev/null; $(MANAGE) resume_deliveries -v 0; done"

@@ -54,9 +54,10 @@ def block_id(*parts: str) -> str:
 
 
 class DemoLoader:
-    def __init__(self, log=print):
+    def __init__(self, log=print, base_url: str | None = None):
         self.log = log
         self.created = 0
+        self.base_url = base_url or settings.WAGTAILADMIN_BASE_URL
 
     # -- entry point ---------------------------------------------------------
     def load(self) -> None:
@@ -120,12 +121,7 @@ class DemoLoader:
         site = Site.objects.filter(is_default_site=True).first() or Site(
             hostname="localhost", port=80, is_default_site=True
         )
-        # Wagtail's placeholder site is localhost:80; the demo's absolute links (feeds,
-        # API, social posts) should point where `make run` serves it.
-        base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-        if (site.hostname, site.port) == ("localhost", 80) and base.hostname:
-            site.hostname = base.hostname
-            site.port = base.port or (443 if base.scheme == "https" else 80)
+        follow_base_url(site, self.base_url)
         site.root_page = home
         site.site_name = content.SITE_NAME
         site.save()
@@ -285,3 +281,20 @@ def translate_from_strings(instance, locale: Locale, strings: dict[str, str]) ->
         locale, publish=True, copy_parent_pages=True, fallback=False
     )
     return True
+
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+
+
+def follow_base_url(site: Site, base_url: str) -> None:
+    """Point a local `site` at `base_url` (BROADSIDE_BASE_URL), so that canonical links,
+    og:url, hreflang, feeds and posts lead where `make run HOST=… PORT=…` serves the demo.
+
+    Only a site on a loopback or placeholder host follows (Wagtail's placeholder is
+    localhost:80; a previous run's is 127.0.0.1:8000); a site with a real host name is an
+    operator's and is left alone. Does not save.
+    """
+    base = urlsplit(base_url)
+    if site.hostname in LOCAL_HOSTS and base.hostname:
+        site.hostname = base.hostname
+        site.port = base.port or (443 if base.scheme == "https" else 80)

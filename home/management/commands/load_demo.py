@@ -20,9 +20,14 @@ class Command(BaseCommand):
             help="Also create an 'admin' superuser with a random password if no superuser exists.",
         )
 
-    def handle(self, *args, create_admin=False, **options):
+        parser.add_argument(
+            "--base-url",
+            help="Where the demo is served (default: BROADSIDE_BASE_URL); a local site follows it.",
+        )
+
+    def handle(self, *args, create_admin=False, base_url=None, **options):
         with inline_tasks():
-            DemoLoader(log=self.stdout.write).load()
+            DemoLoader(log=self.stdout.write, base_url=base_url).load()
         if create_admin:
             self.ensure_admin()
 

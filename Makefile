@@ -32,21 +32,23 @@ messages: $(STAMP)
 	@$(MAKE) --no-print-directory compilemessages
 
 compilemessages: $(STAMP)
-	$(BIN)/pybabel compile --domain django --directory site/locale --statistics 2>&1 | grep -v "^compiling" || true
+	@$(BIN)/pybabel --quiet compile --domain django --directory site/locale
 
 migrate: install
-	$(MANAGE) migrate --no-input
+	@echo "Broadside: preparing the database…"
+	@$(MANAGE) migrate --no-input -v 0
 
 # A console account (it logs what it would post) shows the social pipeline at work.
 demo: migrate
 	$(MANAGE) social_accounts list | grep -q "^Console" || \
-		$(MANAGE) social_accounts add console --name Console --locale en --locale fr --locale ar
+		$(MANAGE) social_accounts add console --name Console $(foreach code,en fr es ru ar he hi hu,--locale $(code))
 	$(MANAGE) load_demo --create-admin --base-url $(BASE_URL)
 
 # Install, migrate, load the demo, then serve the site with a task worker beside it.
 # config/supervise.py restarts whichever dies and stops them all on Ctrl-C.
 run: demo
-	@echo "Broadside: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Broadside: serving $(BASE_URL)/ — sign in at $(BASE_URL)/admin/ as admin"
+	@echo "  (password printed when the admin was created; reset: $(MANAGE) changepassword admin)"
 	@BROADSIDE_BASE_URL=$(BASE_URL) $(BIN)/python -m config.supervise \
 		"$(MANAGE) runserver $(HOST):$(PORT)" \
 		"$(MANAGE) db_worker" \

@@ -26,6 +26,7 @@ from wagtail.rich_text import RichText
 from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.synctree import synchronize_tree
 
+from home.demo import more_languages
 from home.locales import ensure_locales
 from home.models import (
     HomePage,
@@ -79,20 +80,18 @@ class DemoLoader:
             ]
             for locale in locales[1:]:
                 synchronize_tree(source, locale)
-            catalog = content.translations()
-            for language in content.LANGUAGES:
+            sections = [home, letter_index, organization_index, *organizations.values()]
+            flagship = [page for page in letters if page.slug == more_languages.FLAGSHIP_SLUG]
+            plan = {language: [*sections, *letters] for language in content.LANGUAGES}
+            plan.update({language: [*sections, *flagship] for language in more_languages.STRINGS})
+            catalog = content.translations(tuple(plan))
+            for language, pages in plan.items():
                 if language not in dict(settings.LANGUAGES):
                     continue
                 locale = Locale.objects.get(language_code=language)
                 for topic in topics.values():
                     self.translate(topic, locale, catalog[language])
-                for page in [
-                    home,
-                    letter_index,
-                    organization_index,
-                    *organizations.values(),
-                    *letters,
-                ]:
+                for page in pages:
                     self.translate(page, locale, catalog[language])
         self.log(f"Demo content ready ({self.created} objects created).")
 

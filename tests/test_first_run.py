@@ -3,8 +3,10 @@
 import subprocess
 from pathlib import Path
 
+from django_tasks import task
 from wagtail.models import Site
 
+from home.background import inline_tasks
 from home.demo.loader import follow_base_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,3 +44,21 @@ def test_make_run_passes_the_served_address_to_the_links():
     assert "runserver 127.0.0.1:19100" in recipe
     proxied = make_dry_run("run", "HOST=0.0.0.0", "BASE_URL=https://letters.example.org")
     assert "--base-url https://letters.example.org" in proxied
+
+
+calls = []
+
+
+@task()
+def record_call(page_id: int) -> None:
+    calls.append(page_id)
+
+
+def test_set_up_steps_run_each_distinct_task_once_at_the_end(monkeypatch):
+    monkeypatch.setattr("home.background.DEFERRED_MODULES", ("tests.",))
+    calls.clear()
+    with inline_tasks():
+        for page_id in (1, 2, 1, 1, 2):
+            record_call.enqueue(page_id)
+        assert calls == []  # nothing runs before the last change
+    assert calls == [1, 2]

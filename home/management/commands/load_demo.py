@@ -1,3 +1,4 @@
+import logging
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -26,8 +27,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, create_admin=False, base_url=None, **options):
-        with inline_tasks():
-            DemoLoader(log=self.stdout.write, base_url=base_url).load()
+        # One line per task and per published page (thousands) buries the password.
+        quiet = options.get("verbosity", 1) < 2
+        loggers = [logging.getLogger(name) for name in ("django_tasks", "wagtail")]
+        levels = [logger.level for logger in loggers]
+        if quiet:
+            for logger in loggers:
+                logger.setLevel(logging.WARNING)
+        try:
+            with inline_tasks():
+                DemoLoader(log=self.stdout.write, base_url=base_url).load()
+        finally:
+            for logger, level in zip(loggers, levels, strict=True):
+                logger.setLevel(level)
         if create_admin:
             self.ensure_admin()
 

@@ -6,9 +6,12 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where readers reach the site: every absolute link (canonical, og:url, hreflang, feeds,
+# posts) starts with it. `make run PORT=19100` serves and links http://127.0.0.1:19100.
+BASE_URL ?= $(or $(BROADSIDE_BASE_URL),http://$(HOST):$(PORT))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages lint format migrate demo worker clean mutation
+.PHONY: run test install messages compilemessages lint format migrate demo worker clean mutation
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,26 +19,37 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP) messages
+install: $(STAMP) compilemessages
 
-# UI translations: compiled with Babel, so GNU gettext is not needed.
+# UI translations, with Babel only (no GNU gettext): `make messages` extracts every string marked
+# in Python and templates (config/babel.cfg), adds the new ones to each site/locale catalogue,
+# and compiles them. Translate the new entries, then run it again (tests/test_catalogues.py checks).
 messages: $(STAMP)
-	$(BIN)/pybabel compile --domain django --directory site/locale --statistics 2>&1 | grep -v "^compiling" || true
+	@mkdir -p var
+	$(BIN)/python -m config.babel_django var/django.pot
+	$(BIN)/pybabel --quiet update --domain django --input-file var/django.pot --output-dir site/locale \
+		--no-wrap --no-fuzzy-matching --ignore-pot-creation-date
+	@$(MAKE) --no-print-directory compilemessages
+
+compilemessages: $(STAMP)
+	@$(BIN)/pybabel --quiet compile --domain django --directory site/locale
 
 migrate: install
-	$(MANAGE) migrate --no-input
+	@echo "Broadside: preparing the database…"
+	@$(MANAGE) migrate --no-input -v 0
 
 # A console account (it logs what it would post) shows the social pipeline at work.
 demo: migrate
 	$(MANAGE) social_accounts list | grep -q "^Console" || \
-		$(MANAGE) social_accounts add console --name Console --locale en --locale fr --locale ar
-	$(MANAGE) load_demo --create-admin
+		$(MANAGE) social_accounts add console --name Console $(foreach code,en fr es ru ar he hi hu,--locale $(code))
+	$(MANAGE) load_demo --create-admin --base-url $(BASE_URL)
 
 # Install, migrate, load the demo, then serve the site with a task worker beside it.
 # config/supervise.py restarts whichever dies and stops them all on Ctrl-C.
 run: demo
-	@echo "Broadside: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@$(BIN)/python -m config.supervise \
+	@echo "Broadside: serving $(BASE_URL)/ — sign in at $(BASE_URL)/admin/ as admin"
+	@echo "  (password printed when the admin was created; reset: $(MANAGE) changepassword admin)"
+	@BROADSIDE_BASE_URL=$(BASE_URL) $(BIN)/python -m config.supervise \
 		"$(MANAGE) runserver $(HOST):$(PORT)" \
 		"$(MANAGE) db_worker" \
 		"while sleep 60; do $(MANAGE) publish_scheduled > /dev/null; $(MANAGE) resume_deliveries -v 0; $(MANAGE) refresh_tokens -v 0; done"

@@ -1,7 +1,12 @@
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_i18n import warn_about_foreign_scripts
 from .models import Topic
+
+hooks.register("after_create_page", warn_about_foreign_scripts)
+hooks.register("after_edit_page", warn_about_foreign_scripts)
 
 
 class TopicViewSet(SnippetViewSet):

@@ -124,7 +124,7 @@ def test_the_letter_page_names_the_named_and_shows_only_the_country_it_may(clien
     assert response.status_code == 200
     html = response.content.decode()
     assert NAMED["title"] in html and "Canada" in html
-    assert "An organization in Kenya (name withheld for its safety)" in html
+    assert "An organization in <bdi>Kenya</bdi> (name withheld for its safety)" in html
     assert "An organization whose name is withheld for its safety" in html
     assert "Signed by 3 organizations" in html
     assert_reveals_no_hidden_signatory(html)

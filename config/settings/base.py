@@ -254,7 +254,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("BROADSIDE_BASE_URL", "http://127.0.0.1:8
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# One limit for every image: a logo the cards could not use is refused at upload, with
+# Wagtail's message on the upload form, rather than left off every card later.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 25_000_000
 # Uploads are decoded before they are stored: a damaged file gets a form error.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "home.images.BroadsideImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -289,8 +291,9 @@ BROADSIDE_SHARE_IMAGE_FONTS = {
         },
     ]
 }
-# Logos larger than this many pixels are refused on cards (decompression bombs).
-BROADSIDE_SHARE_IMAGE_MAX_LOGO_PIXELS = 25_000_000
+# Logos larger than this many pixels are refused on cards (decompression bombs): the
+# upload limit, so that only images stored before a lower limit can reach it.
+BROADSIDE_SHARE_IMAGE_MAX_LOGO_PIXELS = WAGTAILIMAGES_MAX_IMAGE_PIXELS
 
 # Social posting. Channels are plug-ins, configured by dotted path like Wagtail's
 # frontend-cache backends; an account names one of these keys. Extra keys are

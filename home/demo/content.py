@@ -2,8 +2,10 @@
 
 Organization names, acronyms and countries are public facts; every sentence
 here was written for Broadside. Each translatable string carries its French
-and Arabic translations, which `load_demo` feeds through wagtail-localize's own
-translation machinery (PO import, then publish) exactly as a translator would.
+and Arabic translations (and, for the sections, organizations and flagship letter,
+home/demo/more_languages.py gives five more), which `load_demo` feeds through
+wagtail-localize's own translation machinery (PO import, then publish) exactly as
+a translator would.
 """
 
 from __future__ import annotations
@@ -514,19 +516,30 @@ LETTERS = [
 LANGUAGES = ("fr", "ar")
 
 
-def translations() -> dict[str, dict[str, str]]:
-    """Every demo string by target language: {"fr": {english: french}, "ar": {…}}."""
-    catalog: dict[str, dict[str, str]] = {language: {} for language in LANGUAGES}
+def translations(languages=LANGUAGES) -> dict[str, dict[str, str]]:
+    """Every demo string by target language: {"fr": {english: french}, "ar": {…}}.
+
+    For a language `T` has no field for (home.demo.more_languages), the strings come from
+    `more_languages.STRINGS`; one it lacks is left out (that page is not translated).
+    Plain strings (people's names, phone numbers, slugs) read the same in every language.
+    """
+    from .more_languages import STRINGS
+
+    catalog: dict[str, dict[str, str]] = {language: {} for language in languages}
 
     def add(value) -> None:
         if isinstance(value, T):
-            for language in LANGUAGES:
-                if value.en:
-                    catalog[language][value.en] = getattr(value, language)
+            for language in languages:
+                if not value.en:
+                    continue
+                translated = getattr(value, language, None) or STRINGS.get(language, {}).get(
+                    value.en
+                )
+                if translated is not None:
+                    catalog[language][value.en] = translated
             return
         elif isinstance(value, str) and value:
-            # Plain strings (people's names, phone numbers) read the same in every language.
-            for language in LANGUAGES:
+            for language in languages:
                 catalog[language].setdefault(value, value)
         elif isinstance(value, dict):
             for item in value.values():
@@ -536,4 +549,8 @@ def translations() -> dict[str, dict[str, str]]:
                 add(item)
 
     add([HOME, LETTER_INDEX, ORGANIZATION_INDEX, TOPICS, NETWORK, MEMBERS, LETTERS])
+    # Acronyms are names: where no translation is written, they stay as they are.
+    for organization in [NETWORK, *MEMBERS]:
+        for language in languages:
+            catalog[language].setdefault(organization["acronym"].en, organization["acronym"].en)
     return catalog

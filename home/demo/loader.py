@@ -26,6 +26,7 @@ from wagtail.rich_text import RichText
 from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.synctree import synchronize_tree
 
+from home.demo import more_languages
 from home.locales import ensure_locales
 from home.models import (
     HomePage,
@@ -54,9 +55,10 @@ def block_id(*parts: str) -> str:
 
 
 class DemoLoader:
-    def __init__(self, log=print):
+    def __init__(self, log=print, base_url: str | None = None):
         self.log = log
         self.created = 0
+        self.base_url = base_url or settings.WAGTAILADMIN_BASE_URL
 
     # -- entry point ---------------------------------------------------------
     def load(self) -> None:
@@ -78,20 +80,18 @@ class DemoLoader:
             ]
             for locale in locales[1:]:
                 synchronize_tree(source, locale)
-            catalog = content.translations()
-            for language in content.LANGUAGES:
+            sections = [home, letter_index, organization_index, *organizations.values()]
+            flagship = [page for page in letters if page.slug == more_languages.FLAGSHIP_SLUG]
+            plan = {language: [*sections, *letters] for language in content.LANGUAGES}
+            plan.update({language: [*sections, *flagship] for language in more_languages.STRINGS})
+            catalog = content.translations(tuple(plan))
+            for language, pages in plan.items():
                 if language not in dict(settings.LANGUAGES):
                     continue
                 locale = Locale.objects.get(language_code=language)
                 for topic in topics.values():
                     self.translate(topic, locale, catalog[language])
-                for page in [
-                    home,
-                    letter_index,
-                    organization_index,
-                    *organizations.values(),
-                    *letters,
-                ]:
+                for page in pages:
                     self.translate(page, locale, catalog[language])
         self.log(f"Demo content ready ({self.created} objects created).")
 
@@ -120,12 +120,7 @@ class DemoLoader:
         site = Site.objects.filter(is_default_site=True).first() or Site(
             hostname="localhost", port=80, is_default_site=True
         )
-        # Wagtail's placeholder site is localhost:80; the demo's absolute links (feeds,
-        # API, social posts) should point where `make run` serves it.
-        base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-        if (site.hostname, site.port) == ("localhost", 80) and base.hostname:
-            site.hostname = base.hostname
-            site.port = base.port or (443 if base.scheme == "https" else 80)
+        follow_base_url(site, self.base_url)
         site.root_page = home
         site.site_name = content.SITE_NAME
         site.save()
@@ -285,3 +280,20 @@ def translate_from_strings(instance, locale: Locale, strings: dict[str, str]) ->
         locale, publish=True, copy_parent_pages=True, fallback=False
     )
     return True
+
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+
+
+def follow_base_url(site: Site, base_url: str) -> None:
+    """Point a local `site` at `base_url` (BROADSIDE_BASE_URL), so that canonical links,
+    og:url, hreflang, feeds and posts lead where `make run HOST=… PORT=…` serves the demo.
+
+    Only a site on a loopback or placeholder host follows (Wagtail's placeholder is
+    localhost:80; a previous run's is 127.0.0.1:8000); a site with a real host name is an
+    operator's and is left alone. Does not save.
+    """
+    base = urlsplit(base_url)
+    if site.hostname in LOCAL_HOSTS and base.hostname:
+        site.hostname = base.hostname
+        site.port = base.port or (443 if base.scheme == "https" else 80)

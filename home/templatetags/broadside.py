@@ -1,14 +1,17 @@
 """Template tags for the site layer: page languages and navigation."""
 
+from babel import Locale as BabelLocale
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from wagtail.models import Page
 
 from home.countries import country_name as _country_name
 from home.i18n import local_language_name, page_languages, text_direction
 from home.images import rendition_or_none
+from home.language_switcher import page_switcher
 from home.links import http_url as _http_url
 from home.privacy import exclude_private
 
@@ -33,6 +36,12 @@ def page_i18n(context, page):
     if page.pk not in cache:
         cache[page.pk] = page_languages(page, request)
     return cache[page.pk]
+
+
+@register.simple_tag(takes_context=True)
+def language_switcher(context, page):
+    """The language switcher's entries for `page` (home.language_switcher)."""
+    return page_switcher(page, context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
@@ -74,9 +83,35 @@ def view_alternates(context):
             "language_name": local_language_name(code),
             "url": translate_url(request.get_full_path(), code),
             "is_current": code == current,
+            "is_translated": True,
         }
         for code, _name in settings.LANGUAGES
     ]
+
+
+@register.filter
+def bdi(value) -> str:
+    """`value` isolated for the bidi algorithm (`<bdi>`, escaped), for a name, number or date
+    put into a sentence of another direction: `{% blocktranslate with x=value|bdi %}`."""
+    return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
+def language_name_for_reader(language_code: str) -> str:
+    """The name of a language in the reader's (active) language, as CLDR writes it inside
+    a sentence ("anglais", "الإنجليزية"); Django's names are capitalised ("Anglais")."""
+    reader = BabelLocale.parse(get_language() or settings.LANGUAGE_CODE, sep="-")
+    return reader.languages.get(language_code.replace("-", "_")) or local_language_name(
+        language_code
+    )
+
+
+@register.simple_tag
+def reader_language():
+    """` lang="…" dir="…"` of the reader's language, for interface text placed inside content
+    of another language (an untranslated page): each element isolates its own direction."""
+    code = get_language()
+    return format_html(' lang="{}" dir="{}"', code, text_direction(code))
 
 
 @register.filter

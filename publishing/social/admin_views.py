@@ -19,11 +19,12 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from home.links import http_url, validate_http_url
+from home.links import validate_http_url
 from publishing.channels import channel_choices
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
 
 from . import actions
+from .admin_columns import PostLinkColumn
 
 
 def page_edit_url(delivery: Delivery) -> str | None:
@@ -66,11 +67,7 @@ class DeliveriesReportView(ReportView):
         Column("account", label=gettext_lazy("Account")),
         Column("get_status_display", label=gettext_lazy("Status")),
         Column("attempts", label=gettext_lazy("Attempts")),
-        TitleColumn(
-            "remote_url",
-            label=gettext_lazy("Post"),
-            get_url=lambda delivery: http_url(delivery.remote_url) or None,
-        ),
+        PostLinkColumn("remote_url", label=gettext_lazy("Post")),
         Column("error", label=gettext_lazy("Error")),
         DateColumn("created_at", label=gettext_lazy("Recorded")),
     ]

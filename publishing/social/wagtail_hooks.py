@@ -17,6 +17,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from publishing.channels import social_networks
 from publishing.models import Delivery, SocialAccount
 
+from .admin_columns import YesNoColumn
 from .connect import connectable_channels, flow_for
 from .connect.dashboard import construct_homepage_panels
 from .connect.health import health_column
@@ -106,7 +107,7 @@ class SocialAccountViewSet(ModelViewSet):
     list_display = [
         "name",
         "channel",
-        "enabled",
+        YesNoColumn("enabled", label=_("enabled")),
         "verified_as",
         health_column,
         "updated_at",

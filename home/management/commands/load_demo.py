@@ -1,3 +1,4 @@
+import logging
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -20,9 +21,25 @@ class Command(BaseCommand):
             help="Also create an 'admin' superuser with a random password if no superuser exists.",
         )
 
-    def handle(self, *args, create_admin=False, **options):
-        with inline_tasks():
-            DemoLoader(log=self.stdout.write).load()
+        parser.add_argument(
+            "--base-url",
+            help="Where the demo is served (default: BROADSIDE_BASE_URL); a local site follows it.",
+        )
+
+    def handle(self, *args, create_admin=False, base_url=None, **options):
+        # One line per task and per published page (thousands) buries the password.
+        quiet = options.get("verbosity", 1) < 2
+        loggers = [logging.getLogger(name) for name in ("django_tasks", "wagtail")]
+        levels = [logger.level for logger in loggers]
+        if quiet:
+            for logger in loggers:
+                logger.setLevel(logging.WARNING)
+        try:
+            with inline_tasks():
+                DemoLoader(log=self.stdout.write, base_url=base_url).load()
+        finally:
+            for logger, level in zip(loggers, levels, strict=True):
+                logger.setLevel(level)
         if create_admin:
             self.ensure_admin()
 
@@ -35,7 +52,9 @@ class Command(BaseCommand):
             )
             return
         password = secrets.token_urlsafe(12)
-        User.objects.create_superuser("admin", "admin@example.org", password)
+        User.objects.create_superuser(
+            "admin", "admin@example.org", password, first_name="Demo", last_name="Administrator"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created the administrator 'admin' with password {password} "

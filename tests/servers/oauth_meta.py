@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .base import LoopbackServer, Request, Response
-from .oauth2 import AuthorizationCodes, OAuthError, form
+from .oauth2 import AuthorizationCodes, LiveTokens, OAuthError, form
 
 SHORT_LIVED = 3600
 LONG_LIVED = 60 * 24 * 3600
@@ -149,6 +149,13 @@ class FakeMetaOAuth(LoopbackServer):
         with self.lock:
             self.tokens[value] = Token(kind, set(scopes), lifetime=lifetime)
         return value
+
+    def live_tokens(self, *kinds: str) -> LiveTokens:
+        """The unexpired tokens of these kinds ("short", "long", "page"), for the posting
+        stand-in of the same network (Facebook posts with Page tokens only)."""
+        return LiveTokens(
+            self.tokens, self.lock, lambda token: token.kind in kinds and not token.expired()
+        )
 
     def age_tokens(self, seconds: float) -> None:
         """Make every token `seconds` older."""

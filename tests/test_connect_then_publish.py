@@ -17,6 +17,7 @@ from contextlib import ExitStack
 from datetime import timedelta
 from io import StringIO
 from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -309,6 +310,77 @@ def test_an_editor_connects_seven_networks_and_a_letter_goes_out_once_to_each(
     )
     for account in SocialAccount.objects.all():
         assert account.last_success_at is not None and account.auth_failed_at is None
+
+
+def test_instagram_connected_through_its_facebook_page_posts_on_the_facebook_graph(
+    editor, settings, make_letter, translate, django_capture_on_commit_callbacks
+):
+    Site.objects.filter(is_default_site=True).update(hostname=PUBLIC_HOST)
+    Site.clear_site_root_paths_cache()
+    settings.MEDIA_URL = f"https://{PUBLIC_HOST}/media/"
+    settings.BROADSIDE_CHANNELS = {
+        **django_settings.BROADSIDE_CHANNELS,
+        "instagram": {
+            **django_settings.BROADSIDE_CHANNELS["instagram"],
+            "CONTAINER_POLL_SECONDS": 0.01,
+        },
+    }
+    ig_user = "17841400000000002"
+    pages = [
+        Page(PAGE_ID, "Civil Liberties Union", ["CREATE_CONTENT"], instagram=(ig_user, "clu")),
+        Page("102", "Page without Instagram", ["MANAGE", "CREATE_CONTENT"]),
+    ]
+    login = FakeMetaOAuth("facebook", redirect_uri=callback("instagram"), pages=pages)
+    instagram = FakeInstagram(ig_user_id=ig_user, access_token=login.live_tokens("page"))
+    with SharedHost(instagram, login) as graph:  # graph.facebook.com
+        settings.BROADSIDE_CONNECT_FLOWS = {
+            "instagram": "publishing.social.connect.meta.InstagramPageConnect"
+        }
+        settings.BROADSIDE_CONNECT = {
+            "instagram": {
+                **META_APP,
+                "AUTHORIZE_URL": f"{login.url}/v25.0/dialog/oauth",
+                "GRAPH_URL": graph.url,
+            }
+        }
+        account = connect(editor, "instagram")  # the Page without Instagram is not offered
+        credentials = account.credentials
+        assert credentials["ig_user_id"] == ig_user
+        assert login.tokens[credentials["access_token"]].kind == "page"
+        assert account.base_url == graph.url  # not the Instagram channel's own default
+        assert account.verified_as == "@clu" and account.token_expires_at is None
+        with django_capture_on_commit_callbacks(execute=True):
+            english = make_letter("encryption", title="Protect encryption")
+        with django_capture_on_commit_callbacks(execute=True):
+            french = translate(english, "fr", {"Protect encryption": "Protégez le chiffrement"})
+        delivery = settle(Delivery.objects.get(account=account))
+    assert delivery.page_id == french.pk
+    [photo] = instagram.posts
+    assert french.full_url in photo["caption"] and delivery.remote_url == photo["permalink"]
+
+
+def test_instagram_through_a_page_explains_a_page_without_a_linked_account(editor, settings):
+    pages = [Page("102", "Page without Instagram", ["MANAGE", "CREATE_CONTENT"])]
+    with FakeMetaOAuth("facebook", redirect_uri=callback("instagram"), pages=pages) as login:
+        settings.BROADSIDE_CONNECT_FLOWS = {
+            "instagram": "publishing.social.connect.meta.InstagramPageConnect"
+        }
+        settings.BROADSIDE_CONNECT = {
+            "instagram": {
+                **META_APP,
+                "AUTHORIZE_URL": f"{login.url}/v25.0/dialog/oauth",
+                "GRAPH_URL": login.url,
+            }
+        }
+        response = editor.post(f"{CONNECT}instagram/", {"name": "ig", "locales": _locale("fr")})
+        scope = parse_qs(urlsplit(response["Location"]).query)["scope"][0].split(",")
+        assert {"instagram_basic", "instagram_content_publish"} <= set(scope)
+        pick = editor.get(consent(response["Location"]))["Location"]
+        page = html.unescape(editor.get(pick).content.decode())
+    assert "no Instagram professional account is linked" in page
+    assert 'name="choice" value="102"' not in page
+    assert editor.post(pick, {"choice": "102"}).status_code == 200
+    assert not SocialAccount.objects.exists()
 
 
 def _accounts_list() -> str:

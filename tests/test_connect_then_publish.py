@@ -240,7 +240,9 @@ def test_an_editor_connects_seven_networks_and_a_letter_goes_out_once_to_each(
     lines = _accounts_list().splitlines()
     flagged = next(line for line in lines if line.startswith("threads-fr"))
     assert "NEEDS ATTENTION" in flagged and "expires on" in flagged
-    assert "threads-fr" in editor.get("/admin/").content.decode()  # the dashboard panel
+    dashboard = text_of(editor.get("/admin/"))
+    assert "Social accounts that need attention" in dashboard and "threads-fr" in dashboard
+    assert "expires on" in html.unescape(text_of(editor.get("/admin/social_accounts/")))
     call_command("refresh_tokens", verbosity=0)
     account = SocialAccount.objects.get(pk=accounts["threads"].pk)
     refreshed_token = account.credentials["access_token"]

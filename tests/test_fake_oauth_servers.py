@@ -196,3 +196,53 @@ def test_x_oauth2_requires_pkce_and_the_client_secret():
         good = ("x-oauth2-client", "x-oauth2-secret")
         answer = requests.post(url, data={**data, "code_verifier": verifier}, auth=good, timeout=5)
         assert answer.status_code == 200 and "refresh_token" not in answer.json()
+
+
+# -- one host for a network's sign-in and posting stand-ins, sharing tokens -----------------
+def test_a_shared_host_sends_each_request_to_the_stand_in_that_serves_it():
+    from tests.servers.base import SharedHost
+    from tests.servers.facebook import FakeFacebook
+
+    login = FakeMetaOAuth("facebook", redirect_uri=REDIRECT)
+    page = FakeFacebook(page_id="101", page_token=login.live_tokens("page"))
+    with SharedHost(page, login) as host:
+        user = login.issue("long", {"pages_show_list", "pages_manage_posts"}, 3600)
+        me = requests.get(f"{host.url}/v25.0/me", params={"access_token": user}, timeout=5)
+        assert me.status_code == 200 and me.json()["name"] == "Ada Editor"  # sign-in's route
+        assert [r.path for r in login.requests] == ["/v25.0/me"] and not page.requests
+        feed = f"{host.url}/v25.0/101/feed"
+        body = {"message": "hi", "link": "https://example.org/a"}
+        # A user token is not a Page token: the Page refuses it, as Facebook does.
+        refused = requests.post(feed, data={**body, "access_token": user}, timeout=5)
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == 190
+        page_token = login.issue("page", {"pages_manage_posts"}, None)
+        posted = requests.post(feed, data={**body, "access_token": page_token}, timeout=5)
+        assert posted.status_code == 200 and len(page.posts) == 1
+        # Neither serves it: 404; a deprecated version still gets Meta's own answer.
+        assert requests.get(f"{host.url}/nowhere", timeout=5).status_code == 404
+        old_version = {**body, "access_token": page_token}
+        old = requests.post(f"{host.url}/v20.0/101/feed", data=old_version, timeout=5)
+        assert old.json()["error"]["code"] == 12
+
+
+def test_posting_stand_ins_accept_only_live_tokens_the_sign_in_issued():
+    from tests.servers.linkedin import FakeLinkedIn as FakeLinkedInPosts
+    from tests.servers.threads import FakeThreads
+
+    with FakeMetaOAuth("threads", redirect_uri=REDIRECT) as login:
+        with FakeThreads(user_id=login.user_id, access_token=login.live_tokens("long")) as api:
+            token = login.issue("long", {"threads_basic"}, 3600)
+            me = f"{api.url}/v1.0/me"
+            assert requests.get(me, params={"access_token": token}, timeout=5).status_code == 200
+            guessed = {"access_token": "not-issued"}
+            assert requests.get(me, params=guessed, timeout=5).status_code == 400
+            login.age_tokens(3601)  # expired on the sign-in side: refused by the API too
+            assert requests.get(me, params={"access_token": token}, timeout=5).status_code == 400
+    with FakeLinkedIn(redirect_uri=REDIRECT) as login:
+        with FakeLinkedInPosts(access_token=login.live_tokens()) as api:
+            headers = {"Linkedin-Version": "202611", "X-Restli-Protocol-Version": "2.0.0"}
+            url = f"{api.url}/rest/organizations/2414183"
+            for scopes, status in (({"w_organization_social"}, 200), ({"openid"}, 401)):
+                token = login._issue(scopes)["access_token"]
+                auth = {**headers, "Authorization": f"Bearer {token}"}
+                assert requests.get(url, headers=auth, timeout=5).status_code == status

@@ -405,6 +405,11 @@ class LoopbackServer:
             path_known = True
         return None, path_known
 
+    def serves(self, request: Request) -> bool:
+        """Whether a route of this server answers the request's method and path."""
+        target, _known = self._resolve(request)
+        return target is not None
+
     # ------------------------------------------------------------ hooks
 
     def error_body(self, status: int, message: str) -> Body:
@@ -588,3 +593,39 @@ def _phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return f"HTTP {status}"
+
+
+class SharedHost(LoopbackServer):
+    """Several stand-ins behind one address, as one host of a network serves several APIs
+    (graph.facebook.com answers Facebook Login's token exchange and Page posts alike;
+    api.linkedin.com the organization lookups and /rest/posts).
+
+    A request goes to the first member that ``serves`` its method and path, is logged in
+    that member's ``requests`` too, and is checked and answered by it (its own
+    credentials, errors and routes). Faults are injected on the host. The members are
+    started as well, so each keeps its own address for tests that want it.
+    """
+
+    def __init__(self, *members: LoopbackServer) -> None:
+        super().__init__()
+        self.members = members
+
+    def start(self) -> Self:
+        for member in self.members:
+            member.start()
+        return super().start()
+
+    def stop(self) -> None:
+        super().stop()
+        for member in self.members:
+            member.stop()
+
+    def _process(self, request: Request) -> Response:
+        for member in self.members:
+            if member.serves(request):
+                with member.lock:
+                    member.requests.append(request)
+                    response = member._process(request)
+                    request.status = response[0]
+                return response
+        return 404, self.error_body(404, "Not Found"), {}

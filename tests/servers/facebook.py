@@ -10,6 +10,7 @@ Broadside's code.
 from __future__ import annotations
 
 import time
+from collections.abc import Container
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +21,9 @@ MESSAGE_LIMIT = 63206  # UTF-16 code units
 
 
 class FakeFacebook(FakeGraph):
-    def __init__(self, page_id: str = "1040", page_token: str = "fb-page-token", name="Page"):
+    def __init__(
+        self, page_id: str = "1040", page_token: str | Container[str] = "fb-page-token", name="Page"
+    ):
         super().__init__(page_token)
         self.page_id = page_id
         self.name = name

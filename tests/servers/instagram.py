@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Container
 from typing import Any
 
 from .base import Request, Response, find_urls, snowflake
@@ -26,7 +27,12 @@ MENTION = re.compile(r"(?<![\w@/])@[\w.]+")
 
 
 class FakeInstagram(FakeGraph):
-    def __init__(self, ig_user_id: str = "1784", access_token: str = "ig-token", username="bs"):
+    def __init__(
+        self,
+        ig_user_id: str = "1784",
+        access_token: str | Container[str] = "ig-token",
+        username="bs",
+    ):
         super().__init__(access_token)
         self.ig_user_id = ig_user_id
         self.username = username

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Container
 from typing import Any
 
 from .base import LoopbackServer, Request, Response, find_urls, snowflake
@@ -63,7 +64,9 @@ def read_little_text(text: str) -> tuple[str, bool, list[str]]:
 
 
 class FakeLinkedIn(LoopbackServer):
-    def __init__(self, organization_id: str = "2414183", access_token: str = "li-token"):
+    def __init__(
+        self, organization_id: str = "2414183", access_token: str | Container[str] = "li-token"
+    ):
         super().__init__()
         self.organization_id = organization_id
         self.access_token = access_token
@@ -76,7 +79,9 @@ class FakeLinkedIn(LoopbackServer):
         return {"status": status, "message": message}
 
     def authenticate(self, request: Request) -> Response | None:
-        if request.bearer() != self.access_token:
+        token = request.bearer() or ""
+        accepted = self.access_token
+        if not (token == accepted if isinstance(accepted, str) else token in accepted):
             return (
                 401,
                 {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Container
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -40,11 +41,15 @@ def graph_error(
 
 
 class FakeGraph(LoopbackServer):
-    """A Graph-style API: routes are registered without the version prefix."""
+    """A Graph-style API: routes are registered without the version prefix.
+
+    ``access_token`` is the one token accepted, or a container of them: the live tokens
+    a sign-in stand-in issued (``FakeMetaOAuth.live_tokens``), so that what a connect
+    flow obtained is what posting accepts, as on Meta's single Graph host."""
 
     versions: frozenset[str] = GRAPH_VERSIONS
 
-    def __init__(self, access_token: str) -> None:
+    def __init__(self, access_token: str | Container[str]) -> None:
         super().__init__()
         self.access_token = access_token
         self._graph_routes: list[tuple[str, re.Pattern[str], Any]] = []
@@ -87,9 +92,26 @@ class FakeGraph(LoopbackServer):
             return graph_error(
                 400, "An active access token must be used to query information.", 2500
             )
-        if token.strip() != self.access_token:
+        if not self.accepts(token.strip()):
             return graph_error(400, "Invalid OAuth access token - Cannot parse access token", 190)
         return None
+
+    def accepts(self, token: str) -> bool:
+        """Whether ``token`` is one this API takes (see the class docstring)."""
+        if isinstance(self.access_token, str):
+            return token == self.access_token
+        return token in self.access_token
+
+    def serves(self, request: Request) -> bool:
+        """A versioned path one of the Graph routes answers (the catch-all aside)."""
+        match = re.fullmatch(r"/v\d+\.\d+(?P<rest>/.*)?", request.path)
+        if match is None:
+            return False
+        rest = match.group("rest") or "/"
+        return any(
+            method == request.method and pattern.fullmatch(rest)
+            for method, pattern, _handler in self._graph_routes
+        )
 
     def _dispatch(self, request: Request) -> Response:
         version = request.params.get("version", "")

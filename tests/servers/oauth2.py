@@ -20,6 +20,7 @@ import hmac
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -173,3 +174,24 @@ def form(request) -> dict[str, str]:
     if request.content_type != "application/x-www-form-urlencoded":
         return {}
     return dict(parse_qsl(request.body.decode("utf-8", errors="replace"), keep_blank_values=True))
+
+
+class LiveTokens:
+    """The tokens a sign-in stand-in issued that are still good for something, seen live.
+
+    A posting stand-in given this as its token accepts exactly what the sign-in issued
+    (and no longer what has expired or been revoked since), as one network's sign-in and
+    API share their tokens. ``alive(token)`` says which of the stored tokens count.
+    """
+
+    def __init__(
+        self, tokens: dict[str, Any], lock: threading.RLock, alive: Callable[[Any], bool]
+    ) -> None:
+        self.tokens = tokens
+        self.lock = lock
+        self.alive = alive
+
+    def __contains__(self, value: object) -> bool:
+        with self.lock:
+            token = self.tokens.get(value) if isinstance(value, str) else None
+            return token is not None and self.alive(token)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .base import LoopbackServer, Request, Response
-from .oauth2 import AuthorizationCodes, OAuthError, form
+from .oauth2 import AuthorizationCodes, LiveTokens, OAuthError, form
 
 ACCESS_SECONDS = 60 * 24 * 3600
 REFRESH_SECONDS = 365 * 24 * 3600
@@ -71,6 +71,15 @@ class FakeLinkedIn(LoopbackServer):
         )
         self.route("GET", "/rest/organizationAcls", self.organization_acls)
         self.route("GET", re.compile(r"/rest/organizations/(?P<id>\d+)"), self.organization)
+
+    def live_tokens(self, scope: str = "w_organization_social") -> LiveTokens:
+        """The unexpired access tokens granted ``scope``, for the Posts API stand-in
+        (tests/servers/linkedin.py): posting as an organization needs w_organization_social."""
+        return LiveTokens(
+            self.tokens,
+            self.lock,
+            lambda token: scope in token.scopes and token.expires_at > time.time(),
+        )
 
     def error_body(self, status: int, message: str) -> dict[str, Any]:
         return {"status": status, "message": message}

@@ -6,7 +6,8 @@ reads a connect flow makes:
 
 - Facebook: ``GET /{v}/dialog/oauth``, ``GET /{v}/oauth/access_token`` (code, then
   ``grant_type=fb_exchange_token``), ``/{v}/me``, ``/{v}/me/permissions``,
-  ``/{v}/{user-id}/accounts`` (Pages with their tasks and Page tokens).
+  ``/{v}/{user-id}/accounts`` (Pages with their tasks and Page tokens, and the linked
+  Instagram professional account when ``fields`` asks for ``instagram_business_account``).
 - Instagram: ``GET /oauth/authorize``, ``POST /oauth/access_token`` (answers
   ``{"data": [{access_token, user_id, permissions}]}``), ``GET /access_token``
   (``ig_exchange_token``), ``GET /refresh_access_token`` (``ig_refresh_token``),
@@ -29,14 +30,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .base import LoopbackServer, Request, Response
-from .oauth2 import AuthorizationCodes, OAuthError, form
+from .oauth2 import AuthorizationCodes, LiveTokens, OAuthError, form
 
 SHORT_LIVED = 3600
 LONG_LIVED = 60 * 24 * 3600
 REFRESH_MIN_AGE = 24 * 3600
 VERSIONS = {"facebook": {"v25.0"}, "instagram": {"v25.0"}, "threads": {"v1.0"}}
 SCOPES = {
-    "facebook": {"pages_show_list", "pages_manage_posts", "pages_read_engagement", "email"},
+    "facebook": {
+        "pages_show_list",
+        "pages_manage_posts",
+        "pages_read_engagement",
+        "email",
+        "instagram_basic",
+        "instagram_content_publish",
+    },
     "instagram": {"instagram_business_basic", "instagram_business_content_publish"},
     "threads": {"threads_basic", "threads_content_publish"},
 }
@@ -65,6 +73,8 @@ class Page:
     name: str
     tasks: list[str]
     gives_token: bool = True  # False: a business-portfolio Page Facebook gives no token for
+    # The Instagram professional account linked to the Page: (id, username), or None.
+    instagram: tuple[str, str] | None = None
 
 
 class FakeMetaOAuth(LoopbackServer):
@@ -149,6 +159,13 @@ class FakeMetaOAuth(LoopbackServer):
         with self.lock:
             self.tokens[value] = Token(kind, set(scopes), lifetime=lifetime)
         return value
+
+    def live_tokens(self, *kinds: str) -> LiveTokens:
+        """The unexpired tokens of these kinds ("short", "long", "page"), for the posting
+        stand-in of the same network (Facebook posts with Page tokens only)."""
+        return LiveTokens(
+            self.tokens, self.lock, lambda token: token.kind in kinds and not token.expired()
+        )
 
     def age_tokens(self, seconds: float) -> None:
         """Make every token `seconds` older."""
@@ -270,6 +287,9 @@ class FakeMetaOAuth(LoopbackServer):
         data = []
         for page in self.pages:
             entry: dict[str, Any] = {"id": page.id, "name": page.name, "tasks": page.tasks}
+            if page.instagram and "instagram_business_account" in request.query.get("fields", ""):
+                ig_id, username = page.instagram  # only when asked for, as Graph fields are
+                entry["instagram_business_account"] = {"id": ig_id, "username": username}
             if page.gives_token:
                 scopes = request.token.scopes  # type: ignore[attr-defined]
                 entry["access_token"] = self.issue(

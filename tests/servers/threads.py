@@ -13,6 +13,7 @@ code.
 from __future__ import annotations
 
 import time
+from collections.abc import Container
 from typing import Any
 
 from .base import Request, Response, find_urls, snowflake
@@ -25,7 +26,9 @@ MAX_LINKS = 5
 class FakeThreads(FakeGraph):
     versions = frozenset({"v1.0"})
 
-    def __init__(self, user_id: str = "7310", access_token: str = "th-token", username="bs"):
+    def __init__(
+        self, user_id: str = "7310", access_token: str | Container[str] = "th-token", username="bs"
+    ):
         super().__init__(access_token)
         self.user_id = user_id
         self.username = username

@@ -133,6 +133,7 @@ class FacebookConnect(MetaConnect):
     channel = "facebook"
     network = "Facebook"
     scopes = ["pages_show_list", "pages_manage_posts", "pages_read_engagement"]
+    page_fields: ClassVar[str] = "id,name,access_token,tasks"
     defaults = {
         "AUTHORIZE_URL": f"https://www.facebook.com/{GRAPH_API_VERSION}/dialog/oauth",
         "GRAPH_URL": "https://graph.facebook.com",
@@ -174,9 +175,7 @@ class FacebookConnect(MetaConnect):
             raise ConnectError(missing_scopes_message(self.network, missing))
         me = self.graph(f"{version}/me", fields="id,name", access_token=user_token)
         pages = self.graph(
-            f"{version}/{me['id']}/accounts",
-            fields="id,name,access_token,tasks",
-            access_token=user_token,
+            f"{version}/{me['id']}/accounts", fields=self.page_fields, access_token=user_token
         ).get("data", [])
         if not pages:
             raise ConnectError(
@@ -213,6 +212,65 @@ class FacebookConnect(MetaConnect):
             verified_as=str(page.get("name") or page["id"]),
             expires_at=None,
             problem=problem,
+        )
+
+
+class InstagramPageConnect(FacebookConnect):
+    """Instagram through the Facebook Page it is linked to (Facebook Login for Business).
+
+    Chosen per installation with BROADSIDE_CONNECT_FLOWS = {"instagram":
+    "publishing.social.connect.meta.InstagramPageConnect"}, its app settings under
+    BROADSIDE_CONNECT["instagram"]. The editor picks a Page; the account posts as the Page's
+    `instagram_business_account` with the Page token, on graph.facebook.com (tokens from
+    Facebook Login do not work on graph.instagram.com, the Instagram channel's default),
+    so the base URL is always stored. A Page token derived from a long-lived user token
+    does not expire: nothing to refresh.
+    Source: developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login
+    (permissions instagram_basic, instagram_content_publish, pages_show_list,
+    pages_read_engagement; GET /{user-id}/accounts?fields=instagram_business_account).
+    """
+
+    channel = "instagram"
+    network = "Instagram"
+    needs_public_media = True  # Meta fetches the image from our URL (health.py)
+    scopes = [
+        "instagram_basic",
+        "instagram_content_publish",
+        "pages_show_list",
+        "pages_read_engagement",
+    ]
+    page_fields = "id,name,access_token,tasks,instagram_business_account{id,username}"
+
+    def _base_url(self) -> str:
+        return self.setting("GRAPH_URL").rstrip("/")
+
+    @sensitive_variables()
+    def _choice(self, page: dict[str, Any]) -> Choice:
+        choice = super()._choice(page)
+        linked = page.get("instagram_business_account") or {}
+        if not linked.get("id"):
+            problem = choice.problem or _(
+                "no Instagram professional account is linked to this Page: link one in the "
+                "Page's settings (Linked accounts), then connect again"
+            )
+            return Choice(
+                id=choice.id,
+                label=choice.label,
+                credentials={},
+                verified_as=choice.verified_as,
+                problem=problem,
+            )
+        username = str(linked.get("username") or "")
+        return Choice(
+            id=choice.id,
+            label=f"{choice.label} (@{username})" if username else choice.label,
+            credentials={
+                "ig_user_id": str(linked["id"]),
+                "access_token": page.get("access_token"),
+            },
+            verified_as=f"@{username}" if username else str(linked["id"]),
+            expires_at=None,
+            problem=choice.problem,
         )
 
 

@@ -86,6 +86,7 @@ def site_setup(transactional_db, networks):
 @pytest.fixture
 def browser_page(live_server, monkeypatch) -> Iterator:
     """A Chromium page on the live server, recording every request it makes."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test
@@ -107,6 +108,10 @@ def browser_page(live_server, monkeypatch) -> Iterator:
         page.requested = requested
         page.answers = answers
         yield page
+        # The ORM calls made while Playwright's loop runs opened connections of their own
+        # (asgiref sees an async context): close them, or PostgreSQL cannot drop the test
+        # database.
+        connections.close_all()
 
 
 @contextmanager
@@ -134,9 +139,17 @@ def is_autosave(sent, url: str, typed: str) -> bool:
 
 
 def publish_now(page) -> None:
-    """Press Publish (in the editor's footer, under the Save draft menu)."""
+    """Press Publish (in the editor's footer, under the Save draft menu); fail, naming the
+    form's errors, unless Wagtail answers with its redirect to the page listing."""
     page.locator("footer button.w-dropdown__toggle").first.click()
-    page.click("button[name=action-publish]")
+    with page.expect_response(
+        lambda got: got.request.method == "POST" and got.request.is_navigation_request()
+    ) as answer:
+        page.click("button[name=action-publish]")
+    if answer.value.status != 302:
+        page.wait_for_load_state()
+        errors = page.locator(".error-message, .help-critical").all_inner_texts()
+        pytest.fail(f"Publish answered {answer.value.status}: {errors}")
 
 
 def other_hosts(requested: list[str], own_url: str) -> set[str]:
@@ -258,4 +271,5 @@ def test_an_editor_writes_signs_and_publishes_a_letter_in_a_real_browser(
             assert image.evaluate("img => img.naturalWidth") > 0
 
     assert page.requested, "the browser's requests were not recorded"
-    assert not other_hosts(page.requested, live_server.url)
+    leaks = other_hosts(page.requested, live_server.url)
+    assert not leaks, f"the browser made requests to other hosts: {sorted(leaks)}"

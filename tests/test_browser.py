@@ -1,0 +1,275 @@
+"""The editor's whole journey in a real browser: Playwright driving Debian's Chromium.
+
+Against pytest-django's live server (the test settings, tasks run in-process): an editor
+signs in through the two-step sign-in, writes a letter with signatory organizations in
+Wagtail's page editor and publishes it within a second of typing its title (the autosave
+race), then the public page, its feeds and share card are read, each configured account
+(loopback servers, tests/servers/) received exactly one post, and the letter's Sharing tab
+shows the deliveries and the cards.
+
+Every request the browser makes is recorded; one to any other host fails the test (readers
+and editors are watched: no page may call a third party). On failure a screenshot of each
+open page goes to var/browser-failures/ (git-ignored).
+
+Chromium comes from Debian (`apt-get install chromium`); Playwright's own browser download
+is never used. Without /usr/bin/chromium the test is skipped, saying so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+from django_otp.oath import totp
+from PIL import Image
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # a checkout installed without the dev extras
+    expect = None
+
+CHROMIUM = Path("/usr/bin/chromium")
+FAILURE_DIR = Path(__file__).resolve().parent.parent / "var" / "browser-failures"
+PASSWORD = "correct horse battery staple"
+# Every wait is on a condition; this bounds each one (milliseconds).
+WAIT_MS = 20_000
+TITLE = "Stop the scanning of our private messages"
+STANDFIRST = "Seventy organizations ask the Council to drop client-side scanning."
+ADDED = " They ask for it before the vote."
+PARAGRAPH = "We write to you as organizations defending the right to private correspondence."
+WEB_SCHEMES = ("http", "https", "ws", "wss")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="no /usr/bin/chromium: `apt-get install -y chromium` (.ci/run does) to run the "
+        "real-browser editor test",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def site_setup(transactional_db, networks):
+    """The English site, two organizations, a superuser with an authenticator app, and two
+    accounts posting English letters: a Mastodon account and a webhook."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from home.models import OrganizationPage
+    from tests.conftest import build_tree, publish
+    from tests.social import MASTODON_TOKEN, WEBHOOK_SECRET, add_account
+
+    tree = build_tree()
+    organizations = []
+    for slug, title in (("dfri", "Digital Freedom Rights"), ("opn", "Open Press Network")):
+        page = tree.organizations.add_child(instance=OrganizationPage(title=title, slug=slug))
+        organizations.append(publish(page))
+    user = get_user_model().objects.create_superuser("alice", "alice@example.org", PASSWORD)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    add_account(
+        "mastodon", "mastodon-en", ["en"], networks.mastodon.url, {"access_token": MASTODON_TOKEN}
+    )
+    add_account(
+        "webhook", "webhook-en", ["en"], networks.webhook.url + "/hook", {"secret": WEBHOOK_SECRET}
+    )
+    return tree, organizations, device
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch) -> Iterator:
+    """A Chromium page on the live server, recording every request it makes."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test
+    # makes between browser steps are synchronous and safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with ExitStack() as stack:
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        stack.callback(browser.close)
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context.set_default_timeout(WAIT_MS)
+        requested: list[str] = []
+        context.on("request", lambda sent: requested.append(sent.url))
+        answers: list[str] = []  # for the failure report
+        context.on(
+            "response", lambda got: answers.append(f"{got.request.method} {got.url} {got.status}")
+        )
+        page = context.new_page()
+        page.requested = requested
+        page.answers = answers
+        yield page
+        # The ORM calls made while Playwright's loop runs opened connections of their own
+        # (asgiref sees an async context): close them, or PostgreSQL cannot drop the test
+        # database.
+        connections.close_all()
+
+
+@contextmanager
+def screenshots_on_failure(page, name: str) -> Iterator[None]:
+    """On any failure inside, a full-page screenshot of each open tab and the list of the
+    browser's requests with their answers' statuses, in var/browser-failures/."""
+    try:
+        yield
+    except BaseException:
+        FAILURE_DIR.mkdir(parents=True, exist_ok=True)
+        for number, open_page in enumerate(page.context.pages):
+            open_page.screenshot(path=str(FAILURE_DIR / f"{name}-{number}.png"), full_page=True)
+        (FAILURE_DIR / f"{name}-responses.txt").write_text("\n".join(page.answers) + "\n")
+        raise
+
+
+def is_autosave(sent, url: str, typed: str) -> bool:
+    """Whether `sent` is the editor's autosave POST to `url` carrying the text `typed`."""
+    return (
+        sent.method == "POST"
+        and urlsplit(sent.url).path == url
+        and "application/json" in sent.headers.get("accept", "")
+        and typed in (sent.post_data or "")
+    )
+
+
+def publish_now(page) -> None:
+    """Press Publish (in the editor's footer, under the Save draft menu); fail, naming the
+    form's errors, unless Wagtail answers with its redirect to the page listing."""
+    page.locator("footer button.w-dropdown__toggle").first.click()
+    with page.expect_response(
+        lambda got: got.request.method == "POST" and got.request.is_navigation_request()
+    ) as answer:
+        page.click("button[name=action-publish]")
+    if answer.value.status != 302:
+        page.wait_for_load_state()
+        errors = page.locator(".error-message, .help-critical").all_inner_texts()
+        pytest.fail(f"Publish answered {answer.value.status}: {errors}")
+
+
+def other_hosts(requested: list[str], own_url: str) -> set[str]:
+    """The hosts (host:port) of web requests not made to `own_url`'s."""
+    hosts = {urlsplit(url).netloc for url in requested if urlsplit(url).scheme in WEB_SCHEMES}
+    return hosts - {urlsplit(own_url).netloc}
+
+
+def test_an_editor_writes_signs_and_publishes_a_letter_in_a_real_browser(
+    live_server, site_setup, browser_page, networks
+):
+    from home.models import LetterPage
+    from publishing.models import Delivery, DeliveryStatus
+
+    tree, organizations, device = site_setup
+    page = browser_page
+    with screenshots_on_failure(page, "editor-journey"):
+        # Sign in: password, then the code the authenticator app shows.
+        page.goto("/admin/login/")
+        page.fill("#id_username", "alice")
+        page.fill("#id_password", PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_url(re.compile(r"/admin/two-step/"))
+        page.fill("input[name=otp_token]", f"{totp(device.bin_key):06d}")
+        page.click("form button[type=submit]")
+        page.wait_for_url(re.compile(r"/admin/$"))
+
+        create_url = f"/admin/pages/add/home/letterpage/{tree.letters.id}/"
+        page.goto(create_url, wait_until="networkidle")
+        page.fill("#id_standfirst", STANDFIRST)
+        body = page.locator("#panel-child-content-body-content")
+        body.locator("button.c-sf-add-button").first.click()
+        page.get_by_role("option", name="Paragraph").click()
+        body.locator(".public-DraftEditor-content").first.click()
+        page.keyboard.type(PARAGRAPH)
+        for number, organization in enumerate(organizations):
+            page.click("#id_signatories-ADD")
+            row = page.locator(f"#inline_child_signatories-{number}")
+            row.locator("button[data-chooser-action-choose]").filter(visible=True).first.click()
+            modal = page.locator(".modal").filter(visible=True)
+            modal.get_by_role("link", name=organization.title).click()
+            expect(modal).to_have_count(0)
+            expect(row.locator(f"#id_signatories-{number}-organization-title")).to_have_text(
+                organization.title
+            )
+
+        # The autosave race, twice. The title is typed last and Publish pressed while the
+        # autosave it set off (the first with a title, so the first that can create the
+        # page) is on its way, before its answer re-points the form to the draft's edit URL.
+        page.click("#id_title")
+        with page.expect_request(lambda sent: is_autosave(sent, create_url, TITLE)):
+            page.keyboard.type(TITLE)
+        publish_now(page)
+        page.wait_for_url(re.compile(rf"/admin/pages/{tree.letters.id}/$"))
+        [letter] = LetterPage.objects.filter(title=TITLE, locale__language_code="en")
+        # Then an edit of the live letter, published as soon as it is typed.
+        edit_url = f"/admin/pages/{letter.id}/edit/"
+        page.goto(edit_url, wait_until="networkidle")  # the editor's scripts are ready
+        page.click("#id_standfirst")
+        page.keyboard.press("End")
+        page.keyboard.type(ADDED)
+        publish_now(page)
+        page.wait_for_url(re.compile(rf"/admin/pages/{tree.letters.id}/$"))
+
+        [letter] = LetterPage.objects.filter(title=TITLE, locale__language_code="en")
+        assert letter.live and not letter.has_unpublished_changes
+        assert letter.standfirst == STANDFIRST + ADDED
+        assert [row.organization_id for row in letter.signatories.all()] == [
+            organization.id for organization in organizations
+        ]
+
+        # The public page, as a reader's browser shows it.
+        page.goto(letter.get_url())
+        expect(page.locator("h1")).to_contain_text(TITLE)
+        for organization in organizations:
+            expect(page.locator("main")).to_contain_text(organization.title)
+        expect(page.locator("main")).to_contain_text(PARAGRAPH)
+        card_url = page.locator("meta[property='og:image']").get_attribute("content")
+        feed_urls = page.locator("link[rel=alternate][type$='xml']").evaluate_all(
+            "links => links.map(link => link.href)"
+        )
+        width = int(page.locator("meta[property='og:image:width']").get_attribute("content"))
+        height = int(page.locator("meta[property='og:image:height']").get_attribute("content"))
+
+        # Its feeds list it; its share card is the image the meta tags describe.
+        assert len(feed_urls) == 2
+        for feed_url in feed_urls:
+            answer = page.request.get(feed_url)  # a download, not a page, for Chromium
+            assert answer.ok, feed_url
+            feed = feedparser.parse(answer.body())
+            assert not feed.bozo, feed.bozo_exception
+            assert [entry.title for entry in feed.entries][:1] == [TITLE]
+            assert urlsplit(feed.entries[0].link).path == letter.get_url()
+        card = page.goto(card_url)
+        assert card.ok and card.headers["content-type"] == "image/png"
+        assert Image.open(BytesIO(card.body())).size == (width, height)
+
+        # One post per configured account, carrying the letter's address.
+        sent = Delivery.objects.filter(page_id=letter.id)
+        assert sorted((d.account.name, d.status) for d in sent) == [
+            ("mastodon-en", DeliveryStatus.SENT),
+            ("webhook-en", DeliveryStatus.SENT),
+        ]
+        [status] = networks.mastodon.statuses
+        [hook] = networks.webhook.received
+        assert letter.get_url() in status["text"] and hook["json"]["url"].endswith(letter.get_url())
+
+        # The Sharing tab shows what went out and the card previews.
+        page.goto(f"/admin/pages/{letter.id}/edit/")
+        page.get_by_role("tab", name="Sharing").click()
+        posts = page.locator("#panel-child-sharing-social_posts-content")
+        for name in ("mastodon-en", "webhook-en"):
+            expect(posts.locator("tr", has_text=name)).to_contain_text("Sent")
+        cards = page.locator("#panel-child-sharing-share_cards-content img")
+        expect(cards.first).to_be_visible()
+        for image in cards.all():
+            image.scroll_into_view_if_needed()
+            expect(image).to_have_js_property("complete", True)
+            assert image.evaluate("img => img.naturalWidth") > 0
+
+    assert page.requested, "the browser's requests were not recorded"
+    leaks = other_hosts(page.requested, live_server.url)
+    assert not leaks, f"the browser made requests to other hosts: {sorted(leaks)}"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import ImageOps
 
@@ -106,7 +107,15 @@ def _store(letter: LetterPage, variant: Variant, current, fields: dict) -> bool:
 def draw(
     letter: LetterPage, variant: Variant, override=None, **known
 ) -> tuple[RenderedCard, list[str]]:
-    """The card's bytes and the problems met drawing it (never raises for bad content)."""
+    """The card's bytes and the problems met drawing it (never raises for bad content).
+
+    The problems are stored and shown to editors, so they are written in the site's language
+    (LANGUAGE_CODE), whatever language a request or task left active: never the letter's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _draw(letter, variant, override, **known)
+
+
+def _draw(letter: LetterPage, variant: Variant, override=None, **known):
     problems: list[str] = []
     if override is not None:
         picture, problem = load_image(

@@ -129,7 +129,8 @@ def test_organization_and_topic_feeds(client, letters, format):
     assert [entry.title for entry in feed.entries] == ["Protect encryption"]
     _, feed = fetch(client, f"/fr/feeds/topics/privacy.{format}")
     assert [entry.title for entry in feed.entries] == ["Protégez le chiffrement"]
-    assert feed.feed.title == "Broadside : lettres sur le thème « Vie privée »"
+    # French typography: no-break spaces before the colon and inside the guillemets.
+    assert feed.feed.title == "Broadside\u00a0: lettres sur le thème «\u00a0Vie privée\u00a0»"
 
 
 def test_withheld_signatory_has_no_feed_entry(client, letters):

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,6 +62,10 @@ class Attempt:
     status: str
     retry_at: datetime | None = None
     awaits_card_of: int | None = None
+
+
+# Keeps "a send started whose outcome is unknown" (the stored fact), or records it now.
+_DOUBT_KEPT = Coalesce(F("send_started_at"), Now())
 
 
 def attempts_left(made: int) -> bool:
@@ -220,11 +225,11 @@ def _deliver_with(delivery: Delivery, letter, channel) -> Attempt:
     except Exception:
         # A bug, not the network: never leave the delivery "sending" for ever.
         logger.exception("Delivery %s crashed", delivery.pk)
+        # Started now, or by an earlier attempt whose doubt stands: the post may exist.
         started = _mine(delivery).filter(send_started_at__isnull=False).exists()
         _finish(
             delivery,
             Status.UNCONFIRMED if started else Status.FAILED,
-            outcome_unknown=started or delivery.outcome_unknown,
             error=_("Broadside failed while sending; see the logs."),
         )
         raise
@@ -260,7 +265,6 @@ def _settle_doubt(delivery: Delivery, channel, url: str, error: str) -> str:
             remote_url=found.url,
             sent_at=timezone.now(),
             send_started_at=None,
-            outcome_unknown=False,
             error="",
             reason=_("The answer was lost; the post was found on the network."),
         )
@@ -268,8 +272,7 @@ def _settle_doubt(delivery: Delivery, channel, url: str, error: str) -> str:
     _finish(
         delivery,
         Status.UNCONFIRMED,
-        outcome_unknown=True,
-        send_started_at=None,
+        send_started_at=_DOUBT_KEPT,
         error=f"{error}\n{_unconfirmed_message()}",
     )
     return Status.UNCONFIRMED
@@ -334,11 +337,11 @@ def _retry_later(
     channel=None,
 ) -> Attempt:
     """Schedule the next attempt. A temporary error says nothing was posted *this* time;
-    an earlier unknown outcome still stands (`outcome_unknown` is never cleared here), and
+    an earlier unknown outcome still stands (its `send_started_at` is kept here), and
     out of attempts it is settled by looking for the post, never turned into *failed*."""
     attempts = delivery.attempts  # as counted by claim()
     unknown = outcome_unknown or delivery.outcome_unknown
-    fields = {"send_started_at": None, "outcome_unknown": unknown}
+    fields = {"send_started_at": _DOUBT_KEPT if unknown else None}
     if not attempts_left(attempts):
         if unknown and channel is not None:
             return Attempt(_settle_doubt(delivery, channel, _letter_url(delivery), error))
@@ -380,23 +383,20 @@ def take_over_stale(*, stale_after: float | None = None) -> dict[str, int]:
     stale = Delivery.objects.filter(status=Status.SENDING, claimed_until__lte=cutoff)
     counts = {"retried": 0, "doubts": 0, "failed": 0}
     for delivery in stale.select_related("account"):
-        unknown = delivery.outcome_unknown or delivery.send_started_at is not None
+        unknown = delivery.outcome_unknown
         try:
             channel_class = get_channel_class(delivery.account.channel)
         except UnknownChannel as error:
             counts["failed"] += _take_over(delivery, Status.FAILED, error=str(error))
             continue
         if not unknown or may_resend(channel_class, delivery.first_send_at):
-            counts["retried"] += _take_over(
-                delivery, Status.RETRYING, next_attempt_at=now, outcome_unknown=unknown
-            )
+            counts["retried"] += _take_over(delivery, Status.RETRYING, next_attempt_at=now)
         else:
             # Not sent again (the network has no key, or forgot it): looked for instead.
             counts["doubts"] += _take_over(
                 delivery,
                 Status.RETRYING,
                 next_attempt_at=now,
-                outcome_unknown=True,
                 error=_("The worker stopped while sending; the post may exist."),
             )
     return counts
@@ -411,7 +411,8 @@ def due_deliveries() -> list[int]:
 
 
 def _take_over(delivery: Delivery, status: str, **fields) -> int:
-    """Move a stale delivery on, unless its worker finished meanwhile."""
+    """Move a stale delivery on, unless its worker finished meanwhile. Its doubt (a send
+    that had started) is kept: it is the one fact "may already be posted" is read from."""
     return Delivery.objects.filter(
         pk=delivery.pk, status=Status.SENDING, claim_token=delivery.claim_token
-    ).update(status=status, claimed_until=None, claim_token="", send_started_at=None, **fields)
+    ).update(status=status, claimed_until=None, claim_token="", **fields)

@@ -171,6 +171,70 @@ def test_no_language_serves_a_stale_card_while_its_redraw_is_pending(
     )
 
 
+def test_a_republish_that_changes_nothing_on_the_card_keeps_it_served_meanwhile(
+    client, signed_with_logos, django_capture_on_commit_callbacks
+):
+    """Crawlers fetching og:image during a republish's fan-out must not get a 404."""
+    before = {
+        lang: served_cards(client, letter) for lang, letter in signed_with_logos.letters.items()
+    }
+    english = signed_with_logos.letters["en"]
+    with django_capture_on_commit_callbacks(execute=False):
+        english.save_revision().publish()  # e.g. a typo fixed in the body
+    for language, letter in signed_with_logos.letters.items():
+        assert served_cards(client, letter) == before[language], language
+        (path,) = set(before[language].values())
+        assert client.get(path).status_code == 200, language
+
+
+def hide_at_risk_by_privacy(signed):
+    PageViewRestriction.objects.create(
+        page=signed.organizations["at-risk"], restriction_type="login"
+    )
+
+
+def make_letter_private(signed):
+    PageViewRestriction.objects.create(page=signed.letters["en"], restriction_type="login")
+
+
+def retitle(signed):
+    english = signed.letters["en"]
+    english.title = "Watched letter, renamed"
+    english.save_revision().publish()
+
+
+EVERY_LANGUAGE = ("en", "fr", "ar", "es")
+
+
+@pytest.mark.parametrize(
+    "change, languages",
+    [
+        (lambda signed: withhold(signed.letters["en"], "at-risk"), EVERY_LANGUAGE),
+        (lambda signed: signed.organizations["at-risk"].unpublish(), EVERY_LANGUAGE),
+        (hide_at_risk_by_privacy, EVERY_LANGUAGE),
+        (make_letter_private, EVERY_LANGUAGE),
+        (retitle, ("en", "es")),  # the alias shows the English card; translations keep theirs
+    ],
+    ids=["withheld", "signatory-unpublished", "signatory-private", "letter-private", "retitled"],
+)
+def test_a_change_to_a_cards_inputs_never_leaves_the_old_card_public(
+    client, signed_with_logos, django_capture_on_commit_callbacks, change, languages
+):
+    """Until the redraw, the old card (the withheld logo, the old title) is a 404 for readers."""
+    old = {
+        lang: set(served_cards(client, letter).values())
+        for lang, letter in signed_with_logos.letters.items()
+    }
+    with django_capture_on_commit_callbacks(execute=False):
+        change(signed_with_logos)
+    for language in languages:
+        letter = signed_with_logos.letters[language]
+        (path,) = old[language]
+        assert client.get(path).status_code == 404, language
+        served = client.get(letter.url)
+        assert path not in served.content.decode(), language
+
+
 def test_anonymising_a_signatory_on_the_source_takes_its_logo_off_every_card(
     client, signed_with_logos, django_capture_on_commit_callbacks
 ):

@@ -18,6 +18,7 @@ from PIL import Image
 from wagtail.models import Site
 
 from home.models import LetterSignatory, OrganizationHandle
+from publishing.channels.base import PermanentError
 from publishing.channels.linkedin import LINKEDIN_VERSION
 from publishing.channels.meta import GRAPH_API_VERSION
 from publishing.models import Delivery, DeliveryStatus, ShareImage
@@ -379,3 +380,31 @@ def test_a_doubt_is_settled_by_the_stored_container():
         assert channel.find_post(**look) is None  # FINISHED, never published
         container["status"] = "PUBLISHED"
         assert channel.find_post(**look).remote_id == f"container:{container['id']}"
+
+
+def test_x_finds_its_own_post_of_the_link_since_the_first_attempt_and_no_other():
+    from publishing.channels.x import XChannel
+    from tests.servers.x import FakeX
+
+    credentials = {
+        "consumer_key": "ck",
+        "consumer_secret": "cs",
+        "access_token": "at",
+        "access_token_secret": "ats",
+    }
+    url = "https://broadside.org/en/letters/watched/"
+    with FakeX() as x:
+        channel = XChannel(base_url=x.url, credentials=credentials)
+        look = {"key": "k", "url": url, "since": timezone.now(), "known": frozenset()}
+        assert channel.find_post(**look) is None  # nothing posted yet
+        x.tweets.append({"id": "101", "text": f"Older {url}", "created_at": 0.0})
+        x.tweets.append({"id": "102", "text": "Another https://other.org/", "created_at": 9e9})
+        assert channel.find_post(**look) is None  # before the first attempt; another link
+        x.tweets.append({"id": "103", "text": f"Watched letter {url}", "created_at": 9e9})
+        assert channel.find_post(**look).remote_id == "103"
+        assert channel.find_post(**{**look, "known": frozenset({"103"})}) is None
+        assert channel.find_post(**{**look, "since": None}).remote_id == "103"
+        x.timeline_access = False
+        with pytest.raises(PermanentError):
+            channel.find_post(**look)
+    assert x.errors == []

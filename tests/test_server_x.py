@@ -242,3 +242,37 @@ def test_drop_next_processes_then_hangs_up(x: FakeX) -> None:
     assert x.requests[-1].dropped and x.requests[-1].status == 201
     retry = session.post(f"{x.url}/2/tweets", json={"text": "Outcome unknown"})
     assert retry.status_code == 403
+
+
+def test_x_timeline_gives_t_co_links_with_their_targets_and_is_strict(x: FakeX) -> None:
+    session = x_session()
+    text = "A letter https://broadside.org/en/letters/a/ signed by four"
+    assert session.post(f"{x.url}/2/tweets", json={"text": text}).status_code == 201
+    timeline = f"{x.url}/2/users/{x.user_id}/tweets"
+    fields = {"max_results": 100, "tweet.fields": "created_at,entities"}
+    [post] = session.get(timeline, params=fields).json()["data"]
+    assert "broadside.org" not in post["text"] and "https://t.co/" in post["text"]
+    [link] = post["entities"]["urls"]
+    assert link["expanded_url"] == "https://broadside.org/en/letters/a/"
+    assert post["text"][:9] + link["url"] == "A letter " + link["url"]
+    assert post["created_at"].endswith("Z")
+    # Only the fields asked for; posts before start_time left out.
+    [bare] = session.get(timeline, params={"max_results": 5}).json()["data"]
+    assert set(bare) == {"id", "text", "edit_history_tweet_ids"}
+    later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 60))
+    empty = session.get(timeline, params={"start_time": later}).json()
+    assert empty == {"meta": {"result_count": 0}}
+    for params in (
+        {"max_results": 101},
+        {"max_results": 4},
+        {"exclude": "quotes"},
+        {"tweet.fields": "secrets"},
+        {"start_time": "yesterday"},
+        {"since": "2026-01-01T00:00:00Z"},
+    ):
+        assert session.get(timeline, params=params).status_code == 400, params
+    assert requests.get(timeline).status_code == 401
+    assert x_session(resource_owner_secret="wrong").get(timeline).status_code == 401
+    x.timeline_access = False
+    refused = session.get(timeline)
+    assert refused.status_code == 403 and refused.json()["reason"] == "client-not-enrolled"

@@ -22,7 +22,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.views.debug import ExceptionReporter
-from wagtail.models import Locale, PageViewRestriction
+from wagtail.models import Locale, PageViewRestriction, Site
 
 from home.models import LetterPage, LetterSignatory, LetterSocialText, OrganizationHandle, Topic
 from publishing.models import ContentVersion, Delivery, DeliveryStatus, ShareImage, SocialAccount
@@ -301,7 +301,22 @@ def test_giving_up_after_the_last_attempt(make_letter, accounts, networks, run_o
     assert delivery.status == Status.FAILED and "2 attempts" in delivery.error
 
 
+def test_a_lost_answer_from_x_is_found_in_the_accounts_timeline(
+    make_letter, accounts, networks, run_on_commit
+):
+    # X links (and so lists in entities.urls) only hosts with a real top-level domain.
+    Site.objects.filter(is_default_site=True).update(hostname="broadside.org")
+    networks.x.drop_next(path="/2/tweets")
+    publish_new(make_letter, run_on_commit)
+    delivery = Delivery.objects.get(account__name="x-en")
+    [tweet] = networks.x.tweets  # it did go out, and was never sent again
+    assert delivery.status == Status.SENT and delivery.reason
+    assert delivery.remote_id == tweet["id"] and not delivery.outcome_unknown
+    assert networks.x.timeline_reads == 1
+
+
 def test_a_lost_answer_from_x_needs_a_person(make_letter, accounts, networks, run_on_commit):
+    networks.x.timeline_access = False  # an access level that cannot read timelines
     networks.x.drop_next(path="/2/tweets")
     publish_new(make_letter, run_on_commit)
     delivery = Delivery.objects.get(account__name="x-en")

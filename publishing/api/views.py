@@ -252,16 +252,21 @@ def _with_listing_relations(letters: list[LetterPage]) -> list[LetterPage]:
 def letter_detail(request, api_id: ApiId):
     """One live, public letter with its signatories, translations and share cards."""
 
-    def build():
-        letter = get_object_or_404(
-            LetterPage.objects.live()
-            .public()
-            .select_related("locale", "alias_of", "alias_of__locale"),
-            pk=api_id,
-        )
+    def detail(letter: LetterPage) -> dict:
         return LetterBatch(request, [letter]).detail(letter)
 
-    return cached_json(request, schemas.LetterDetail, build, {"api_id": api_id})
+    letters = LetterPage.objects.select_related("locale", "alias_of", "alias_of__locale")
+    return _cached_detail(request, schemas.LetterDetail, letters, api_id, detail)
+
+
+def _cached_detail(request, schema, pages, api_id: int, detail):
+    """The cached answer about the live, public page `api_id` among `pages` (a 404 if it is
+    not one): `detail(page)`, built only on a cache miss (`cached_json`)."""
+
+    def build():
+        return detail(get_object_or_404(pages.live().public(), pk=api_id))
+
+    return cached_json(request, schema, build, {"api_id": api_id})
 
 
 @api.get(
@@ -337,13 +342,10 @@ def list_organizations(request, filters: Query[OrganizationFilters]):
     tags=["organizations"],
 )
 def organization_detail(request, api_id: ApiId):
-    def build():
-        organization = get_object_or_404(
-            OrganizationPage.objects.live()
-            .public()
-            .select_related("locale", "alias_of", "alias_of__locale", "member_of"),
-            pk=api_id,
-        )
+    def detail(organization: OrganizationPage) -> dict:
         return OrganizationDetailBuilder(request, organization).build()
 
-    return cached_json(request, schemas.OrganizationDetail, build, {"api_id": api_id})
+    organizations = OrganizationPage.objects.select_related(
+        "locale", "alias_of", "alias_of__locale", "member_of"
+    )
+    return _cached_detail(request, schemas.OrganizationDetail, organizations, api_id, detail)

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .base import DeliveryError, PermanentError, Post, SentPost
+from .base import PermanentError, Post, SentPost
 from .http import json_object
 from .meta import GraphChannel
 from .networks import CredentialField, Network
@@ -117,37 +117,12 @@ class InstagramChannel(GraphChannel):
         if not post.card or not post.card.url:
             raise PermanentError(_("Instagram needs an image: the letter has no share card yet."))
 
-        def create() -> str:
-            self.publishing_quota(f"{user}/content_publishing_limit")
-            response = self.graph(
-                "POST",
-                f"{user}/media",
-                data={
-                    "image_url": post.card.url,
-                    "caption": post.text,
-                    "alt_text": post.card.alt[:ALT_TEXT_LIMIT],
-                },
-            )
-            return _id(response)
-
-        def publish(container: str) -> str:
-            response = self.graph(
-                "POST", f"{user}/media_publish", sending=True, data={"creation_id": container}
-            )
-            return _id(response)
-
-        return self.publish_in_two_steps(create, publish, self.sent)
-
-    def sent(self, media_id: str, container: str) -> SentPost:
-        """The post with its permalink when Instagram tells it (a lookup, never fatal)."""
-        if not media_id:
-            return SentPost(remote_id=f"container:{container}")
-        try:
-            response = self.graph("GET", media_id, params={"fields": "id,permalink"})
-        except DeliveryError:  # published already: the link is a nicety
-            return SentPost(remote_id=media_id)
-        permalink = str(json_object(response).get("permalink") or "")
-        return SentPost(remote_id=media_id, url=permalink)
+        data = {
+            "image_url": post.card.url,
+            "caption": post.text,
+            "alt_text": post.card.alt[:ALT_TEXT_LIMIT],
+        }
+        return self.publish_container(user, "media", data, quota="content_publishing_limit")
 
     def verify(self) -> str:
         response = self.graph(
@@ -175,10 +150,3 @@ def public_url(url: str) -> bool:
         return ipaddress.ip_address(host).is_global
     except ValueError:
         return "." in host  # a single-label name is an intranet's
-
-
-def _id(response) -> str:
-    value = json_object(response).get("id")
-    if not value:
-        raise PermanentError(_("Instagram answered without an id."))
-    return str(value)

@@ -219,6 +219,43 @@ class GraphChannel(HttpChannel):
             raise
         return sent(media_id, container)
 
+    def publish_container(self, user: str, edge: str, data: dict, *, quota: str) -> SentPost:
+        """Instagram's and Threads' way to post: `POST {user}/{edge}` makes a container of
+        `data`, `POST {user}/{edge}_publish` publishes it, by `publish_in_two_steps`; the
+        `{user}/{quota}` limit is checked before a container is made."""
+
+        def create() -> str:
+            self.publishing_quota(f"{user}/{quota}")
+            return self.answered_id(self.graph("POST", f"{user}/{edge}", data=data))
+
+        def publish(container: str) -> str:
+            response = self.graph(
+                "POST", f"{user}/{edge}_publish", sending=True, data={"creation_id": container}
+            )
+            return self.answered_id(response)
+
+        return self.publish_in_two_steps(create, publish, self.sent_with_permalink)
+
+    def sent_with_permalink(self, media_id: str, container: str) -> SentPost:
+        """The post with its permalink when the network tells it (a lookup, never fatal);
+        `container:<id>` when only the published container is known."""
+        if not media_id:
+            return SentPost(remote_id=f"container:{container}")
+        try:
+            response = self.graph("GET", media_id, params={"fields": "id,permalink"})
+        except DeliveryError:  # published already: the link is a nicety
+            return SentPost(remote_id=media_id)
+        return SentPost(remote_id=media_id, url=str(json_object(response).get("permalink") or ""))
+
+    def answered_id(self, response: requests.Response) -> str:
+        """The `id` of a Graph API answer; PermanentError when it has none."""
+        value = json_object(response).get("id")
+        if not value:
+            raise PermanentError(
+                _("%(network)s answered without an id.") % {"network": self.verbose_name}
+            )
+        return str(value)
+
     def publishing_quota(self, path: str) -> None:
         """Refuse to start when the account used up its publishing limit (a GET of the
         `content_publishing_limit` / `threads_publishing_limit` edge: quota_usage against

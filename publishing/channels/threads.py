@@ -29,7 +29,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .base import DeliveryError, PermanentError, Post, SentPost
+from .base import Post, SentPost
 from .http import json_object
 from .meta import THREADS_API_VERSION, GraphChannel
 from .networks import CredentialField, Network
@@ -99,41 +99,10 @@ class ThreadsChannel(GraphChannel):
     def send(self, post: Post) -> SentPost:
         user = self.credentials["user_id"]
 
-        def create() -> str:
-            self.publishing_quota(f"{user}/threads_publishing_limit")
-            response = self.graph(
-                "POST",
-                f"{user}/threads",
-                data={"media_type": "TEXT", "text": post.text, "link_attachment": post.url},
-            )
-            return _id(response)
-
-        def publish(container: str) -> str:
-            response = self.graph(
-                "POST", f"{user}/threads_publish", sending=True, data={"creation_id": container}
-            )
-            return _id(response)
-
-        return self.publish_in_two_steps(create, publish, self.sent)
-
-    def sent(self, media_id: str, container: str) -> SentPost:
-        """The post with its permalink when Threads tells it (a lookup, never fatal)."""
-        if not media_id:
-            return SentPost(remote_id=f"container:{container}")
-        try:
-            response = self.graph("GET", media_id, params={"fields": "id,permalink"})
-        except DeliveryError:  # published already: the link is a nicety
-            return SentPost(remote_id=media_id)
-        return SentPost(remote_id=media_id, url=str(json_object(response).get("permalink") or ""))
+        data = {"media_type": "TEXT", "text": post.text, "link_attachment": post.url}
+        return self.publish_container(user, "threads", data, quota="threads_publishing_limit")
 
     def verify(self) -> str:
         response = self.graph("GET", "me", params={"fields": "id,username"})
         username = json_object(response).get("username")
         return f"@{username}" if username else str(self.credentials["user_id"])
-
-
-def _id(response) -> str:
-    value = json_object(response).get("id")
-    if not value:
-        raise PermanentError(_("Threads answered without an id."))
-    return str(value)

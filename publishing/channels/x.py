@@ -2,11 +2,14 @@
 
 X gives no duplicate protection (identical text is refused with 403, which
 is no proof our earlier attempt went through), so a send whose answer was
-lost is never retried: it becomes "unconfirmed" for a person to check.
+lost is never retried: the account's timeline is searched for the post
+(`find_post`), and if it is not there, or the app's access level cannot read
+timelines, the delivery becomes "unconfirmed" for a person to check.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.utils.translation import gettext_lazy
@@ -16,12 +19,14 @@ from twitter_text import parse_tweet
 from twitter_text.config import config as twitter_text_config
 from twitter_text.has_invalid_characters import has_invalid_characters
 
-from .base import Post, SentPost
+from .base import PermanentError, Post, SentPost
 from .http import HttpChannel, json_object, shorten
 from .networks import CredentialField, Network
 from .text import TextRules
 
 X_WEB_URL = "https://x.com"
+RECENT_POSTS = 100  # the most one page of GET /2/users/:id/tweets holds (max_results)
+CLOCK_SKEW = timedelta(minutes=2)  # our clock against X's
 # Usernames: letters, digits and "_", at most 15 (help.x.com, "Help with username registration").
 NETWORK = Network("x", gettext_lazy("X"), handle=r"[A-Za-z0-9_]{1,15}", example="@aclu")
 
@@ -114,6 +119,41 @@ class XChannel(HttpChannel):
         tweet_id = str(response.json()["data"]["id"])
         return SentPost(remote_id=tweet_id, url=f"{X_WEB_URL}/i/web/status/{tweet_id}")
 
+    def find_post(
+        self, *, key: str, url: str, since: datetime | None, known: frozenset[str]
+    ) -> SentPost | None:
+        """The account's own post linking `url`, created since the first attempt.
+
+        `GET /2/users/me` gives the account's user id, then `GET /2/users/:id/tweets` its
+        newest posts (at most 100, no reposts or replies) from `since` less the clock skew.
+        X puts t.co links in the text, so the link is matched on `entities.urls[].expanded_url`.
+        Posts in `known` (recorded by other deliveries) are skipped. Reading a timeline needs
+        an access level the app may lack: X's 403 is then a PermanentError (nothing found).
+        Source: https://docs.x.com/x-api/users/get-posts
+        """
+        auth = self.oauth()
+        response = self.request("GET", "/2/users/me", auth=auth)
+        self.raise_for_status(response, _problem(response))
+        user_id = str((json_object(response).get("data") or {}).get("id", ""))
+        if not user_id.isdigit():
+            raise PermanentError(_problem(response) or "X did not say who the account is.")
+        params = {
+            "max_results": RECENT_POSTS,
+            "exclude": "retweets,replies",
+            "tweet.fields": "created_at,entities",
+        }
+        if since is not None:
+            start = (since - CLOCK_SKEW).astimezone(UTC)
+            params["start_time"] = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+        response = self.request("GET", f"/2/users/{user_id}/tweets", auth=auth, params=params)
+        self.raise_for_status(response, _problem(response))
+        posts = json_object(response).get("data")
+        for post in posts if isinstance(posts, list) else []:
+            post_id = str(post.get("id", "")) if isinstance(post, dict) else ""
+            if post_id.isdigit() and post_id not in known and _links(post, url):
+                return SentPost(remote_id=post_id, url=f"{X_WEB_URL}/i/web/status/{post_id}")
+        return None
+
     def upload_card(self, auth: AuthBase, post: Post) -> str:
         card = post.card
         extension = "jpg" if card.mime_type == "image/jpeg" else "png"
@@ -140,6 +180,15 @@ class XChannel(HttpChannel):
         response = self.request("GET", "/2/users/me", auth=self.oauth())
         self.raise_for_status(response, _problem(response))
         return "@" + response.json()["data"]["username"]
+
+
+def _links(post: dict, url: str) -> bool:
+    """Whether an X post links `url`: its `entities.urls` give each t.co link's target."""
+    links = (post.get("entities") or {}).get("urls")
+    return any(
+        isinstance(link, dict) and url in (link.get("expanded_url"), link.get("unwound_url"))
+        for link in (links if isinstance(links, list) else [])
+    )
 
 
 def _problem(response) -> str:

@@ -59,6 +59,8 @@ def ping_feeds_of_letters(letter_ids: list[int]) -> int:
 
     if not settings.BROADSIDE_WEBSUB_HUB:
         return 0
-    letters = LetterPage.objects.live().filter(pk__in=letter_ids, alias_of__isnull=True)
+    # Home's rule: only a live, public, original letter is listed in feeds, so only its
+    # feeds can have changed (a letter leaving them is pinged by feeds.changes itself).
+    letters = LetterPage.objects.shareable().filter(pk__in=letter_ids)
     urls = sorted({url for letter in letters for url in feed_urls_for_letter(letter)})
     return ping_websub_hub.call(urls) if urls else 0

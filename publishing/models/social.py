@@ -223,12 +223,12 @@ class Delivery(models.Model):
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
-    # Set just before the request that publishes and cleared once its outcome
-    # is known: still set after a crash means the network may have the post.
+    # Set just before the request that publishes and cleared once its outcome is
+    # known: while set, the network may have the post (a lost answer, a crash), and
+    # the next attempt must look before it sends. The one fact "may already be
+    # posted" is read from (`outcome_unknown`).
     send_started_at = models.DateTimeField(null=True, blank=True)
     first_send_at = models.DateTimeField(null=True, blank=True)
-    # An earlier attempt may have posted: the next one must look before it sends.
-    outcome_unknown = models.BooleanField(default=False)
     # The worker holding the delivery, and until when: a late worker whose lease
     # was handed on can no longer act.
     claim_token = models.CharField(max_length=32, blank=True)
@@ -265,6 +265,11 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_title} → {self.account_id} #{self.publication}"
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """An attempt started a send whose outcome is not known: the post may exist."""
+        return self.send_started_at is not None
 
 
 class LetterLaunch(models.Model):

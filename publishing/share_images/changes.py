@@ -3,10 +3,10 @@
 The inputs of a card are listed in `publishing.share_images.content`. Each
 receiver below turns one kind of change into the set of letters whose cards
 read it, in every language, and calls `invalidate_cards`, which in the same
-transaction as the change marks their cards stale (pages, feeds and the API
-stop showing them and cached answers are dropped) and, once it commits, enqueues
-their redraw. A redraw with unchanged inputs draws nothing; it only shows the
-card again.
+transaction as the change marks stale those cards whose inputs changed (pages,
+feeds and the API stop showing them and cached answers are dropped) and, once it
+commits, enqueues their redraw. A card whose inputs did not change stays shown;
+its redraw draws nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.apps import apps as django_apps
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.signals import pre_delete
 from wagtail.models import Page, PageViewRestriction, Site
 
 from home.models import LetterPage, OrganizationPage
@@ -30,24 +31,53 @@ def enqueue_render(page_ids: Iterable[int]) -> None:
         render_share_images_for_page.enqueue(page_id)
 
 
-def invalidate_cards(letters: QuerySet[LetterPage]) -> list[int]:
-    """Mark the cards of the live `letters` stale now, redraw them after commit.
+def invalidate_cards(letters: QuerySet[LetterPage], *, compare: bool = True) -> list[int]:
+    """Hide now the cards of the live `letters` whose inputs changed; redraw after commit.
 
-    Returns the ids of the letters concerned. Bumps the content version when a
-    stored card was hidden, so cached feeds and API answers drop it at once.
+    A card whose input hash is still that of its inputs as they are now (the change,
+    a republish say, touched nothing it shows) stays shown: hiding it would answer
+    404 for its og:image until the redraw, and crawlers fetching meanwhile keep a
+    preview without image. A card whose inputs changed is hidden, whatever changed:
+    its hash cannot tell a new title from a withheld signatory, and an old card
+    naming someone withheld or now private must never stay public. `compare=False`
+    hides them all (before a deletion, the inputs still look unchanged).
+
+    Every card's generation is bumped, so a redraw that read the inputs before this
+    change cannot store its result. Returns the ids of the letters concerned. Bumps
+    the content version when a card was hidden, so cached feeds and API answers drop it.
     """
     from publishing.models import ContentVersion, ShareImage
 
     ids = list(letters.filter(live=True).values_list("pk", flat=True))
     if not ids:
         return []
-    hidden = ShareImage.objects.filter(page_id__in=ids).update(
-        stale=True, generation=F("generation") + 1
-    )
+    cards = ShareImage.objects.filter(page_id__in=ids)
+    shown = cards.filter(stale=False)
+    current = _cards_still_current(shown) if compare else []
+    cards.update(generation=F("generation") + 1)
+    hidden = shown.exclude(pk__in=current).update(stale=True)
     if hidden:
         ContentVersion.bump()
     transaction.on_commit(lambda: enqueue_render(ids))
     return ids
+
+
+def _cards_still_current(cards: QuerySet) -> list[int]:
+    """Ids of these shown cards whose stored input hash matches their inputs now."""
+    from publishing.share_images.service import input_digests
+
+    stored: dict[int, dict[str, tuple[int, str]]] = {}
+    for pk, page_id, variant, digest in cards.values_list("pk", "page_id", "variant", "input_hash"):
+        stored.setdefault(page_id, {})[variant] = (pk, digest)
+    current = []
+    letters = LetterPage.objects.filter(pk__in=stored).select_related("locale")
+    for letter in letters:
+        override = letter.share_image_overrides.select_related("image").first()
+        now = input_digests(letter, override)
+        for variant, (pk, digest) in stored[letter.pk].items():
+            if variant in now and now[variant][0] == digest:
+                current.append(pk)
+    return current
 
 
 def letters_reading_pages(page: Page) -> QuerySet[LetterPage]:
@@ -116,7 +146,7 @@ def on_page_moved(sender, instance, **kwargs) -> None:
 def on_source_letter_deleted(sender, instance, **kwargs) -> None:
     """Translations of a deleted source-language letter no longer follow its signatures."""
     if isinstance(instance, LetterPage) and not instance.alias_of_id:
-        invalidate_cards(letters_ruled_by(instance).exclude(pk=instance.pk))
+        invalidate_cards(letters_ruled_by(instance).exclude(pk=instance.pk), compare=False)
 
 
 def on_view_restriction_changed(sender, instance: PageViewRestriction, **kwargs) -> None:
@@ -134,7 +164,8 @@ def on_image_saved(sender, instance, update_fields=None, **kwargs) -> None:
     """A logo or replacement image edited (its file replaced, for example) or deleted."""
     if update_fields and set(update_fields) <= LAZY_IMAGE_FIELDS:
         return
-    invalidate_cards(letters_reading_images(instance))
+    deleting = kwargs.get("signal") is pre_delete  # it still looks unchanged
+    invalidate_cards(letters_reading_images(instance), compare=not deleting)
 
 
 def on_card_settings_changed(sender, instance, **kwargs) -> None:

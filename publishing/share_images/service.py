@@ -42,15 +42,10 @@ def render_share_images(letter: LetterPage) -> dict[str, bool]:
     letter = type(letter).objects.select_related("locale").get(pk=letter.pk)
     override = letter.share_image_overrides.select_related("image").first()
     signatories, look = resolve_signatories(letter), card_settings(letter)
+    digests = input_digests(letter, override, signatories=signatories, look=look)
     rendered_any, shown_again = {}, False
     for variant in VARIANTS.values():
-        if override is not None:
-            digest, alt_text = override_inputs(letter, override, variant)
-        else:
-            inputs = card_inputs(
-                letter, variant, load_logos=False, signatories=signatories, look=look
-            )
-            digest, alt_text = inputs.input_hash, inputs.alt_text
+        digest, alt_text = digests[variant.key]
         current = existing.get(variant.key)
         rendered_any[variant.key] = False
         if current and current.input_hash == digest and storage.exists(current.file_name):
@@ -85,6 +80,27 @@ def render_share_images(letter: LetterPage) -> dict[str, bool]:
     if shown_again or any(rendered_any.values()):
         ContentVersion.bump()  # feeds and API answers carry the cards
     return rendered_any
+
+
+def input_digests(
+    letter: LetterPage, override=None, *, signatories=None, look=None
+) -> dict[str, tuple[str, str]]:
+    """{variant key: (input hash, alt text)} of `letter`'s cards as its inputs are now
+    (`card_fingerprint`, or `override_inputs` when `override` replaces the card).
+    Nothing is drawn or decoded; `signatories` and `look` are read when not given."""
+    if override is None:
+        signatories = resolve_signatories(letter) if signatories is None else signatories
+        look = look or card_settings(letter)
+    digests = {}
+    for variant in VARIANTS.values():
+        if override is not None:
+            digests[variant.key] = override_inputs(letter, override, variant)
+        else:
+            inputs = card_inputs(
+                letter, variant, load_logos=False, signatories=signatories, look=look
+            )
+            digests[variant.key] = (inputs.input_hash, inputs.alt_text)
+    return digests
 
 
 def _store(letter: LetterPage, variant: Variant, current, fields: dict) -> bool:

@@ -133,8 +133,7 @@ def retry(delivery_id: int, *, user=None) -> bool:
         attempts=0,
         next_attempt_at=None,
         send_started_at=None,
-        first_send_at=None,
-        outcome_unknown=False,  # the person checked
+        first_send_at=None,  # the person checked: no doubt is left
         error="",
         requested_by=user,
     )
@@ -151,7 +150,7 @@ def mark_as_posted(delivery_id: int, *, url: str = "", user=None) -> bool:
             remote_url=http_url(url),
             sent_at=timezone.now(),
             reason=_("Marked as posted by a person."),
-            outcome_unknown=False,
+            send_started_at=None,
             requested_by=user,
         )
     )

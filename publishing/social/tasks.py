@@ -13,7 +13,7 @@ from django_tasks import task
 
 from publishing.share_images.tasks import render_share_images_for_page
 
-from . import worker
+from . import sweep, worker
 
 
 @task()
@@ -64,12 +64,12 @@ def enqueue_delivery(delivery_id: int, run_after: datetime | None = None) -> Non
 def resume_deliveries(*, stale_after: float | None = None) -> dict[str, int]:
     """Pick up what a dead worker left: run by `manage.py resume_deliveries` on a timer.
 
-    Stale "sending" deliveries are moved on (`worker.take_over_stale`), then pending and
+    Stale "sending" deliveries are moved on (`sweep.take_over_stale`), then pending and
     due retrying deliveries are enqueued again (claiming makes a repeat harmless).
     Returns counts: {"retried", "doubts", "failed", "enqueued"}.
     """
-    counts = worker.take_over_stale(stale_after=stale_after)
-    due = worker.due_deliveries()
+    counts = sweep.take_over_stale(stale_after=stale_after)
+    due = sweep.due_deliveries()
     for delivery_id in due:
         enqueue_delivery(delivery_id)
     return {**counts, "enqueued": len(due)}

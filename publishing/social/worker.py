@@ -1,4 +1,5 @@
-"""The worker: moving one delivery through its states, and the sweep after dead workers.
+"""The worker: moving one delivery through its states (the sweep after dead workers is
+`publishing.social.sweep`).
 
     pending ─claim→ sending ─→ sent
                        ├─→ retrying (nothing posted: connection refused, 5xx, 429;
@@ -27,11 +28,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from home.links import http_url
-from publishing.channels import UnknownChannel, build_channel, get_channel_class
+from publishing.channels import UnknownChannel, build_channel
 from publishing.channels.base import (
     AuthenticationFailed,
     OutcomeUnknown,
@@ -61,6 +63,10 @@ class Attempt:
     status: str
     retry_at: datetime | None = None
     awaits_card_of: int | None = None
+
+
+# Keeps "a send started whose outcome is unknown" (the stored fact), or records it now.
+_DOUBT_KEPT = Coalesce(F("send_started_at"), Now())
 
 
 def attempts_left(made: int) -> bool:
@@ -220,11 +226,11 @@ def _deliver_with(delivery: Delivery, letter, channel) -> Attempt:
     except Exception:
         # A bug, not the network: never leave the delivery "sending" for ever.
         logger.exception("Delivery %s crashed", delivery.pk)
+        # Started now, or by an earlier attempt whose doubt stands: the post may exist.
         started = _mine(delivery).filter(send_started_at__isnull=False).exists()
         _finish(
             delivery,
             Status.UNCONFIRMED if started else Status.FAILED,
-            outcome_unknown=started or delivery.outcome_unknown,
             error=_("Broadside failed while sending; see the logs."),
         )
         raise
@@ -260,7 +266,6 @@ def _settle_doubt(delivery: Delivery, channel, url: str, error: str) -> str:
             remote_url=found.url,
             sent_at=timezone.now(),
             send_started_at=None,
-            outcome_unknown=False,
             error="",
             reason=_("The answer was lost; the post was found on the network."),
         )
@@ -268,8 +273,7 @@ def _settle_doubt(delivery: Delivery, channel, url: str, error: str) -> str:
     _finish(
         delivery,
         Status.UNCONFIRMED,
-        outcome_unknown=True,
-        send_started_at=None,
+        send_started_at=_DOUBT_KEPT,
         error=f"{error}\n{_unconfirmed_message()}",
     )
     return Status.UNCONFIRMED
@@ -334,11 +338,11 @@ def _retry_later(
     channel=None,
 ) -> Attempt:
     """Schedule the next attempt. A temporary error says nothing was posted *this* time;
-    an earlier unknown outcome still stands (`outcome_unknown` is never cleared here), and
+    an earlier unknown outcome still stands (its `send_started_at` is kept here), and
     out of attempts it is settled by looking for the post, never turned into *failed*."""
     attempts = delivery.attempts  # as counted by claim()
     unknown = outcome_unknown or delivery.outcome_unknown
-    fields = {"send_started_at": None, "outcome_unknown": unknown}
+    fields = {"send_started_at": _DOUBT_KEPT if unknown else None}
     if not attempts_left(attempts):
         if unknown and channel is not None:
             return Attempt(_settle_doubt(delivery, channel, _letter_url(delivery), error))
@@ -361,57 +365,3 @@ def _retry_later(
 def _letter_url(delivery: Delivery) -> str:
     letter = shareable_letter(delivery.page_id) if delivery.page_id else None
     return post_url(letter) if letter is not None else ""
-
-
-def take_over_stale(*, stale_after: float | None = None) -> dict[str, int]:
-    """Move on what dead workers left "sending" past their lease; returns counts
-    {"retried", "doubts", "failed"}.
-
-    If the request that publishes had not started, or the network has a
-    duplicate-proof key, the delivery is retried. Otherwise the post may exist: the
-    delivery goes on with its doubt, and the next worker never sends again but
-    looks for the post (`_settle_doubt`): *sent* when the network shows it,
-    *unconfirmed* for a person when it does not or cannot look.
-    """
-    now = timezone.now()
-    lease = settings.BROADSIDE_DELIVERY_LEASE_SECONDS
-    # claimed_until = claim time + lease; "stale after N seconds" moves the cutoff.
-    cutoff = now + timedelta(seconds=lease - (lease if stale_after is None else stale_after))
-    stale = Delivery.objects.filter(status=Status.SENDING, claimed_until__lte=cutoff)
-    counts = {"retried": 0, "doubts": 0, "failed": 0}
-    for delivery in stale.select_related("account"):
-        unknown = delivery.outcome_unknown or delivery.send_started_at is not None
-        try:
-            channel_class = get_channel_class(delivery.account.channel)
-        except UnknownChannel as error:
-            counts["failed"] += _take_over(delivery, Status.FAILED, error=str(error))
-            continue
-        if not unknown or may_resend(channel_class, delivery.first_send_at):
-            counts["retried"] += _take_over(
-                delivery, Status.RETRYING, next_attempt_at=now, outcome_unknown=unknown
-            )
-        else:
-            # Not sent again (the network has no key, or forgot it): looked for instead.
-            counts["doubts"] += _take_over(
-                delivery,
-                Status.RETRYING,
-                next_attempt_at=now,
-                outcome_unknown=True,
-                error=_("The worker stopped while sending; the post may exist."),
-            )
-    return counts
-
-
-def due_deliveries() -> list[int]:
-    """Ids of the deliveries a worker may claim now (pending, or retrying and due)."""
-    due = Delivery.objects.filter(status__in=CLAIMABLE).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
-    )
-    return list(due.values_list("pk", flat=True))
-
-
-def _take_over(delivery: Delivery, status: str, **fields) -> int:
-    """Move a stale delivery on, unless its worker finished meanwhile."""
-    return Delivery.objects.filter(
-        pk=delivery.pk, status=Status.SENDING, claim_token=delivery.claim_token
-    ).update(status=status, claimed_until=None, claim_token="", send_started_at=None, **fields)

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import calendar
 import math
+import re
 import secrets
 import threading
 import time
@@ -27,6 +29,7 @@ from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
 from oauthlib.oauth1.rfc5849.errors import OAuth1Error
 from oauthlib.oauth1.rfc5849.signature import verify_hmac_sha1
 from twitter_text import parse_tweet
+from twitter_text.extract_urls import extract_urls_with_indices
 
 from .base import (
     Body,
@@ -72,6 +75,24 @@ OAUTH2_SCOPES = {
     "like.write",
 }
 OAUTH2_TOKEN_SECONDS = 7200
+# GET /2/users/:id/tweets (https://docs.x.com/x-api/users/get-posts): its query parameters,
+# the tweet.fields values this fake knows, and RFC 3339 times as X accepts them.
+TIMELINE_PARAMS = {
+    "max_results",
+    "exclude",
+    "tweet.fields",
+    "start_time",
+    "end_time",
+    "since_id",
+    "until_id",
+    "pagination_token",
+    "expansions",
+    "media.fields",
+    "user.fields",
+}
+TIMELINE_FIELDS = {"created_at", "entities", "author_id", "text", "id", "edit_history_tweet_ids"}
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$")
+CLIENT_FORBIDDEN = "https://api.twitter.com/2/problems/client-forbidden"
 
 
 def weighted_length(text: str) -> int:
@@ -142,7 +163,8 @@ class _Validator(RequestValidator):
 
 
 class FakeX(LoopbackServer):
-    """X API v2 subset: ``GET /2/users/me``, ``POST /2/media/upload``, ``POST /2/tweets``."""
+    """X API v2 subset: ``GET /2/users/me``, ``POST /2/media/upload``, ``POST /2/tweets``,
+    ``GET /2/users/:id/tweets``."""
 
     def __init__(
         self,
@@ -172,11 +194,15 @@ class FakeX(LoopbackServer):
         self.tweets: list[dict[str, Any]] = []
         self.media: dict[str, dict[str, Any]] = {}
         self.auth_failures = 0
+        # Whether the app's access level may read timelines (X's free tier may not: 403).
+        self.timeline_access = True
+        self.timeline_reads = 0
         self._endpoint = SignatureOnlyEndpoint(_Validator(self))
         self.route("GET", "/2/users/me", self.users_me)
         self.route("POST", "/2/media/upload", self.media_upload)
         self.route("POST", "/2/media/metadata", self.media_metadata)
         self.route("POST", "/2/tweets", self.create_tweet)
+        self.route("GET", re.compile(r"/2/users/(?P<id>[^/]+)/tweets"), self.user_tweets)
         self.route("POST", "/oauth/request_token", self.request_token, auth=self._consumer_signed)
         self.route(
             "GET",
@@ -597,3 +623,99 @@ class FakeX(LoopbackServer):
             {"data": {"id": tweet_id, "text": text, "edit_history_tweet_ids": [tweet_id]}},
             {},
         )
+
+    def user_tweets(self, request: Request) -> Response:
+        """GET /2/users/:id/tweets: the user's posts newest first, as X answers them.
+
+        Strict on the query (unknown parameters, ``max_results`` outside 5..100, a bad
+        ``exclude`` or ``tweet.fields`` value, a time not in RFC 3339 are a 400); only the
+        fields asked for are returned; links in the text are t.co links, the original
+        being in ``entities.urls[].expanded_url`` (found with twitter-text, X's reference
+        extractor). Without timeline access X answers 403 "client-not-enrolled".
+        """
+        query = request.query
+        unknown = sorted(set(query) - TIMELINE_PARAMS)
+        if unknown:
+            return self._invalid(
+                f"The query parameter [{unknown[0]}] is not one of {sorted(TIMELINE_PARAMS)}"
+            )
+        if not self.timeline_access:
+            return (
+                403,
+                {
+                    "title": "Client Forbidden",
+                    "detail": "This endpoint is not available at your app's access level.",
+                    "reason": "client-not-enrolled",
+                    "required_enrollment": "Appropriate Level of API Access",
+                    "type": CLIENT_FORBIDDEN,
+                },
+                {},
+            )
+        try:
+            limit = int(query.get("max_results", "10"))
+        except ValueError:
+            return self._invalid("The `max_results` query parameter value is not a number")
+        if not 5 <= limit <= 100:
+            return self._invalid(
+                f"The `max_results` query parameter value [{limit}] is not between 5 and 100"
+            )
+        excluded = set(filter(None, query.get("exclude", "").split(",")))
+        if excluded - {"retweets", "replies"}:
+            return self._invalid("The `exclude` query parameter value is not valid")
+        fields = set(filter(None, query.get("tweet.fields", "").split(",")))
+        if fields - TIMELINE_FIELDS:
+            return self._invalid("The `tweet.fields` query parameter value is not valid")
+        start = query.get("start_time")
+        if start is not None and not RFC3339.match(start):
+            return self._invalid(f"Invalid 'start_time':'{start}'. 'start_time' must be RFC 3339")
+        if request.params["id"] != self.user_id:
+            return (
+                200,
+                {
+                    "errors": [
+                        {
+                            "title": "Not Found Error",
+                            "resource_type": "user",
+                            "parameter": "id",
+                            "value": request.params["id"],
+                            "detail": f"Could not find user with id: [{request.params['id']}].",
+                            "type": "https://api.twitter.com/2/problems/resource-not-found",
+                        }
+                    ]
+                },
+                {},
+            )
+        self.timeline_reads += 1
+        earliest = _epoch(start) if start else 0.0
+        found = [t for t in reversed(self.tweets) if t["created_at"] >= earliest][:limit]
+        if not found:
+            return 200, {"meta": {"result_count": 0}}, {}
+        data = [self._timeline_post(tweet, fields) for tweet in found]
+        meta = {"result_count": len(data), "newest_id": data[0]["id"], "oldest_id": data[-1]["id"]}
+        return 200, {"data": data, "meta": meta}, {}
+
+    @staticmethod
+    def _timeline_post(tweet: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+        """A stored post as the timeline shows it: t.co links, the requested fields only."""
+        text, urls = tweet["text"], []
+        for found in reversed(extract_urls_with_indices(tweet["text"])):
+            begin, end = found["indices"]
+            short = f"https://t.co/{secrets.token_urlsafe(7)[:10]}"
+            text = text[:begin] + short + text[end:]
+            urls.append({"url": short, "expanded_url": found["url"], "display_url": found["url"]})
+        post: dict[str, Any] = {
+            "id": tweet["id"],
+            "text": text,
+            "edit_history_tweet_ids": [tweet["id"]],
+        }
+        if "created_at" in fields:
+            moment = time.gmtime(tweet["created_at"])
+            post["created_at"] = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", moment)
+        if "entities" in fields and urls:
+            post["entities"] = {"urls": list(reversed(urls))}
+        return post
+
+
+def _epoch(value: str) -> float:
+    """Seconds since the epoch of an RFC 3339 UTC time (as matched by RFC3339)."""
+    return calendar.timegm(time.strptime(value[:19], "%Y-%m-%dT%H:%M:%S"))

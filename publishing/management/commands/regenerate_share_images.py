@@ -48,7 +48,9 @@ class Command(BaseCommand):
     def handle(self, *args, locale, page, force, processes, **options):
         if processes < 1:
             raise CommandError("--processes must be at least 1.")
-        letters = LetterPage.objects.live().filter(alias_of__isnull=True).order_by("pk")
+        # Live originals, private ones too (not `.shareable()`): their editors see the card
+        # in the Sharing tab, and the file view decides who else may (home.privacy).
+        letters = LetterPage.objects.live().originals().order_by("pk")
         if locale:
             known = set(Locale.objects.values_list("language_code", flat=True))
             unknown = sorted(set(locale) - known)

@@ -13,23 +13,29 @@ base URL's path (a webhook's path may be its secret): `list` shows its origin.
 
 from __future__ import annotations
 
-import json
 import sys
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import URLValidator
 from django.db import transaction
 from wagtail.models import Locale
 
-from publishing.channels import build_channel, get_channel_class
+from publishing.channels import build_channel
 from publishing.channels.base import DeliveryError
 from publishing.models import SocialAccount
-from publishing.outbound import check_outbound_url
-from publishing.social.compose import validate_template
 from publishing.social.connect.health import problems
-from publishing.social.credentials import CredentialsError, encrypt_credentials, rotate
+from publishing.social.credentials import CredentialsError, rotate
+from publishing.social.forms import SocialAccountForm
+
+# The option of the command that gives each field of the account form.
+OPTIONS = {
+    "name": "--name",
+    "channel": "CHANNEL",
+    "locales": "--locale",
+    "base_url": "--base-url",
+    "post_template": "--template",
+    "credentials_json": "--credentials-json",
+}
 
 
 class Command(BaseCommand):
@@ -68,50 +74,35 @@ class Command(BaseCommand):
         getattr(self, "handle_" + action.replace("-", "_"))(**options)
 
     def handle_add(self, *, channel, name, locale, base_url, credentials_json, template, **_):
+        """Add an account through the admin's own form: the same rules, one home."""
         if credentials_json == "-":
             credentials_json = sys.stdin.read()
-        try:
-            credentials = json.loads(credentials_json)
-        except json.JSONDecodeError as error:
-            raise CommandError(f"--credentials-json is not valid JSON: {error.msg}") from None
-        # The same rules as the admin form: the channel's credential fields, the template.
-        problems = get_channel_class(channel).credential_problems(credentials)
-        if problems:
-            raise CommandError(f"--credentials-json ({channel}): {' '.join(problems)}")
-        problems = validate_template(template) if template else []
-        if problems:
-            raise CommandError(f"--template: {' '.join(problems)}")
-        if base_url:
-            # Neither message repeats the URL: its user name, password or path may be secret.
-            try:
-                URLValidator()(base_url)
-            except ValidationError:
-                raise CommandError("--base-url is not a URL.") from None
-            try:
-                check_outbound_url(base_url)
-            except ValidationError as error:
-                raise CommandError(f"--base-url: {' '.join(error.messages)}") from None
         locales = list(Locale.objects.filter(language_code__in=locale))
         unknown = sorted(set(locale) - {item.language_code for item in locales})
         if unknown:
             known = ", ".join(Locale.objects.values_list("language_code", flat=True))
             raise CommandError(f"Unknown language(s): {', '.join(unknown)}. Known: {known}.")
-        if SocialAccount.objects.filter(name=name).exists():
-            raise CommandError(f"An account named {name!r} exists already.")
-        try:
-            encrypted = encrypt_credentials(credentials)
-        except CredentialsError as error:
-            raise CommandError(str(error)) from None
-        with transaction.atomic():
-            account = SocialAccount(
-                name=name,
-                channel=channel,
-                base_url=base_url,
-                post_template=template,
-                credentials_encrypted=encrypted,
+        form = SocialAccountForm(
+            data={
+                "name": name,
+                "channel": channel,
+                "locales": [item.pk for item in locales],
+                "enabled": True,
+                "base_url": base_url,
+                "post_template": template,
+                "credentials_json": credentials_json,
+            }
+        )
+        if not form.is_valid():
+            # Field errors never repeat the input: a URL's path or a credential may be secret.
+            raise CommandError(
+                " ".join(
+                    f"{OPTIONS.get(field, channel)}: {' '.join(errors)}"
+                    for field, errors in form.errors.items()
+                )
             )
-            account.save()
-            account.locales.set(locales)
+        with transaction.atomic():
+            form.save()
         self.stdout.write(
             f"Added {channel} account {name!r} for {', '.join(sorted(locale))}. "
             f"Check it with: manage.py social_accounts test {name!r}"

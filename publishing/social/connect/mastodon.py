@@ -106,16 +106,20 @@ class MastodonConnect(ConnectFlow):
             )
         return registration
 
-    @sensitive_variables()
-    def start(self, *, callback_url: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        instance = data["instance"]
-        registration = self.client(instance, callback_url)
-        session = self.oauth2(
+    def _session(self, registration, callback_url: str):
+        """The OAuth 2 session (authorization code with PKCE) of the app registered there."""
+        return self.oauth2(
             client_id=registration.client_id,
             redirect_uri=callback_url,
             scope=SCOPES,
             pkce="S256",
         )
+
+    @sensitive_variables()
+    def start(self, *, callback_url: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        instance = data["instance"]
+        registration = self.client(instance, callback_url)
+        session = self._session(registration, callback_url)
         url, state = session.authorization_url(f"{instance}/oauth/authorize")
         return url, {
             "state": state,
@@ -131,12 +135,7 @@ class MastodonConnect(ConnectFlow):
             raise ConnectError(refused_message(NETWORK))
         instance = pending["instance"]
         registration = self.client(instance, callback_url)
-        session = self.oauth2(
-            client_id=registration.client_id,
-            redirect_uri=callback_url,
-            scope=SCOPES,
-            pkce="S256",
-        )
+        session = self._session(registration, callback_url)
         session._code_verifier = pending["code_verifier"]
         token = fetch_token(
             session,

@@ -51,15 +51,12 @@ def keep(session, key: str, data: dict[str, Any]) -> None:
 @sensitive_variables()
 def take(session, key: str) -> dict[str, Any] | None:
     """The data kept under `key`, removed from the session; None when unknown or expired."""
+    found = peek(session, key)
     entries = dict(session.get(SESSION_KEY, {}))
-    entry = entries.pop(key, None) if key else None
+    if key:
+        entries.pop(key, None)
     session[SESSION_KEY] = entries
-    if entry is None or entry.get("expires", 0) <= time.time():
-        return None
-    try:
-        return decrypt_credentials(entry["data"])
-    except CredentialsError:
-        return None
+    return found
 
 
 def peek(session, key: str) -> dict[str, Any] | None:

@@ -116,6 +116,22 @@ def test_a_page_two_restrictions_reach_asks_for_both(tree, make_letter):
     assert set(restrictions_for(french)) == {by_login, by_password}
 
 
+def test_a_version_of_one_page_and_alias_of_another_asks_for_both(tree, make_letter):
+    # Z stands in Spanish for letter A (same translation key) and shows letter B (an alias):
+    # it is a language version of A and an alias of B, so both restrictions reach it, and
+    # then X, A's French translation, as a language version of Z.
+    first, second = make_letter("first"), make_letter("second")
+    french = version(first, "fr")
+    spanish = Locale.objects.get(language_code="es")
+    Page.objects.filter(translation_key=first.translation_key, locale=spanish).delete()
+    both = second.create_alias(parent=tree.organizations, update_slug="both", update_locale=spanish)
+    Page.objects.filter(pk=both.pk).update(translation_key=first.translation_key)
+    by_login, by_password = restrict(first), restrict(second, PageViewRestriction.PASSWORD)
+    assert set(restrictions_for(both)) == {by_login, by_password}
+    assert set(restrictions_for(french)) == {by_login, by_password}
+    assert set(restrictions_for(first)) == {by_login, by_password}
+
+
 def test_sections_are_worked_out_once_per_request_and_again_after_a_change(
     make_letter, django_assert_num_queries
 ):
@@ -123,7 +139,10 @@ def test_sections_are_worked_out_once_per_request_and_again_after_a_change(
     restrict(letter)
     seen = []
 
-    def view(request):
+    request = object()
+
+    def view(received):
+        assert received is request
         first = private_sections()
         with django_assert_num_queries(0):
             assert private_sections() == first
@@ -132,7 +151,7 @@ def test_sections_are_worked_out_once_per_request_and_again_after_a_change(
         seen.append({section.path for section in private_sections()})
         return "response"
 
-    assert PrivateSectionsMiddleware(view)(None) == "response"
+    assert PrivateSectionsMiddleware(view)(request) == "response"
     assert len(seen[0]) == 2
     # Outside a request nothing is kept: each call reads the restrictions.
     with CaptureQueriesContext(connection) as queries:

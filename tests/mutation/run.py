@@ -23,6 +23,7 @@ import sys
 import time
 import tomllib
 from collections import Counter
+from fnmatch import fnmatch
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +83,8 @@ def run_module(module: dict, deadline: float) -> dict[str, str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     # Its own process group: at the time budget, mutmut and the mutants it forked all stop.
     mutmut = subprocess.Popen(
-        [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", "1"],
+        # `mutants`: globs of mutant names (e.g. one function's) when only part of a file is a rule.
+        [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", "1", *module.get("mutants", [])],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -95,7 +97,12 @@ def run_module(module: dict, deadline: float) -> dict[str, str]:
         mutmut.wait()
         print(f"{module['path']}: stopped at the time budget", file=sys.stderr)
     prefix = module_name(module["path"]) + "."
-    return {name: status for name, status in results().items() if name.startswith(prefix)}
+    globs = module.get("mutants", [prefix + "*"])
+    return {
+        name: status
+        for name, status in results().items()
+        if name.startswith(prefix) and any(fnmatch(name, glob) for glob in globs)
+    }
 
 
 def main() -> int:
@@ -114,14 +121,19 @@ def main() -> int:
     unjustified, unfinished, pending = [], [], []
     try:
         for module in modules:
+            started = time.monotonic()
             statuses = run_module(module, deadline)
+            took = time.monotonic() - started
             counts = Counter(statuses.values())
             caught = sum(counts[status] for status in CAUGHT)
             checked = sum(
                 n for status, n in counts.items() if status not in {"not checked", "skipped"}
             )
             score = 100 * caught / checked if checked else 0.0
-            print(f"{module['path']}: {score:.1f}% caught ({caught}/{checked}) {dict(counts)}")
+            print(
+                f"{module['path']}: {score:.1f}% caught ({caught}/{checked}) {dict(counts)}"
+                f" in {took:.0f} s"
+            )
             for name, status in sorted(statuses.items()):
                 if status == "not checked":
                     (unfinished if module["enforce"] else pending).append(name)

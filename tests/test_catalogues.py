@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.utils.translation import gettext, ngettext, override
 
-from config.babel_django import extract_template
+from config.babel_django import SOURCE_DIRS, extract_template
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "site" / "locale"
@@ -89,6 +89,20 @@ def test_the_template_holds_the_strings_of_python_and_templates(template):
     assert "Post again" in ids
     assert "Social deliveries" in ids  # publishing/admin_views.py
     assert "Signed by %(counter)s organization" in ids  # {% blocktranslate count %}
+
+
+def test_extraction_reaches_every_app_of_ours():
+    """A new app's strings are extracted (so translated and checked) without anyone
+    remembering to list it: every first-party app in INSTALLED_APPS is in SOURCE_DIRS."""
+    ours = {
+        app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()
+    }
+    assert ours <= set(SOURCE_DIRS)
+
+
+def test_the_templates_of_email_are_extracted(template):
+    ids = {message.id if isinstance(message.id, str) else message.id[0] for message in template}
+    assert any(message_id.startswith("The source text of these translations") for message_id in ids)
 
 
 @pytest.mark.parametrize("code", TRANSLATED)

@@ -52,7 +52,16 @@ KEYWORDS = (
     "npgettext_lazy:1c,2,3",
     "gettext_noop",
 )
-SOURCE_DIRS = ("config", "home", "page_cache", "publishing", "search", "security", "site", "translations")
+SOURCE_DIRS = (
+    "config",
+    "home",
+    "page_cache",
+    "publishing",
+    "search",
+    "security",
+    "site",
+    "translations",
+)
 MAPPING_FILE = "config/babel.cfg"
 
 

@@ -35,6 +35,9 @@ from wagtail_localize.models import OverridableSegment, TranslationSource, get_s
 from wagtail_localize.segments import OverridableSegmentValue
 from wagtail_localize.segments.ingest import ingest_segments
 
+from home.models.pages import gone_live
+from home.signals import facts_synchronised
+
 from .review import record_changes, segment_strings
 
 logger = logging.getLogger(__name__)
@@ -142,6 +145,7 @@ def synchronise_facts(page: Page) -> list[Page]:
         target.save(clean=False)
         updated.append(target)
     if updated:
+        facts_synchronised.send(sender=type(page), source=page, translations=updated)
         logger.info(
             "Facts of %s synchronised into %s",
             page.pk,
@@ -151,7 +155,13 @@ def synchronise_facts(page: Page) -> list[Page]:
 
 
 def on_page_published(sender, instance: Page, alias: bool = False, **kwargs) -> None:
-    """`page_published`: an original page (never an alias) may be a translation source."""
+    """`page_published`: an original page (never an alias) may be a translation source.
+
+    Only a page that is live and has gone live: `page_published` also fires for a draft only
+    *scheduled* with a go-live time (wagtail#13959), and an embargoed draft's text and
+    facts must reach neither its live translations nor translators' email."""
     if alias or instance.alias_of_id:
+        return
+    if not Page.objects.filter(pk=instance.pk).filter(gone_live()).exists():
         return
     synchronise_facts(instance.specific)

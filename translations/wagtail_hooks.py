@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import ListingButton
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import po_import, views
 from .status import edit_urls, outdated_translations, page_is_outdated
@@ -51,6 +52,23 @@ def outdated_button(page, user, next_url=None):
         )
 
 
+def editable_by(user, rows):
+    """The (translation, count) rows whose translated page `user` may edit: the panel names
+    pages, and a private letter's title is not for every admin user."""
+    keys = {translation.source.object_id for translation, _count in rows}
+    editable = set(
+        PagePermissionPolicy()
+        .instances_user_has_permission_for(user, "change")
+        .filter(translation_key__in=keys)
+        .values_list("translation_key", "locale_id")
+    )
+    return [
+        (translation, count)
+        for translation, count in rows
+        if (translation.source.object_id, translation.target_locale_id) in editable
+    ]
+
+
 class OutdatedTranslationsPanel(Component):
     """Dashboard: translations to review, in the signed-in translator's languages."""
 
@@ -66,7 +84,7 @@ class OutdatedTranslationsPanel(Component):
         from django.conf import settings
 
         mine = [code for code, _n in settings.LANGUAGES if translator_group_name(code) in groups]
-        rows = outdated_translations(mine or None, limit=20)
+        rows = editable_by(self.user, outdated_translations(mine or None, limit=20))
         urls = edit_urls(translation for translation, _count in rows)
         return {
             "rows": [

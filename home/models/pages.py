@@ -23,6 +23,18 @@ PAGE_TRANSLATABLE_FIELDS = [
 LETTERS_PER_PAGE = 20
 
 
+def gone_live() -> Q:
+    """Live pages that have gone live: no go-live time, or it has passed, or the page was
+    published at or after it (by `publish_scheduled`, whose clock decided). `live` alone is
+    not trusted: `page_published` can fire for a draft only *scheduled* with `go_live_at`
+    (wagtail#13959). A condition for any queryset of pages."""
+    return Q(live=True) & (
+        Q(go_live_at__isnull=True)
+        | Q(go_live_at__lte=timezone.now())
+        | Q(last_published_at__gte=F("go_live_at"))
+    )
+
+
 def shareable_pages(pages: PageQuerySet) -> PageQuerySet:
     """THE RULE for "a live, public, original page", on any queryset of pages: live and
     gone live, no view restriction reaching it (home.privacy), not an alias.
@@ -35,12 +47,7 @@ def shareable_pages(pages: PageQuerySet) -> PageQuerySet:
     of another tree or language; it is not that page's original. Adds conditions to
     one query (home.privacy's own runs once per request).
     """
-    gone_live = (
-        Q(go_live_at__isnull=True)
-        | Q(go_live_at__lte=timezone.now())
-        | Q(last_published_at__gte=F("go_live_at"))
-    )
-    return exclude_private(pages.live().filter(gone_live)).filter(alias_of__isnull=True)
+    return exclude_private(pages.filter(gone_live())).filter(alias_of__isnull=True)
 
 
 class ContentPageQuerySet(PrivacyAwarePageQuerySet):

@@ -131,6 +131,17 @@ def on_page_published(sender, instance, alias: bool = False, **kwargs) -> None:
         invalidate_cards(letters_naming(OrganizationPage.objects.filter(pk=page.pk)))
 
 
+def on_facts_synchronised(sender, source, translations, **kwargs) -> None:
+    """The translations app copied a source's facts into live translations without
+    publishing them (home.signals.facts_synchronised): their cards may name a signatory
+    the source has just withheld, so they are compared and hidden like a publish's."""
+    ids = [page.pk for page in translations]
+    if issubclass(sender, LetterPage):
+        invalidate_cards(LetterPage.objects.filter(pk__in=ids))
+    elif issubclass(sender, OrganizationPage):
+        invalidate_cards(letters_naming(OrganizationPage.objects.filter(pk__in=ids)))
+
+
 def on_page_unpublished(sender, instance, **kwargs) -> None:
     """An organization offline is not named on cards any more."""
     page = instance.specific_deferred

@@ -8,6 +8,7 @@ from wagtail.models import PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from home.models import LetterPage
+from home.signals import facts_synchronised
 from publishing.models import ShareCardSettings
 
 from . import changes as cards
@@ -16,6 +17,7 @@ from . import changes as cards
 def register_signal_handlers() -> None:
     page_published.connect(cards.on_page_published, dispatch_uid="share-images-published")
     page_unpublished.connect(cards.on_page_unpublished, dispatch_uid="share-images-unpublished")
+    facts_synchronised.connect(cards.on_facts_synchronised, dispatch_uid="share-images-facts")
     post_page_move.connect(cards.on_page_moved, dispatch_uid="share-images-moved")
     pre_delete.connect(
         cards.on_source_letter_deleted, sender=LetterPage, dispatch_uid="share-images-deleted"

@@ -19,7 +19,10 @@ from .card import VARIANTS
 from .service import preview
 from .storage import share_image_storage
 
-IMMUTABLE = "public, max-age=31536000, immutable"
+# A card's file never changes (its name is its content's hash): browsers keep it a year. A
+# shared cache (a CDN) asks again within five minutes, so a card hidden later (a letter made
+# private, a signatory withheld: the view then answers 404) leaves the CDN soon.
+IMMUTABLE = "public, max-age=31536000, s-maxage=300, immutable"
 
 
 STORED_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{40}\.(png|jpg)$")

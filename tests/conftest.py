@@ -247,3 +247,11 @@ def run_on_commit(django_capture_on_commit_callbacks):
             return action(*args, **kwargs)
 
     return run
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The real-browser test runs last (after pytest-django's own ordering): its live
+    server's threads leave rows behind that the next transactional test's set-up trips on
+    (seen as duplicate locales), and nothing runs after it to be disturbed."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -52,6 +52,7 @@ SAMPLE_PATHS = {
     r"/api/v1/media/(?P<id>[^/]+)": "/api/v1/media/1",
     r"/api/v1/statuses/(?P<id>[^/]+)": "/api/v1/statuses/1",
     r"/api/v1/accounts/(?P<id>[^/]+)/statuses": "/api/v1/accounts/1/statuses",
+    r"/2/users/(?P<id>[^/]+)/tweets": "/2/users/1/tweets",
     r"/.*": "/hooks/broadside",
 }
 

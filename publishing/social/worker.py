@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Now
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from home.links import http_url
@@ -130,7 +130,16 @@ def _start_sending(delivery: Delivery, text: str) -> None:
 
 def deliver(delivery_id: int) -> Attempt:
     """Compose, validate, send and record one delivery. Returns the state it ends in and,
-    when it is to be tried again, from when (the caller schedules that)."""
+    when it is to be tried again, from when (the caller schedules that).
+
+    The errors and reasons it stores are read by every editor, so they are written in the
+    site's language (LANGUAGE_CODE), never in whatever language a request left active; the
+    post itself is composed in the letter's language (posts.build_post)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _deliver(delivery_id)
+
+
+def _deliver(delivery_id: int) -> Attempt:
     delivery = claim(delivery_id)
     if delivery is None:
         return Attempt("not-claimed")

@@ -52,7 +52,9 @@ pytestmark = [
         reason="no /usr/bin/chromium: `apt-get install -y chromium` (.ci/run does) to run the "
         "real-browser editor test",
     ),
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: start from the data migrations made (the root page, locales),
+    # which the flush after an earlier transactional test took away (test_social_workers).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 

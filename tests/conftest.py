@@ -251,7 +251,17 @@ def run_on_commit(django_capture_on_commit_callbacks):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """The real-browser test runs last (after pytest-django's own ordering): its live
+    """Tests that leave the database unlike migrations left it run last (after
+    pytest-django's own ordering). The real-browser test: its live
     server's threads leave rows behind that the next transactional test's set-up trips on
     (seen as duplicate locales), and nothing runs after it to be disturbed."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items.sort(key=_run_last)
+
+
+def _run_last(item) -> int:
+    """0 for most tests; the browser test after them; a test that migrates the database back
+    and forth (its data migrations run again, leaving rows the next set-up would duplicate)
+    at the very end."""
+    if item.get_closest_marker("migrates_back_and_forth") is not None:
+        return 2
+    return 1 if item.get_closest_marker("browser") is not None else 0

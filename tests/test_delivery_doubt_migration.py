@@ -24,6 +24,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.mark.migrates_back_and_forth
 @pytest.mark.django_db(transaction=True)
 def test_every_delivery_keeps_what_it_said_about_a_possible_post():
     old = migrate(BEFORE)

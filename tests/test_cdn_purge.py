@@ -458,3 +458,20 @@ def test_half_a_cloudflare_configuration_is_refused():
 
     with pytest.raises(ImproperlyConfigured):
         frontend_cache_backends({"CDN_CLOUDFLARE_ZONE_ID": "zone123"})
+
+
+def test_the_tasks_queries_grow_with_language_versions_not_with_signatories(content):
+    """Working out a letter's addresses costs a fixed number of queries per language
+    version: naming one more organization adds its addresses, not a query."""
+    from publishing.cdn.addresses import addresses_to_purge
+
+    addresses_to_purge([content.letter.pk])  # the sites' root paths are cached after this
+    with CaptureQueriesContext(connection) as one_named:
+        before = addresses_to_purge([content.letter.pk])
+    LetterSignatory.objects.filter(organization=content.eipr).update(
+        visibility=SignatoryVisibility.PUBLIC
+    )
+    with CaptureQueriesContext(connection) as two_named:
+        after = addresses_to_purge([content.letter.pk])
+    assert f"http://{HOST}/en/organizations/eipr/" in after - before
+    assert len(two_named) == len(one_named) <= 1 + 8 * 3  # three language versions

@@ -45,7 +45,7 @@ from django.urls import NoReverseMatch, reverse
 from wagtail.models import Page
 
 from home.models import LetterPage, OrganizationPage
-from home.privacy import exclude_private
+from home.privacy import exclude_private, restrictions_read_once
 from home.signatories import letters_naming
 from publishing.feeds.changes import feed_urls
 from publishing.feeds.registry import feeds_about, feeds_listing
@@ -61,7 +61,8 @@ def addresses_to_purge(page_ids: Iterable[int], *, privacy_changed: bool = False
     added to or removed from these pages: their versions and descendants count even when
     private. Reads the database only; safe to call any number of times.
     """
-    return _Collector(set(page_ids), privacy_changed).collect()
+    with restrictions_read_once():
+        return _Collector(set(page_ids), privacy_changed).collect()
 
 
 class _Collector:
@@ -139,16 +140,15 @@ class _Collector:
         for version in self._versions(letter):
             if not self._first_time("letter", version):
                 continue
-            self._page(version)
-            root = self._root_url(version)
+            root = self._page(version)
+            if root is None:  # not routable: no site serves it
+                continue
             language = version.locale.language_code
             ancestors = version.get_ancestors().filter(depth__gte=2)  # home, letter index
             for listing in exclude_private(ancestors.live()):
                 self._page(listing)
             feeds = feeds_listing(version)
-            self.urls.update(feed_urls(version, feeds))
-            if root is None:
-                continue
+            self.urls.update(feed_urls(version, feeds, root_url=root))
             self._api(root, "letter_detail", api_id=version.pk)
             self._api_list(root, "list_letters", language)
             for organization in (s for _f, s in feeds if isinstance(s, OrganizationPage)):
@@ -164,18 +164,14 @@ class _Collector:
         for version in self._versions(organization):
             if not self._first_time("organization", version):
                 continue
-            self._page(version)
-            parent = version.get_parent()
-            if (
-                parent is not None
-                and exclude_private(Page.objects.live().filter(pk=parent.pk)).exists()
-            ):
-                self._page(parent)
-            feeds = [(feed, version) for feed in feeds_about(OrganizationPage)]
-            self.urls.update(feed_urls(version, feeds))
-            root = self._root_url(version)
+            root = self._page(version)
             if root is None:
                 continue
+            index = version.get_ancestors().filter(depth=version.depth - 1)
+            for listing in exclude_private(index.live()):
+                self._page(listing)
+            feeds = [(feed, version) for feed in feeds_about(OrganizationPage)]
+            self.urls.update(feed_urls(version, feeds, root_url=root))
             language = version.locale.language_code
             self._api(root, "organization_detail", api_id=version.pk)
             self._api_list(root, "list_organizations", language)
@@ -184,16 +180,16 @@ class _Collector:
             for letter in letters_naming(OrganizationPage.objects.filter(pk=organization.pk)):
                 self._letter(letter.specific)
 
-    def _page(self, page: Page) -> None:
-        url = page.get_full_url(self.url_cache)
-        if url:
-            self.urls.add(url)
+    def _page(self, page: Page) -> str | None:
+        """Add the page's address; return its site's root URL (None: no site serves it)."""
+        parts = page.get_url_parts(self.url_cache)
+        if parts is None:
+            return None
+        _site_id, root, path = parts
+        self.urls.add(root + path)
+        return root
 
     # -- the API --------------------------------------------------------------------------
-    def _root_url(self, page: Page) -> str | None:
-        site = page.get_site()
-        return site.root_url if site is not None else None
-
     def _api_list(self, root: str, name: str, language: str) -> None:
         """A language's list, as the API gives it: `?locale=xx`, and bare for the source
         language (the default locale)."""

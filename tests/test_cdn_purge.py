@@ -475,3 +475,32 @@ def test_the_tasks_queries_grow_with_language_versions_not_with_signatories(cont
         after = addresses_to_purge([content.letter.pk])
     assert f"http://{HOST}/en/organizations/eipr/" in after - before
     assert len(two_named) == len(one_named) <= 1 + 8 * 3  # three language versions
+
+
+def test_production_settings_read_the_cdn_from_the_environment():
+    """The production settings module itself, in a clean process (tests/test_deploy.py's
+    minimal environment); the token is checked for presence, never printed."""
+    import json
+
+    from tests.test_deploy import manage
+
+    script = (
+        "import json; from django.conf import settings; c = settings.WAGTAILFRONTENDCACHE; "
+        "print(json.dumps({name: sorted(b) for name, b in c.items()}), "
+        "c['http']['LOCATION'], c['cloudflare']['BEARER_TOKEN'] == 'cf-token')"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        script,
+        CDN_PURGE_URL="http://127.0.0.1:6081",
+        CDN_CLOUDFLARE_ZONE_ID="zone123",
+        CDN_CLOUDFLARE_BEARER_TOKEN="cf-token",
+    )
+    assert result.returncode == 0, result.stderr
+    backends, location, token_set = result.stdout.strip().splitlines()[-1].rsplit(" ", 2)
+    assert json.loads(backends) == {
+        "http": ["BACKEND", "LOCATION"],
+        "cloudflare": ["BACKEND", "BEARER_TOKEN", "ZONEID"],
+    }
+    assert location == "http://127.0.0.1:6081" and token_set == "True"

@@ -221,6 +221,31 @@ def test_a_translation_going_live_purges_every_language_version(varnish, content
     )
 
 
+def test_a_deleted_letter_is_purged_with_everything_that_listed_it(
+    varnish, content, django_capture_on_commit_callbacks
+):
+    """Its addresses are worked out before its rows go (after the commit, nothing would be
+    left to say where it was shown)."""
+    varnish.purged.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        content.letter.delete()
+    assert sum(isinstance(callback, PendingPurge) for callback in callbacks) == 1
+    assert set(varnish.purged) == letter_addresses(content)
+
+
+def test_a_draft_never_published_is_deleted_without_a_purge(
+    varnish, content, django_capture_on_commit_callbacks
+):
+    from home.models import LetterPage
+
+    draft = LetterPage(title="Draft", slug="draft", live=False)
+    content.letter.get_parent().add_child(instance=draft)
+    varnish.purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.delete()
+    assert varnish.purged == []
+
+
 def test_a_letter_made_private_is_purged_from_the_cdn(
     varnish, content, django_capture_on_commit_callbacks
 ):

@@ -30,8 +30,9 @@ CDN must drop the copies it took while they were public.
 
 Not purged (they expire by their own `max-age`; docs/deploy.md, "CDN"): answers with
 other query strings (`?page=2`, API `offset`/`limit`/`topic`/`search` filters), the
-former address of a moved page or of a page whose slug changed, and a deleted page whose
-row is gone by the time the task runs.
+former address of a moved page or of a page whose slug changed. A deleted page's rows
+are gone by the time the task runs: its addresses are worked out before it goes
+(publishing.cdn.receivers.on_page_deleting).
 """
 
 from __future__ import annotations

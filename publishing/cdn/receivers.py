@@ -13,9 +13,12 @@ there `on_commit` runs at once, still one task per change.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -31,15 +34,21 @@ class PendingPurge:
     def __init__(self) -> None:
         self.page_ids: set[int] = set()
         self.privacy_changed_ids: set[int] = set()
+        # Addresses of pages being deleted, worked out before their rows go.
+        self.urls: set[str] = set()
+        self.deleted_ids: set[int] = set()
         self.done = False
 
     def __call__(self) -> None:
         self.done = True
-        if not (self.page_ids or self.privacy_changed_ids):
+        page_ids = self.page_ids - self.deleted_ids
+        if not (page_ids or self.privacy_changed_ids or self.urls):
             return
         from .tasks import purge_pages_from_cdn
 
-        purge_pages_from_cdn.enqueue(sorted(self.page_ids), sorted(self.privacy_changed_ids))
+        purge_pages_from_cdn.enqueue(
+            sorted(page_ids), sorted(self.privacy_changed_ids), sorted(self.urls)
+        )
 
 
 def _pending_of_this_transaction(connection) -> PendingPurge | None:
@@ -64,12 +73,18 @@ def purge_after_commit(page_ids: list[int], *, privacy_changed: bool = False) ->
     stale at the CDN (publishing.cdn.addresses). Nothing at all without a CDN."""
     if not cdn_configured():
         return
-    connection = transaction.get_connection()
-    pending = _pending_of_this_transaction(connection)
+    with _pending() as pending:
+        (pending.privacy_changed_ids if privacy_changed else pending.page_ids).update(page_ids)
+
+
+@contextmanager
+def _pending() -> Iterator[PendingPurge]:
+    """This transaction's PendingPurge, registered with on_commit once it holds work."""
+    pending = _pending_of_this_transaction(transaction.get_connection())
     fresh = pending is None
     if fresh:
         pending = PendingPurge()
-    (pending.privacy_changed_ids if privacy_changed else pending.page_ids).update(page_ids)
+    yield pending
     if fresh:
         transaction.on_commit(pending)
 
@@ -95,6 +110,26 @@ def _follows_its_original(page: Page, signal_kwargs: dict) -> bool:
     return False
 
 
+def on_page_deleting(sender, instance, **kwargs) -> None:
+    """A page about to be deleted: its addresses are worked out now, while its rows (its
+    signatories, topics, place in the tree) are still there; purged after the commit.
+    Only with a CDN, and only for deletions, so the cost in the editor's request is rare.
+    """
+    if not cdn_configured() or not isinstance(instance, Page):
+        return
+    with _pending() as pending:
+        if instance.pk in pending.deleted_ids:  # sent again for each parent model's row
+            return
+        pending.deleted_ids.add(instance.pk)
+        # The row, not the instance: Wagtail's own pre_delete handler unpublishes the
+        # instance in memory. A page never live was never served: nothing to purge.
+        if not Page.objects.filter(pk=instance.pk, live=True).exists():
+            return
+        from .addresses import addresses_to_purge
+
+        pending.urls.update(addresses_to_purge([instance.pk]))
+
+
 def on_view_restriction_changed(sender, instance: PageViewRestriction, **kwargs) -> None:
     """A page made private, or public again: its copies at the CDN must go."""
     if instance.page_id:
@@ -105,6 +140,7 @@ def register_signal_handlers() -> None:
     page_published.connect(on_page_change, dispatch_uid="cdn-published")
     page_unpublished.connect(on_page_change, dispatch_uid="cdn-unpublished")
     post_page_move.connect(on_page_change, dispatch_uid="cdn-moved")
+    pre_delete.connect(on_page_deleting, dispatch_uid="cdn-page-deleting")
     for signal in (post_save, post_delete):
         signal.connect(
             on_view_restriction_changed,

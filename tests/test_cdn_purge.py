@@ -275,6 +275,33 @@ def test_a_private_letters_later_publish_sends_the_cdn_nothing(
     assert varnish.purged == []
 
 
+def test_an_organization_made_private_does_not_name_a_private_letter_it_signed(
+    varnish, content, django_capture_on_commit_callbacks
+):
+    """The organization's own copies go; the letter naming it, private on its own, is
+    in no public answer and is not named to the CDN."""
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=content.letter, restriction_type=PageViewRestriction.LOGIN
+        )
+    varnish.purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=content.ccla, restriction_type=PageViewRestriction.LOGIN
+        )
+    site, ccla = f"http://{HOST}", content.ccla.pk
+    assert set(varnish.purged) == {
+        f"{site}/en/organizations/ccla/",
+        f"{site}/en/organizations/",
+        f"{site}/en/feeds/organizations/ccla.rss",
+        f"{site}/en/feeds/organizations/ccla.atom",
+        f"{site}/api/v1/organizations/{ccla}/",
+        f"{site}/api/v1/organizations/",
+        f"{site}/api/v1/organizations/?locale=en",
+        f"{site}/api/v1/letters/?locale=en&organization={ccla}",
+    }
+
+
 def test_withheld_anonymous_and_private_signatories_are_never_named_to_the_cdn(
     varnish, content, django_capture_on_commit_callbacks
 ):

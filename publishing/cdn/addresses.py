@@ -72,6 +72,9 @@ class _Collector:
     def __init__(self, touched: set[int], privacy_changed: bool) -> None:
         self.touched = touched
         self.privacy_changed = privacy_changed
+        # The pages whose privacy changed (with their versions and descendants): counted
+        # even when private now. Nothing else private is ever counted.
+        self.privacy_scope: set[int] = set()
         self.urls: set[str] = set()
         self.done: set[tuple[str, int]] = set()
         # Wagtail keeps the sites' root paths on this object (Page.get_full_url(request)).
@@ -101,7 +104,9 @@ class _Collector:
         under = Q()
         for root in roots:
             under |= Q(path__startswith=root.path)
-        return list(Page.objects.filter(under).specific())
+        pages = list(Page.objects.filter(under).specific())
+        self.privacy_scope = {page.pk for page in pages}
+        return pages
 
     def _all_versions(self, page: Page) -> list[Page]:
         """The page's language versions and aliases, itself included (any state)."""
@@ -115,20 +120,20 @@ class _Collector:
 
     def _versions(self, page: Page) -> list[Page]:
         """The versions whose addresses readers may have been given: live (or touched, as
-        one just unpublished is), and public unless the change is one of privacy."""
+        one just unpublished is), and public, or within the change of privacy."""
         versions = [
             version
             for version in self._all_versions(page)
             if version.live or self.touched & {version.pk, version.alias_of_id}
         ]
-        if self.privacy_changed or not versions:
+        if not versions:
             return versions
         public = set(
             exclude_private(Page.objects.filter(pk__in=[v.pk for v in versions])).values_list(
                 "pk", flat=True
             )
         )
-        return [version for version in versions if version.pk in public]
+        return [v for v in versions if v.pk in public or v.pk in self.privacy_scope]
 
     def _first_time(self, kind: str, page: Page) -> bool:
         if (kind, page.pk) in self.done:

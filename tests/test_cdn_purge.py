@@ -246,6 +246,25 @@ def test_a_draft_never_published_is_deleted_without_a_purge(
     assert varnish.purged == []
 
 
+def test_a_share_card_drawn_after_the_publish_purges_the_letter_again(
+    varnish, content, django_capture_on_commit_callbacks
+):
+    """Pages name their card (og:image); a CDN may have kept them from before it was drawn."""
+    from publishing.models import ShareImage
+    from publishing.share_images.service import render_share_images
+
+    # Cards hidden (as after a change to their inputs) and confirmed by the redraw.
+    assert ShareImage.objects.filter(page=content.letter).update(stale=True)
+    varnish.purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        render_share_images(content.letter)
+    assert set(varnish.purged) == letter_addresses(content)
+    varnish.purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not any(render_share_images(content.letter).values())  # nothing new
+    assert varnish.purged == []
+
+
 def test_a_letter_made_private_is_purged_from_the_cdn(
     varnish, content, django_capture_on_commit_callbacks
 ):

@@ -227,9 +227,10 @@ def test_a_deleted_letter_is_purged_with_everything_that_listed_it(
     """Its addresses are worked out before its rows go (after the commit, nothing would be
     left to say where it was shown)."""
     varnish.purged.clear()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks() as callbacks:
         content.letter.delete()
-    assert sum(isinstance(callback, PendingPurge) for callback in callbacks) == 1
+    (pending,) = [callback for callback in callbacks if isinstance(callback, PendingPurge)]
+    pending()  # as the commit would (the other callbacks redraw the translation's cards)
     assert set(varnish.purged) == letter_addresses(content)
 
 

@@ -1,8 +1,8 @@
 """Which addresses a change leaves stale at the CDN: the one home of that rule.
 
 Given the pages a committed change touched (publish, unpublish, a move, share cards
-drawn; or a change of their privacy), `addresses_to_purge` returns the absolute addresses, on the host of each
-page's site, that may hold what readers saw before:
+drawn; or a change of their privacy), `addresses_to_purge` returns the absolute
+addresses, on the host of each page's site, that may hold what readers saw before:
 
 LETTER, for each of its language versions (real translations, the aliases
 wagtail-localize keeps for untranslated languages, and aliases elsewhere) that is live,

@@ -98,7 +98,7 @@ def object_storage_from_environment(environ: Mapping[str, str]) -> ObjectStorage
         storages={
             "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": media},
             "share_images": {
-                "BACKEND": "publishing.share_images.storage.ShareImageS3Storage",
+                "BACKEND": "publishing.share_images.object_storage.ShareImageS3Storage",
                 "OPTIONS": cards,
             },
         },

@@ -28,7 +28,8 @@ from config.object_storage import object_storage_from_environment
 from home.models import LetterPage
 from publishing.models import Delivery, DeliveryStatus, ShareImage
 from publishing.share_images.card import VARIANTS
-from publishing.share_images.storage import ShareImageS3Storage, share_image_storage
+from publishing.share_images.object_storage import ShareImageS3Storage
+from publishing.share_images.storage import share_image_storage
 from tests.servers.mastodon import FakeMastodon
 from tests.servers.s3 import Credentials, FakeS3
 from tests.social import add_account

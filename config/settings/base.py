@@ -429,6 +429,19 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # A MEDIA_URL on another origin (object storage, CDN) is allowed for images.
 _media_url = urlsplit(MEDIA_URL)
 _media_origin = [f"{_media_url.scheme}://{_media_url.netloc}"] if _media_url.netloc else []
+
+
+def with_media_origins(policy: dict, origins: list[str]) -> dict:
+    """A copy of the django-csp `policy` ({"DIRECTIVES": {...}}) whose img-src and media-src
+    also allow `origins` (e.g. ["https://cdn.example.org"]): where object storage serves
+    media (config/settings/production.py)."""
+    directives = {name: list(values) for name, values in policy["DIRECTIVES"].items()}
+    for name in ("img-src", "media-src"):
+        if name in directives:
+            directives[name] += [origin for origin in origins if origin not in directives[name]]
+    return {**policy, "DIRECTIVES": directives}
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -15,8 +15,8 @@ RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 # uv installs the dependencies in seconds where pip takes minutes; pip stands in when uv
 # cannot be installed (docs/decisions.md). Both put the same packages in the same venv.
-PIP_INSTALL = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python; \
-	else $(BIN)/python -m pip install --quiet --disable-pip-version-check; fi
+pip_install = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
+	else $(BIN)/python -m pip install --quiet --disable-pip-version-check $(1); fi
 
 $(BIN)/python:
 	@echo "Broadside: installing the dependencies into $(VENV) (first run only)…"
@@ -25,11 +25,11 @@ $(BIN)/python:
 		2>/dev/null || $(BIN)/python -m ensurepip --upgrade --default-pip > /dev/null
 
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
-	@$(PIP_INSTALL) -e .
+	@$(call pip_install,-e .)
 	@touch $(RUN_STAMP)
 
 $(STAMP): $(RUN_STAMP)
-	@$(PIP_INSTALL) -e ".[dev]"
+	@$(call pip_install,-e ".[dev]")
 	@touch $(STAMP)
 
 install: $(STAMP) compilemessages

@@ -52,7 +52,7 @@ def test_make_run_passes_the_served_address_to_the_links():
     assert "--host 0.0.0.0 --port 8000 --base-url https://letters.example.org" in proxied
     server, worker, timer = start.server_commands("/venv/bin/python", "127.0.0.1", 19100)
     assert server == "/venv/bin/python manage.py runserver 127.0.0.1:19100"
-    assert worker.endswith("manage.py db_worker")
+    assert worker.endswith("manage.py db_worker --no-reload")
     assert "publish_scheduled" in timer and "refresh_tokens" in timer
 
 

@@ -6,7 +6,9 @@ Clones PATH (default: this repository; commit first, a clone takes the last comm
 temporary folder, runs `make run PORT=…` there in a process group of its own, and times until
 GET / answers 200 (redirects followed). It then stops the run as a terminal's Ctrl-C does
 (SIGINT to the group), and does it again in the same clone (the second run). Prints, for each
-run, the seconds to the first page, the load average, the number of output lines, the
+run, the seconds to the first page, the load average then, the CPU seconds the whole run
+used until it stopped (all its processes: the figure a busy machine does not inflate), the
+number of output lines, the
 seconds the stop took and its exit status, and whether the output holds a traceback or a
 "Segmentation fault". The cache of uv (~/.cache/uv) is not cleared: pass UV_CACHE_DIR to
 measure a cold one. Standard library only.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -46,13 +49,14 @@ def first_page(port: int, process: subprocess.Popen, timeout: float) -> float | 
 
 def redact(line: str) -> str:
     """The last line names the administrator's password: never print it."""
-    head, separator, _password = line.partition(" / ")
+    head, separator, _password = line.partition(" — admin: admin / ")
     return head + separator + "…" if separator else line
 
 
 def one_run(clone: Path, port: int, timeout: float) -> dict:
     log = clone / "var" / f"bench-run-{time.time_ns()}.log"
     log.parent.mkdir(exist_ok=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with log.open("w") as output:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "run", f"PORT={port}"],
@@ -71,10 +75,13 @@ def one_run(clone: Path, port: int, timeout: float) -> dict:
             os.killpg(process.pid, signal.SIGKILL)
             status = process.wait()
         stopped = time.monotonic() - stop_started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     text = log.read_text(errors="replace")
     return {
         "seconds": seconds,
         "load": load,
+        "cpu": cpu,
         "lines": len(text.splitlines()),
         "stop_seconds": stopped,
         "status": status,
@@ -99,12 +106,15 @@ def main() -> int:
     results = {}
     for name in ("first run", "second run"):
         results[name] = one_run(clone, arguments.port, arguments.timeout)
-    print(f"{'':12}{'first page':>12}{'load avg':>10}{'lines':>7}{'stop':>7}{'exit':>6}  clean")
+    print(
+        f"{'':12}{'first page':>12}{'load avg':>10}{'CPU s':>8}{'lines':>7}{'stop':>7}{'exit':>6}"
+        "  clean"
+    )
     for name, result in results.items():
         page = "timeout" if result["seconds"] is None else f"{result['seconds']:.1f} s"
         clean = not (result["traceback"] or result["segfault"])
         print(
-            f"{name:12}{page:>12}{result['load']:>10.1f}{result['lines']:>7}"
+            f"{name:12}{page:>12}{result['load']:>10.1f}{result['cpu']:>8.0f}{result['lines']:>7}"
             f"{result['stop_seconds']:>6.1f}s{result['status']:>6}  {'yes' if clean else 'NO'}"
         )
     for name, result in results.items():

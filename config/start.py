@@ -70,7 +70,7 @@ def server_commands(python: str, host: str, port: int) -> list[str]:
         # The worker in its main thread: under the autoreloader it runs in a daemon thread,
         # which a stop left drawing a card while the interpreter shut down (a segfault), or
         # waiting forever after its graceful stop. Restart `make run` after changing a task.
-        f"{manage} db_worker --no-reload",
+        f"{manage} db_worker --no-reload -v 0",
         f"while sleep 60; do {manage} publish_scheduled > /dev/null; "
         f"{manage} resume_deliveries -v 0; {manage} refresh_tokens -v 0; done",
     ]

@@ -1,5 +1,6 @@
 """`make run` on this machine: links follow where the demo is served."""
 
+import logging
 import signal
 import stat
 import subprocess
@@ -52,7 +53,7 @@ def test_make_run_passes_the_served_address_to_the_links():
     assert "--host 0.0.0.0 --port 8000 --base-url https://letters.example.org" in proxied
     server, worker, timer = start.server_commands("/venv/bin/python", "127.0.0.1", 19100)
     assert server == "/venv/bin/python manage.py runserver 127.0.0.1:19100"
-    assert worker.endswith("manage.py db_worker --no-reload")
+    assert worker.endswith("manage.py db_worker --no-reload -v 0")
     assert "publish_scheduled" in timer and "refresh_tokens" in timer
 
 
@@ -200,3 +201,18 @@ def test_supervise_stops_its_commands_quietly_on_ctrl_c_or_sigterm(signum):
     assert result.returncode == 0
     assert "Traceback" not in result.stderr and "Segmentation" not in result.stderr
     assert not [pid for pid in started if running(pid)]
+
+
+def test_the_quiet_worker_of_make_run_still_reports_failed_tasks():
+    from publishing.management.commands.db_worker import Command
+
+    loggers = [logging.getLogger(name) for name in ("django_tasks", "django_tasks_db")]
+    levels = [logger.level for logger in loggers]
+    try:
+        Command().configure_logging(0)
+        assert [logger.level for logger in loggers] == [logging.WARNING, logging.WARNING]
+        Command().configure_logging(1)
+        assert [logger.level for logger in loggers] == [logging.INFO, logging.INFO]
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

@@ -78,6 +78,8 @@ class DemoLoader:
             letters = [
                 self.letter(letter_index, data, organizations, topics) for data in content.LETTERS
             ]
+            for locale in locales[1:]:
+                synchronize_tree(source, locale)
             sections = [home, letter_index, organization_index, *organizations.values()]
             flagship = [page for page in letters if page.slug == more_languages.FLAGSHIP_SLUG]
             plan = {language: [*sections, *letters] for language in content.LANGUAGES}
@@ -91,11 +93,6 @@ class DemoLoader:
                     self.translate(topic, locale, catalog[language])
                 for page in pages:
                     self.translate(page, locale, catalog[language])
-            # The rest of each language's tree: untranslated pages as aliases. After the
-            # translations, so that no page is made an alias only to be converted (and
-            # unpublished, re-published and re-indexed) a moment later.
-            for locale in locales[1:]:
-                synchronize_tree(source, locale)
         self.log(f"Demo content ready ({self.created} objects created).")
 
     # -- source content --------------------------------------------------------

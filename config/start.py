@@ -231,8 +231,38 @@ def local_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def prepare(base_url: str) -> tuple[str, str | None]:
-    """Steps 1 to 3 of the module docstring; returns the sign-in credentials."""
+def queued_tasks() -> int:
+    """Tasks the database worker has still to run (ready or running); 0 for another backend."""
+    from django_tasks import task_backends
+    from django_tasks.base import TaskResultStatus
+
+    if not type(task_backends["default"]).__module__.startswith("django_tasks_db"):
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    ready = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    return DBTaskResult.objects.filter(status__in=ready).count()
+
+
+def wait_for_the_worker(stop: threading.Event, timeout: float = 600.0) -> bool:
+    """Wait until the worker has run every queued task (the demo's cards and posts), `stop`
+    is set or `timeout` (s) passes; True when the queue is empty."""
+    from django.db import connection
+
+    deadline = time.monotonic() + timeout
+    try:
+        while not stop.is_set() and time.monotonic() < deadline:
+            if queued_tasks() == 0:
+                return True
+            stop.wait(2.0)
+        return False
+    finally:
+        connection.close()
+
+
+def prepare(base_url: str) -> tuple[str, str | None, bool]:
+    """Steps 1 to 3 of the module docstring; returns the sign-in credentials and whether the
+    demo was loaded (its cards and posts then wait for the worker)."""
     import django
 
     django.setup()
@@ -247,11 +277,13 @@ def prepare(base_url: str) -> tuple[str, str | None]:
             load_demo(base_url)
             say(
                 f"demo loaded in {time.monotonic() - started:.0f} s "
-                "(its share cards are drawn in the background)"
+                "(the worker draws its share cards and logs its console posts)"
             )
+            loaded = True
         else:
             follow_served_address(base_url)
-        return admin_credentials()
+            loaded = False
+        return (*admin_credentials(), loaded)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -266,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop_setup)
     try:
-        username, password = prepare(base_url)
+        username, password, loaded = prepare(base_url)
     except (KeyboardInterrupt, Stopped):
         print(file=sys.stderr)
         say("stopped before the site started (what was done is kept; run `make run` again).")
@@ -278,14 +310,21 @@ def main(argv: list[str] | None = None) -> int:
     started = threading.Event()
 
     def announce() -> None:
-        if wait_until_answering(local_url(arguments.host, arguments.port), started):
+        if not wait_until_answering(local_url(arguments.host, arguments.port), started):
+            return
+        say(sign_in_line(base_url, username, password))
+        # The worker's first lines (the demo's console posts) follow: say it again after them.
+        if loaded and wait_for_the_worker(started):
+            say("the demo's share cards are drawn and its posts logged.")
             say(sign_in_line(base_url, username, password))
 
-    threading.Thread(target=announce, daemon=True).start()
+    announcer = threading.Thread(target=announce, daemon=True)
+    announcer.start()
     try:
         return supervise(server_commands(sys.executable, arguments.host, arguments.port))
     finally:
         started.set()
+        announcer.join(5.0)  # not left inside a query while the interpreter shuts down
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -216,3 +217,19 @@ def test_the_quiet_worker_of_make_run_still_reports_failed_tasks():
     finally:
         for logger, level in zip(loggers, levels, strict=True):
             logger.setLevel(level)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sign_in_line_is_said_again_once_the_worker_has_emptied_the_queue():
+    database_tasks = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    stop = threading.Event()
+    with override_settings(TASKS=database_tasks):
+        assert start.queued_tasks() == 0
+        result = record_call.enqueue(7)
+        assert start.queued_tasks() == 1
+        assert start.wait_for_the_worker(stop, timeout=0.1) is False
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.filter(pk=result.id).update(status="SUCCESSFUL")
+        assert start.wait_for_the_worker(stop, timeout=5) is True
+    assert start.queued_tasks() == 0  # the immediate backend of the tests queues nothing

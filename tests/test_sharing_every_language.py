@@ -98,7 +98,7 @@ def test_from_the_french_translation_editor_the_editor_reaches_every_language_an
     assert "js-translation-editor" in translation_editor
     header, status_panel = translation_editor.split('data-side-panel="status"', 1)
     assert f'href="{view_url}"' in header and f'href="{view_url}"' in status_panel
-    assert "4 posts in 2 language(s)." in translation_editor
+    assert "4 posts · 2 languages." in translation_editor
 
     page = html.unescape(text_of(editor_client.get(view_url)))
     assert _languages_in_order(page) == ["fr", "en"]

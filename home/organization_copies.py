@@ -7,8 +7,9 @@ The copy chosen for a letter in language L is, per organization (`translation_ke
 1. its real (not alias) copy in L;
 2. else its real copy in the default language (settings.LANGUAGE_CODE);
 3. else its original, the oldest real copy.
-The organization chooser's search lists only these copies, marking those not in L with
-their language, and a signatory row stores its organization's copy by the same rule
+The organization chooser's search finds an organization by the name of any of its copies
+(an English name finds the Russian copy) and lists only these copies, marking those not in
+L with their language, and a signatory row stores its organization's copy by the same rule
 whichever copy was picked (browsing a language tree offers aliases too).
 """
 
@@ -91,3 +92,31 @@ def copy_language(request, page) -> str:
         copies = organization_copies_for(chooser_language(request))
         cache = request._organization_copy_languages = dict(copies.values())
     return cache.get(page.translation_key, page.locale.language_code)
+
+
+# How many copies a search reads to find the organizations it matched.
+SEARCH_LIMIT = 1000
+
+
+class _FindsEveryCopy:
+    """A page queryset restricted to the chosen copies whose `autocomplete` matches the
+    names of every copy: Wagtail's chooser search calls `autocomplete(q)` on it last."""
+
+    def autocomplete(self, query, *args, **kwargs):
+        matched = _organization_model().objects.all().autocomplete(query)[:SEARCH_LIMIT]
+        keys = {page.translation_key for page in matched}
+        return self.filter(translation_key__in=keys).order_by("title", "pk")
+
+
+_classes: dict[type, type] = {}
+
+
+def chosen_copies_only(pages, language_code: str):
+    """`pages` (the chooser's queryset) narrowed to each organization's copy for a letter
+    in `language_code`, searched by the names of all its copies."""
+    narrowed = pages.filter(pk__in=list(organization_copies_for(language_code)))
+    base = type(narrowed)
+    if base not in _classes:
+        _classes[base] = type(f"EveryCopy{base.__name__}", (_FindsEveryCopy, base), {})
+    narrowed.__class__ = _classes[base]
+    return narrowed

@@ -4,7 +4,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .admin_i18n import warn_about_foreign_scripts
 from .models import Topic
-from .organization_copies import chooser_language, choosing_organizations, organization_copies_for
+from .organization_copies import chooser_language, choosing_organizations, chosen_copies_only
 
 hooks.register("after_create_page", warn_about_foreign_scripts)
 hooks.register("after_edit_page", warn_about_foreign_scripts)
@@ -28,4 +28,4 @@ def one_row_per_organization(pages, request):
     language or its fallback (home.organization_copies), instead of one row per copy."""
     if not choosing_organizations(request, search_only=True):
         return pages
-    return pages.filter(pk__in=list(organization_copies_for(chooser_language(request))))
+    return chosen_copies_only(pages, chooser_language(request))

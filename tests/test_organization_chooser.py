@@ -73,8 +73,10 @@ def test_the_search_shows_one_row_per_organization_in_the_letters_language(
     assert _search(superuser_client, "union", "hu") == sorted(
         [(aclu.pk, "English"), (liberty.pk, "English")]
     )
-    # Searching the French title finds the organization once.
+    # The name of any copy finds the organization once, in the letter's language.
     assert _search(superuser_client, "américaine", "fr") == [(french_aclu.pk, "")]
+    assert _search(superuser_client, "civil", "fr") == [(french_aclu.pk, "")]
+    assert _search(superuser_client, "américaine", "en") == [(aclu.pk, "")]
 
 
 def test_the_fallback_is_named_in_the_editors_admin_language(superuser_client, organizations):

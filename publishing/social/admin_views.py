@@ -186,10 +186,20 @@ class WhatWentOutView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_subtitle(self):
         return self.page.get_admin_display_title()
 
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.page.pk]),
+                "label": self.page.get_admin_display_title(),
+            },
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            page=self.page,
+            letter=self.page,
             every_language=deliveries_by_language(self.page, self.request.user),
             next_url=self.request.get_full_path(),
             edit_url=reverse("wagtailadmin_pages:edit", args=[self.page.pk]),

@@ -68,6 +68,9 @@ class ContentLanguagePageForm(WagtailAdminPageForm):
         for formset in self.formsets.values():
             for child in [*formset.forms, formset.empty_form]:
                 mark_text_fields(child, locale.language_code)
+                # A new row learns its page only when saved: its clean() reads this
+                # (LetterSignatory names the organization's copy in this language).
+                child.instance.page_locale = locale
 
 
 def use_content_language_forms() -> None:

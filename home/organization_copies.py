@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 def _organization_model():
@@ -120,3 +121,26 @@ def chosen_copies_only(pages, language_code: str):
         _classes[base] = type(f"EveryCopy{base.__name__}", (_FindsEveryCopy, base), {})
     narrowed.__class__ = _classes[base]
     return narrowed
+
+
+def refuse_an_organization_twice(formset) -> bool:
+    """Add an error to each row of the signatories `formset` that names an organization an
+    earlier row names already, through any copy (two copies become one once stored, and
+    the database allows a letter one row per organization). Call it after the rows were
+    validated (their `clean()` picked each organization's copy). True when none repeats."""
+    seen: set[int] = set()
+    alone = True
+    for form in formset.forms:
+        if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+            continue
+        organization_id = getattr(form.instance, "organization_id", None)
+        if organization_id is None:
+            continue
+        if organization_id in seen:
+            form.add_error(
+                "organization",
+                _("This organization signs the letter already, in another row."),
+            )
+            alone = False
+        seen.add(organization_id)
+    return alone

@@ -171,3 +171,52 @@ def test_choosing_the_hungarian_copy_in_the_editor_stores_the_english_one(
         slug="a-new-letter", locale=Locale.objects.get(language_code="en")
     )
     assert list(letter.signatories.values_list("organization_id", flat=True)) == [aclu.pk]
+
+
+def test_two_copies_of_one_organization_are_one_signatory_error_not_a_crash(
+    superuser_client, organizations, tree
+):
+    """Two rows naming the same organization through different copies (the Hungarian and
+    the English) become one organization once stored: the form says so, nothing is saved."""
+    aclu, _french_aclu, _liberty = organizations
+    hungarian = _copy(aclu, "hu")
+    data = {
+        "title": "A letter signed twice",
+        "slug": "a-letter-signed-twice",
+        "letter_type": "open_letter",
+        "publication_date": "2026-11-28",
+        "standfirst": "We ask for one thing.",
+        "addressees": "Parliament",
+        "body-count": "0",
+        "contacts-count": "0",
+        "signatories-TOTAL_FORMS": "2",
+        "signatories-INITIAL_FORMS": "0",
+        "signatories-MIN_NUM_FORMS": "0",
+        "signatories-MAX_NUM_FORMS": "1000",
+        "signatories-0-organization": str(hungarian.pk),
+        "signatories-0-visibility": "public",
+        "signatories-0-ORDER": "1",
+        "signatories-1-organization": str(aclu.pk),
+        "signatories-1-visibility": "public",
+        "signatories-1-ORDER": "2",
+        "signers-TOTAL_FORMS": "0",
+        "signers-INITIAL_FORMS": "0",
+        "signers-MIN_NUM_FORMS": "0",
+        "signers-MAX_NUM_FORMS": "1000",
+        "share_image_overrides-TOTAL_FORMS": "0",
+        "share_image_overrides-INITIAL_FORMS": "0",
+        "share_image_overrides-MIN_NUM_FORMS": "0",
+        "share_image_overrides-MAX_NUM_FORMS": "1",
+        "social_texts-TOTAL_FORMS": "0",
+        "social_texts-INITIAL_FORMS": "0",
+        "social_texts-MIN_NUM_FORMS": "0",
+        "social_texts-MAX_NUM_FORMS": "1000",
+    }
+    response = superuser_client.post(f"/admin/pages/add/home/letterpage/{tree.letters.pk}/", data)
+    assert response.status_code == 200, response.status_code
+    assert "This organization signs the letter already, in another row." in (
+        response.content.decode()
+    ), response.content.decode()[-3000:]
+    from home.models import LetterPage
+
+    assert not LetterPage.objects.filter(slug="a-letter-signed-twice").exists()

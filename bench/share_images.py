@@ -9,9 +9,10 @@ time (`time.process_time`), not wall time: on a shared machine the wall clock
 also counts the time other processes held the core. The columns:
 - "cold": the first card of a worker process: every font, coverage, layout, mask
   and logo-tile cache emptied before it, untimed (`warm.forget()`: a process that
-  has drawn nothing yet, and has nothing to free; imports and Django set-up, paid once per process, are not counted,
-  nor is decoding the logo files, which happens before drawing: the logos come as
-  `content._decoded_logo` hands them over, RGBA at `logos.THUMBNAIL` px).
+  has drawn nothing yet, and has nothing to free; imports and Django set-up, paid
+  once per process, are not counted, nor is decoding the logo files, which happens
+  before drawing: the logos come as `content._decoded_logo` hands them over, RGBA at
+  `logos.THUMBNAIL` px).
 - "warmed up": the same, in a worker that ran `warm.warm_up()` when it started
   (fonts opened, character maps read, ICU started; untimed here: tens of ms once
   per process), as `regenerate_share_images` does before it forks.

@@ -9,32 +9,45 @@ PORT ?= 8000
 # Where readers reach the site: every absolute link (canonical, og:url, hreflang, feeds,
 # posts) starts with it. `make run PORT=19100` serves and links http://127.0.0.1:19100.
 BASE_URL ?= $(or $(BROADSIDE_BASE_URL),http://$(HOST):$(PORT))
+# Two stamps: `make run` needs the runtime dependencies only; `make test` and the other
+# developer targets add the dev extra. Each is remade only when pyproject.toml changes.
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
+# uv installs the dependencies in seconds where pip takes minutes; pip stands in when uv
+# cannot be installed (docs/decisions.md). Both put the same packages in the same venv.
+pip_install = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
+	else $(BIN)/python -m pip install --quiet --disable-pip-version-check $(1); fi
 
-.PHONY: run test install messages compilemessages lint format migrate demo worker clean mutation
+$(BIN)/python:
+	@echo "Broadside: installing the dependencies into $(VENV) (first run only)…"
+	@$(PYTHON) -m venv --without-pip $(VENV)
+	@$(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check uv \
+		2>/dev/null || $(BIN)/python -m ensurepip --upgrade --default-pip > /dev/null
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	@$(call pip_install,-e .)
+	@touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
+	@$(call pip_install,-e ".[dev]")
+	@touch $(STAMP)
 
 install: $(STAMP) compilemessages
 
 # UI translations, with Babel only (no GNU gettext): `make messages` extracts every string marked
 # in Python and templates (config/babel.cfg), adds the new ones to each site/locale catalogue,
 # and compiles them. Translate the new entries, then run it again (tests/test_catalogues.py checks).
-messages: $(STAMP)
+messages: $(RUN_STAMP)
 	@mkdir -p var
 	$(BIN)/python -m config.babel_django var/django.pot
 	$(BIN)/pybabel --quiet update --domain django --input-file var/django.pot --output-dir site/locale \
 		--no-wrap --no-fuzzy-matching --ignore-pot-creation-date
 	@$(MAKE) --no-print-directory compilemessages
 
-compilemessages: $(STAMP)
+compilemessages: $(RUN_STAMP)
 	@$(BIN)/pybabel --quiet compile --domain django --directory site/locale
 
-migrate: install
+migrate: $(RUN_STAMP) compilemessages
 	@echo "Broadside: preparing the database…"
 	@$(MANAGE) migrate --no-input -v 0
 
@@ -44,15 +57,11 @@ demo: migrate
 		$(MANAGE) social_accounts add console --name Console $(foreach code,en fr es ru ar he hi hu,--locale $(code))
 	$(MANAGE) load_demo --create-admin --base-url $(BASE_URL)
 
-# Install, migrate, load the demo, then serve the site with a task worker beside it.
-# config/supervise.py restarts whichever dies and stops them all on Ctrl-C.
-run: demo
-	@echo "Broadside: serving $(BASE_URL)/ — sign in at $(BASE_URL)/admin/ as admin"
-	@echo "  (password printed when the admin was created; reset: $(MANAGE) changepassword admin)"
-	@BROADSIDE_BASE_URL=$(BASE_URL) $(BIN)/python -m config.supervise \
-		"$(MANAGE) runserver $(HOST):$(PORT)" \
-		"$(MANAGE) db_worker" \
-		"while sleep 60; do $(MANAGE) publish_scheduled > /dev/null; $(MANAGE) resume_deliveries -v 0; $(MANAGE) refresh_tokens -v 0; done"
+# Install, migrate and load the demo when needed, then serve the site with a task worker
+# beside it (config/start.py; config/supervise.py restarts whichever dies and stops them all
+# on Ctrl-C). The last line says the address and the administrator's password.
+run: $(RUN_STAMP) compilemessages
+	@$(BIN)/python -m config.start --host $(HOST) --port $(PORT) --base-url $(BASE_URL)
 
 worker: install
 	$(MANAGE) db_worker

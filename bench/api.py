@@ -103,10 +103,14 @@ def run(label: str, database_url: str, seconds: float) -> None:
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "bench-only",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain HTTP on loopback, as bench/stampede.py: production redirects to HTTPS otherwise.
+        "BROADSIDE_SSL_REDIRECT": "0",
+        "INSECURE_COOKIES": "1",
         "LOG_LEVEL": "WARNING",
         "MEDIA_ROOT": tempfile.mkdtemp(prefix="broadside-bench-media-"),
+        "STATIC_ROOT": tempfile.mkdtemp(prefix="broadside-bench-static-"),
     }
     prepared = prepare(env)
     print(f"\n{label}: gunicorn, 2 workers, {CLIENTS} concurrent clients, {seconds:.0f} s each")

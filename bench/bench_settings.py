@@ -2,4 +2,8 @@
 
 from config.settings.production import *  # noqa: F403
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# Both caches: the API's per-version answers (default) and whole public pages (pages).
+CACHES = {
+    alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    for alias in ("default", "pages")
+}

@@ -25,6 +25,8 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from home.organization_copies import refuse_an_organization_twice
+
 # Inputs whose text is not prose in the page's language.
 NOT_PROSE = (forms.URLInput, forms.EmailInput, forms.NumberInput, forms.PasswordInput)
 # The fields of a letter or organization whose script is checked after a save.
@@ -68,6 +70,17 @@ class ContentLanguagePageForm(WagtailAdminPageForm):
         for formset in self.formsets.values():
             for child in [*formset.forms, formset.empty_form]:
                 mark_text_fields(child, locale.language_code)
+                # A new row learns its page only when saved: its clean() reads this
+                # (LetterSignatory names the organization's copy in this language).
+                child.instance.page_locale = locale
+
+    def is_valid(self) -> bool:
+        """Wagtail's checks, then: no organization signs twice through two of its copies."""
+        valid = super().is_valid()
+        signatories = self.formsets.get("signatories")
+        if signatories is not None:
+            valid = refuse_an_organization_twice(signatories) and valid
+        return valid
 
 
 def use_content_language_forms() -> None:

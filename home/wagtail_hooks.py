@@ -4,6 +4,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .admin_i18n import warn_about_foreign_scripts
 from .models import Topic
+from .organization_copies import chooser_language, choosing_organizations, chosen_copies_only
 
 hooks.register("after_create_page", warn_about_foreign_scripts)
 hooks.register("after_edit_page", warn_about_foreign_scripts)
@@ -19,3 +20,12 @@ class TopicViewSet(SnippetViewSet):
 
 
 register_snippet(TopicViewSet)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def one_row_per_organization(pages, request):
+    """The organization chooser's search lists each organization once, in the letter's
+    language or its fallback (home.organization_copies), instead of one row per copy."""
+    if not choosing_organizations(request, search_only=True):
+        return pages
+    return chosen_copies_only(pages, chooser_language(request))

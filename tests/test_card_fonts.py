@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+import io
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
@@ -55,3 +60,42 @@ def test_format_12_subtables_answer_as_fonttools(tmp_path, mapping):
     expected, found = _best(path), character_map(path)
     assert expected == set(mapping)
     assert [c for c in CODES if (c in found) != (c in expected)] == []
+
+
+def _build_card_fonts():
+    """site/fonts/build_card_fonts.py, imported by path (the site layer is not a package)."""
+    spec = importlib.util.spec_from_file_location(
+        "build_card_fonts", Path(settings.SITE_LAYER_DIR) / "fonts" / "build_card_fonts.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_card_fonts_are_the_sources_rebuilt_without_hinting_programs():
+    """The committed copies are exactly what the script makes of the source fonts today
+    (a replaced source without a rebuild fails here), and draw the same characters."""
+    build = _build_card_fonts()
+    configured = [
+        p for faces in font_families().values() for f in faces for p in (f.regular, f.bold)
+    ]
+    assert configured and all(Path(p).parent == build.OUTPUT for p in configured)
+    for path in configured:
+        source = build.FONTS / Path(path).name
+        rebuilt = io.BytesIO()
+        build.without_hinting_programs(source).save(rebuilt)
+        assert rebuilt.getvalue() == Path(path).read_bytes(), path
+        assert _best(path) == _best(source)
+        font = TTFont(path)
+        assert "cvt " not in font
+        assert (
+            font["fpgm"].program.getBytecode() == build.NO_OP == font["prep"].program.getBytecode()
+        )
+        glyphs = font["glyf"]
+        assert not any(
+            glyphs[name].isComposite()
+            and hasattr(glyphs[name], "program")
+            or getattr(glyphs[name], "program", None)
+            and glyphs[name].program.getBytecode()
+            for name in font.getGlyphOrder()
+        ), path

@@ -17,7 +17,7 @@ from wagtail.images import get_image_model
 
 from publishing.models import ShareImage
 from publishing.share_images import card as card_module
-from publishing.share_images.card import VARIANTS, CardContent, render_card
+from publishing.share_images.card import LOGO_INSIDE, VARIANTS, CardContent, render_card
 from publishing.share_images.fonts import coverage, faces_for
 from publishing.share_images.layout import order_runs, split_runs
 from publishing.share_images.logos import load_logo
@@ -305,7 +305,8 @@ def test_unusual_image_modes_are_converted(image, format):
         image.info["transparency"] = 0
     logo, problem = load_logo(image_file(f"logo.{format.lower()}", image, format), "Org")
     assert problem is None
-    assert logo.mode == "RGBA" and max(logo.size) <= 128
+    # Decoded straight to the size a card draws it: no card resamples it again.
+    assert logo.mode == "RGBA" and max(logo.size) == LOGO_INSIDE
 
 
 def test_a_letter_with_bad_logos_still_gets_its_cards(make_organization, make_letter):

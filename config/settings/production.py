@@ -4,8 +4,10 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.object_storage import object_storage_from_environment
+
 from .base import *  # noqa: F403
-from .base import env_list
+from .base import env_list, with_media_origins
 
 DEBUG = False
 try:
@@ -25,6 +27,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Media and share cards in an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set
+# (config/object_storage.py, docs/deploy.md); static files stay with WhiteNoise.
+_object_storage = object_storage_from_environment(os.environ)
+if _object_storage is not None:
+    STORAGES.update(_object_storage.storages)
+    MEDIA_URL = _object_storage.media_url
+    # Browsers fetch renditions from the bucket (or its CDN): allow its origin for images.
+    CONTENT_SECURITY_POLICY = with_media_origins(  # noqa: F405
+        CONTENT_SECURITY_POLICY,  # noqa: F405
+        _object_storage.media_origins,
+    )
+    BROADSIDE_ADMIN_CONTENT_SECURITY_POLICY = with_media_origins(  # noqa: F405
+        {"DIRECTIVES": BROADSIDE_ADMIN_CONTENT_SECURITY_POLICY},  # noqa: F405
+        _object_storage.media_origins,
+    )["DIRECTIVES"]
+    # Documents are streamed through Wagtail's view, which applies collection privacy,
+    # rather than redirected to an address in the bucket anyone could then share.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # HTTPS and proxies (docs/deploy.md, "HTTPS, headers and sign-in") ------------------
 # BROADSIDE_PROXY_COUNT: how many reverse proxies stand between browsers and this app

@@ -16,6 +16,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import ContactsBlock, LetterBodyBlock
 from home.networks import NetworkSelect, known_network
+from home.organization_copies import organization_copy
 from home.privacy import PrivacyAwarePageMixin
 from home.signatories import SignatoryVisibility, localize_pages, resolve_signatories
 
@@ -215,6 +216,18 @@ class LetterSignatory(TranslatableMixin, Orderable):
     @property
     def is_named(self) -> bool:
         return self.visibility == SignatoryVisibility.PUBLIC
+
+    def clean(self) -> None:
+        """Name the organization's copy in the letter's language, whichever copy the editor
+        picked (an alias from browsing a language tree, another language's copy):
+        `home.organization_copies`."""
+        super().clean()
+        # A row of the editor's form knows its page's locale before it knows its page
+        # (home.admin_i18n.ContentLanguagePageForm sets `page_locale`).
+        letter = getattr(self, "letter", None)
+        locale = getattr(self, "page_locale", None) or getattr(letter, "locale", None)
+        if self.organization_id and locale is not None:
+            self.organization = organization_copy(self.organization, locale.language_code)
 
 
 class LetterSigner(TranslatableMixin, Orderable):

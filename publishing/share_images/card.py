@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageDraw
 
 from .fonts import Face, faces_for
-from .layout import Line, TextStyle, clean, fit, paragraph_direction
+from .layout import Line, TextStyle, clean, fit_block, paragraph_direction
 from .raster import draw_run
 
 # Bump when the drawing changes, so stored cards are rendered again.
-RENDERER_VERSION = 4
+RENDERER_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,8 @@ class RenderedCard:
 
 
 PADDING = 64
-LOGO_SIZE = 72
+LOGO_SIZE = 72  # the white tile, px
+LOGO_INSIDE = LOGO_SIZE - 8  # the largest side of the logo on it
 LOGO_GAP = 14
 
 
@@ -163,12 +164,7 @@ class _Painter:
         def make(size: int) -> TextStyle:
             return self.style(title, size, bold=True)
 
-        style, lines = fit(title, make, sizes, self.width, variant.title_lines)
-        while lines and len(lines) * style.line_height > available and style.size > sizes.stop:
-            smaller = range(style.size - 4, sizes.stop, sizes.step)
-            if not len(smaller):
-                break
-            style, lines = fit(title, make, smaller, self.width, variant.title_lines)
+        style, lines = fit_block(title, make, sizes, self.width, variant.title_lines, available)
         # The title sits in the middle of the space it has.
         y += max(0, (available - len(lines) * style.line_height) // 2)
         for text in lines:
@@ -230,16 +226,19 @@ _TILES: OrderedDict[tuple, Image.Image] = OrderedDict()
 
 
 def _logo_tile(logo: Image.Image) -> Image.Image:
-    """The logo fitted on its white tile, cached by the logo's pixels (a site has a few
-    hundred logos, each drawn on every card of every letter it signed)."""
+    """The logo fitted on its white tile (at most `LOGO_INSIDE` px, centred), cached
+    by the logo's pixels (a site has a few hundred logos, each drawn on every card of every
+    letter it signed)."""
     key = (logo.mode, logo.size, hashlib.blake2b(logo.tobytes(), digest_size=16).digest())
     tile = _TILES.get(key)
     if tile is not None:
         _TILES.move_to_end(key)
         return tile
     tile = Image.new("RGB", (LOGO_SIZE, LOGO_SIZE), "#ffffff")
-    fitted = logo.copy()
-    fitted.thumbnail((LOGO_SIZE - 8, LOGO_SIZE - 8))
+    fitted = logo
+    if max(logo.size) > LOGO_INSIDE:  # decoded logos come this size already (logos.THUMBNAIL)
+        fitted = logo.copy()
+        fitted.thumbnail((LOGO_INSIDE, LOGO_INSIDE))
     position = ((LOGO_SIZE - fitted.width) // 2, (LOGO_SIZE - fitted.height) // 2)
     tile.paste(fitted, position, fitted if fitted.mode == "RGBA" else None)
     _TILES[key] = tile
@@ -259,6 +258,9 @@ def _encode(canvas: Image.Image, variant: Variant) -> bytes:
     raise ValueError(f"Cannot encode the {variant.key} card under {variant.max_bytes} bytes.")
 
 
+_BAND = 32  # rows per slice of the canvas read at once (~115 kB for 1200 px)
+
+
 def _png(canvas: Image.Image) -> bytes:
     """A lossless PNG of an RGB canvas: filter type 0 on every row, zlib level 1.
 
@@ -270,12 +272,20 @@ def _png(canvas: Image.Image) -> bytes:
     if canvas.mode != "RGB":
         canvas = canvas.convert("RGB")
     width, height = canvas.size
-    raw = memoryview(canvas.tobytes())
     stride = width * 3
-    rows = bytearray((stride + 1) * height)  # each row: filter byte 0, then its pixels
-    for row in range(height):
-        start = row * (stride + 1) + 1
-        rows[start : start + stride] = raw[row * stride : (row + 1) * stride]
+    # Rows are fed to zlib a band at a time, each after its filter byte: no copy of the
+    # whole canvas is made. Two 2 MB buffers per card (the canvas's bytes, then the rows
+    # with their filter bytes) were handed back to the system and page-faulted in again
+    # on the next card, which cost up to as much as compressing (bench/share_images.py).
+    compressor = zlib.compressobj(1)
+    compressed = []
+    for top in range(0, height, _BAND):
+        bottom = min(top + _BAND, height)
+        band = memoryview(canvas.crop((0, top, width, bottom)).tobytes())
+        for row in range(bottom - top):
+            compressed.append(compressor.compress(b"\x00"))  # filter type 0 (None)
+            compressed.append(compressor.compress(band[row * stride : (row + 1) * stride]))
+    compressed.append(compressor.flush())
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         crc = zlib.crc32(data, zlib.crc32(kind))
@@ -286,7 +296,7 @@ def _png(canvas: Image.Image) -> bytes:
         (
             b"\x89PNG\r\n\x1a\n",
             chunk(b"IHDR", header),
-            chunk(b"IDAT", zlib.compress(rows, 1)),
+            chunk(b"IDAT", b"".join(compressed)),
             chunk(b"IEND", b""),
         )
     )

@@ -158,7 +158,7 @@ def _decoded_logo(image, organization: str):
 
     Keyed by what the card's input hash knows of the image (`_logo_fingerprint`: record,
     file name and file hash), the organization's name (in the problem text) and the size
-    limit; at most 256 thumbnails of 128 px are kept (~16 MB).
+    limit; at most 256 thumbnails of 64 px are kept (~4 MB).
     """
     key = (
         _logo_fingerprint(image),

@@ -73,33 +73,37 @@ def split_runs(text: str, faces: list[Face]) -> tuple[list[Run], list[str]]:
     Returns the runs (logical order) and the dropped graphemes.
     """
     items = graphemes(text)
-    candidates = [_candidates(tuple(faces), g) for g in items]
+    fallback = tuple(faces)
     chosen: list[Face | None] = [None] * len(items)
     dropped = []
     current = None
     # Strong characters first: they decide the face.
     for index, grapheme in enumerate(items):
-        if not strength(grapheme) or not candidates[index]:
+        if not strength(grapheme):
             continue
-        if current not in candidates[index]:
-            current = candidates[index][0]
+        if current is None or not current.covers(grapheme):
+            first = _first_face(fallback, grapheme)
+            if first is None:
+                continue
+            current = first
         chosen[index] = current
     # Neutrals join the run before them, else the one after, else any face that draws them.
     for index, grapheme in enumerate(items):
         if chosen[index] is not None:
             continue
-        if not candidates[index]:
+        first = _first_face(fallback, grapheme)
+        if first is None:
             if not all(is_ignorable(c) for c in grapheme):
                 dropped.append(grapheme)
             continue
         before = next((chosen[i] for i in range(index - 1, -1, -1) if chosen[i]), None)
         after = next((chosen[i] for i in range(index + 1, len(items)) if chosen[i]), None)
         for option in (before, after):
-            if option in candidates[index]:
+            if option is not None and option.covers(grapheme):
                 chosen[index] = option
                 break
         else:
-            chosen[index] = candidates[index][0]
+            chosen[index] = first
     runs: list[Run] = []
     for grapheme, face in zip(items, chosen, strict=True):
         if face is None:
@@ -112,10 +116,13 @@ def split_runs(text: str, faces: list[Face]) -> tuple[list[Run], list[str]]:
 
 
 @lru_cache(maxsize=65536)
-def _candidates(faces: tuple[Face, ...], grapheme: str) -> tuple[Face, ...]:
-    """The faces that draw `grapheme`, in fallback order (asked again for every line
-    tried while a title is fitted)."""
-    return tuple(face for face in faces if face.covers(grapheme))
+def _first_face(faces: tuple[Face, ...], grapheme: str) -> Face | None:
+    """The first face in fallback order that draws `grapheme`, None if none does.
+
+    Faces after it are not asked, so a worker reads the character maps of only the
+    faces its titles reach (an Arabic title: Noto Sans, then Noto Sans Arabic).
+    """
+    return next((face for face in faces if face.covers(grapheme)), None)
 
 
 def _detach_edge_spaces(runs: list[Run]) -> list[Run]:
@@ -287,25 +294,39 @@ class TextStyle:
         return round(self.size * 1.32)
 
 
-def wrap(text: str, style: TextStyle, max_width: float, max_lines: int) -> tuple[list[str], bool]:
+def wrap(
+    text: str,
+    style: TextStyle,
+    max_width: float,
+    max_lines: int,
+    measured: dict[str, tuple[int, float]] | None = None,
+) -> tuple[list[str], bool]:
     """Break `text` into at most `max_lines` lines at spaces. Returns (lines, fits).
 
     Words are never split unless a single word is wider than a whole line, and
     then only between graphemes. Stops early once there are too many lines.
+    Each candidate line measured is recorded in `measured` ({text: (size, width px)}).
     """
+
+    def width(candidate: str) -> float:
+        found = style.width(candidate)
+        if measured is not None:
+            measured[candidate] = (style.size, found)
+        return found
+
     words = text.split(" ") if text else []
     lines: list[str] = []
     current = ""
     for word in words:
         candidate = f"{current} {word}" if current else word
-        if style.width(candidate) <= max_width:
+        if width(candidate) <= max_width:
             current = candidate
             continue
         if current:
             lines.append(current)
             if len(lines) >= max_lines:
                 return lines, False
-        if style.width(word) <= max_width:
+        if width(word) <= max_width:
             current = word
             continue
         pieces = _split_long_word(word, style, max_width, max_lines - len(lines) + 1)
@@ -370,3 +391,87 @@ def fit(
     if lines:
         lines[-1] = truncate(lines[-1], style, max_width)
     return style, lines
+
+
+# How far a line's width at one size can be from its width at another scaled by the ratio
+# of sizes, per character: HarfBuzz rounds each advance and adjustment to 1/64 px at each
+# size (a glyph has at most a few of them). tests/test_card_layout.py checks it on titles.
+_ROUNDING_PER_CHARACTER = 0.05  # px (seen: at most 0.033 on the Noto faces, sizes 24-102)
+
+
+def fit_block(
+    text: str,
+    make_style,
+    sizes: range,
+    max_width: float,
+    max_lines: int,
+    height: int,
+) -> tuple[TextStyle, list[str]]:
+    """The title block: the largest of `sizes` at which `text` wraps into at most
+    `max_lines` lines of `max_width` px that stack within `height` px; else the smallest
+    size, wrapped into `max_lines` lines (taller than `height`) or cut with an ellipsis.
+
+    `make_style(size)` gives the TextStyle of a size; `sizes` runs from large to small.
+    Returns the style and the lines. The answer is the one trying every size in turn
+    gives (tested), found with fewer measurements: a size is skipped without measuring
+    when the widths measured at a larger one, scaled down and less their rounding, already
+    need more lines than it allows (a line never gets narrower by holding more words).
+    """
+    measured: dict[str, tuple[int, float]] = {}
+    words = text.split(" ") if text else []
+    for size in sizes:
+        style = make_style(size)
+        allowed = max(0, min(max_lines, height // style.line_height))
+        if _surely_too_long(words, style, max_width, allowed, measured):
+            continue
+        lines, fits = wrap(text, style, max_width, allowed, measured)
+        if fits:
+            return style, lines
+    style = make_style(sizes[-1])
+    lines, fits = wrap(text, style, max_width, max_lines)
+    if not fits and lines:
+        lines[-1] = truncate(lines[-1], style, max_width)
+    return style, lines
+
+
+def _surely_too_long(
+    words: list[str],
+    style: TextStyle,
+    max_width: float,
+    allowed: int,
+    measured: dict[str, tuple[int, float]],
+) -> bool:
+    """True if `words` cannot wrap into `allowed` lines in `style`, judged from widths
+    measured at another size only; False when unsure (a line never measured, a word
+    wider than a line): `wrap` then measures.
+
+    Replays `wrap` with each line at the least width it can have at this size, so its
+    lines end no earlier than the real ones: needing more lines proves the real wrap does.
+    """
+
+    def least(candidate: str) -> float | None:
+        found = measured.get(candidate)
+        if found is None:
+            return None
+        size, width = found
+        ratio = style.size / size
+        return width * ratio - _ROUNDING_PER_CHARACTER * len(candidate) * (1 + ratio) - 1
+
+    lines, current = 0, ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        width = least(candidate)
+        if width is None:
+            return False
+        if width <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines += 1
+            if lines >= allowed:
+                return True
+        width = least(word)
+        if width is None or width > max_width:
+            return False
+        current = word
+    return False

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-THUMBNAIL = 128
+# Logos are decoded straight to the size a card shows them (card.LOGO_INSIDE): one
+# LANCZOS resampling from the file, none left for each card to draw.
+THUMBNAIL = 64
 
 
 @dataclass(frozen=True)

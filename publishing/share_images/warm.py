@@ -1,7 +1,8 @@
-"""Paying a card worker's first-card costs at its start (fonts, character maps, ICU)."""
+"""A card worker's per-process state: paying its first-card costs at start, or forgetting it."""
 
 from __future__ import annotations
 
+from . import card, fonts, layout, raster
 from .card import VARIANTS
 from .fonts import _families, truetype
 from .layout import bidi_levels
@@ -26,3 +27,27 @@ def warm_up() -> int:
                     opened += 1
     bidi_levels("\u05d0 (a)", "rtl")
     return opened
+
+
+def forget() -> None:
+    """Empty every cache drawing a card fills: opened fonts, character maps, faces, layouts,
+    bidi levels, widths, rasterized runs and logo tiles — the state of a worker process
+    that has drawn nothing yet (the bench's "cold" card, or fonts replaced on disk).
+
+    Decoded logos (`content._decoded_logo`) are kept: they are read before drawing.
+    """
+    for cached in (
+        fonts.truetype,
+        fonts.coverage,
+        fonts.character_map,
+        fonts._families,
+        fonts._file_digest,
+        layout.strength,
+        layout._first_face,
+        layout._laid_out,
+        layout._levels,
+        layout._length,
+    ):
+        cached.cache_clear()
+    card._TILES.clear()
+    raster.clear()

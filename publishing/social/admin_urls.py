@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("pages/<int:page_id>/post-again/", admin_views.post_again, name="post_again"),
     path(
+        "pages/<int:page_id>/what-went-out/",
+        admin_views.WhatWentOutView.as_view(),
+        name="what_went_out",
+    ),
+    path(
         "accounts/<int:account_id>/post-latest-letter/",
         admin_views.PostLatestLetterView.as_view(),
         name="post_latest_letter",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page
@@ -25,6 +26,9 @@ from publishing.models import Delivery, DeliveryStatus, SocialAccount
 
 from . import actions
 from .admin_columns import PostLinkColumn
+from .overview import deliveries_by_language
+from .permissions import may_act_on_deliveries, may_see_deliveries
+from .preview import delivery_actions_context
 
 
 def page_edit_url(delivery: Delivery) -> str | None:
@@ -87,13 +91,6 @@ def _delivery_for_action(request, delivery_id: int) -> Delivery:
     return delivery
 
 
-def may_act_on_deliveries(user, page: Page) -> bool:
-    """Retry, confirm or repeat posts: publishers of the page with the delivery permission."""
-    return user.has_perm("publishing.retry_delivery") and (
-        page.permissions_for_user(user).can_publish()
-    )
-
-
 def _check_page_permission(request, page_id: int | None) -> Page:
     page = get_object_or_404(Page, pk=page_id)
     if not may_act_on_deliveries(request.user, page):
@@ -102,7 +99,12 @@ def _check_page_permission(request, page_id: int | None) -> Page:
 
 
 def _back(request, page_id):
-    return redirect(reverse("wagtailadmin_pages:edit", args=[page_id]) + "#tab-sharing")
+    """Where the action was taken from (the Sharing tab of any language, the "What went
+    out" page), else the Sharing tab of the delivery's own page."""
+    return redirect(
+        get_valid_next_url_from_request(request)
+        or reverse("wagtailadmin_pages:edit", args=[page_id]) + "#tab-sharing"
+    )
 
 
 @require_POST
@@ -146,7 +148,9 @@ class PostAgainForm(forms.Form):
 @require_POST
 def post_again(request, page_id: int):
     _check_page_permission(request, page_id)
-    form = PostAgainForm(request.POST)
+    # The field carries the page id: one panel offers it for each language.
+    reason = request.POST.get(f"post_again_reason_{page_id}", request.POST.get("post_again_reason"))
+    form = PostAgainForm({"post_again_reason": reason})
     if not form.is_valid():
         messages.error(request, _("Say why the letter is posted again."))
         return _back(request, page_id)
@@ -162,6 +166,46 @@ def post_again(request, page_id: int):
             _("The letter will be posted again to %(count)s account(s).") % {"count": len(created)},
         )
     return _back(request, page_id)
+
+
+class WhatWentOutView(WagtailAdminTemplateMixin, TemplateView):
+    """What went out where in every language of a letter, with the same actions as the
+    Sharing tab: reached from any language's editor (wagtail-localize's translation editor
+    has no tabs), the page listing and the page's status panel."""
+
+    template_name = "publishing/admin/what_went_out.html"
+    page_title = gettext_lazy("What went out")
+    header_icon = "link-external"
+
+    def dispatch(self, request, page_id: int):
+        self.page = get_object_or_404(Page.objects.select_related("locale"), pk=page_id)
+        if not may_see_deliveries(request.user, self.page):
+            raise PermissionDenied
+        return super().dispatch(request, page_id)
+
+    def get_page_subtitle(self):
+        return self.page.get_admin_display_title()
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.page.pk]),
+                "label": self.page.get_admin_display_title(),
+            },
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            letter=self.page,
+            every_language=deliveries_by_language(self.page, self.request.user),
+            next_url=self.request.get_full_path(),
+            edit_url=reverse("wagtailadmin_pages:edit", args=[self.page.pk]),
+            **delivery_actions_context(),
+        )
+        return context
 
 
 # -- an account added after a launch ------------------------------------------------------

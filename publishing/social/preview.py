@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from publishing.channels import UnknownChannel, build_channel
-from publishing.models import Delivery, DeliveryStatus
 from publishing.models.social import RETRYABLE
 
-from .admin_views import may_act_on_deliveries
 from .compose import CompositionError
 from .credentials import CredentialsError
+from .overview import deliveries_by_language
 from .posts import compose_for
 from .recording import accounts_for
 
@@ -58,17 +57,20 @@ def preview_posts(letter) -> list[PostPreview]:
 
 
 def social_panel_context(letter, user) -> dict:
-    deliveries = list(
-        Delivery.objects.filter(page=letter).select_related("account", "locale", "requested_by")
-    )
-    can_act = may_act_on_deliveries(user, letter)
+    """The Sharing tab's social panel: this language's previews, and what went out in
+    every language of the letter with the actions the user may take on each."""
+    every_language = deliveries_by_language(letter, user)
     return {
         "page_id": letter.pk,
         "post_on_publish": getattr(letter, "post_on_publish", True),
         "previews": preview_posts(letter),
-        "deliveries": deliveries,
-        "retryable": RETRYABLE,
-        "unconfirmed": DeliveryStatus.UNCONFIRMED,
-        "can_act": can_act,
-        "can_post_again": can_act and letter.live and not letter.alias_of_id,
+        "every_language": every_language,
+        **delivery_actions_context(),
+        "overview_url": reverse("publishing_admin:what_went_out", args=[letter.pk]),
+        "next_url": reverse("wagtailadmin_pages:edit", args=[letter.pk]) + "#tab-sharing",
     }
+
+
+def delivery_actions_context() -> dict:
+    """What the deliveries' template needs to offer each action."""
+    return {"retryable": RETRYABLE}

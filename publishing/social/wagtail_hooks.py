@@ -9,6 +9,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListMenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
@@ -22,6 +23,8 @@ from .connect import connectable_channels, flow_for
 from .connect.dashboard import construct_homepage_panels
 from .connect.health import health_column
 from .forms import SocialAccountForm
+from .overview import is_letter, what_went_out_url
+from .permissions import may_see_deliveries
 
 # The credentials and URL (a webhook's path may be its secret) typed into the form never
 # reach an error report or the debug page.
@@ -159,3 +162,30 @@ def register_social_networks():
 def add_accounts_needing_attention_panel(request, panels):
     """The dashboard lists accounts needing attention (connect.dashboard)."""
     construct_homepage_panels(request, panels)
+
+
+class WhatWentOutMenuItem(PageMenuItem):
+    """ "What went out" (every language of a letter) in a page's more-actions menus."""
+
+    label = _("What went out")
+    icon_name = "link-external"
+
+    @cached_property
+    def url(self):
+        return what_went_out_url(self.page)
+
+    def is_shown(self, user):
+        return is_letter(self.page) and may_see_deliveries(user, self.page)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def what_went_out_in_page_listings(page, user, next_url=None):
+    """In the page explorer's "more" menu of each letter, in every language: no query
+    (the content type and the user's permissions are cached)."""
+    yield WhatWentOutMenuItem(page=page, priority=58)
+
+
+@hooks.register("register_page_header_buttons")
+def what_went_out_in_page_headers(page, user, view_name, next_url=None):
+    """In the page editor's header menu (the translation editor has its own link)."""
+    yield WhatWentOutMenuItem(page=page, priority=68)

@@ -1,7 +1,5 @@
 import logging
-import secrets
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from home.background import inline_tasks
@@ -44,20 +42,17 @@ class Command(BaseCommand):
             self.ensure_admin()
 
     def ensure_admin(self) -> None:
-        User = get_user_model()
-        if User.objects.filter(is_superuser=True).exists():
+        """The administrator `make run` creates (config/start.py): created once, its password
+        kept in var/admin-password (0600) and said again while it is still valid."""
+        from config.start import admin_credentials
+
+        username, password = admin_credentials()
+        if password is None:
             self.stdout.write(
-                "An administrator already exists. Forgot the password? "
-                "Run: .venv/bin/python manage.py changepassword admin"
+                f"An administrator already exists. Forgot the password? "
+                f"Run: .venv/bin/python manage.py changepassword {username}"
             )
             return
-        password = secrets.token_urlsafe(12)
-        User.objects.create_superuser(
-            "admin", "admin@example.org", password, first_name="Demo", last_name="Administrator"
-        )
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Created the administrator 'admin' with password {password} "
-                "(shown once; change it with `manage.py changepassword admin`)."
-            )
+            self.style.SUCCESS(f"Administrator: {username} / {password} (var/admin-password)")
         )

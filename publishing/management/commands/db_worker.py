@@ -64,6 +64,15 @@ class ResilientWorker(db_worker.Worker):
 class Command(db_worker.Command):
     help = "Run a database background worker that survives transient database errors"
 
+    def configure_logging(self, verbosity: int) -> None:
+        """As the library's, except that -v 0 keeps warnings and errors (a task that failed,
+        a database error) where the library silences everything but CRITICAL: `make run`
+        runs the worker with -v 0 so that one line per task does not bury its last line."""
+        super().configure_logging(verbosity)
+        if verbosity == 0:
+            logging.getLogger(db_worker.TASKS_LOGGER).setLevel(logging.WARNING)
+            db_worker.logger.setLevel(logging.WARNING)
+
     def handle(
         self,
         *,

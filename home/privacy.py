@@ -27,6 +27,8 @@ when some are.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import reduce
@@ -130,6 +132,17 @@ def forget_private_sections(sender, instance=None, **kwargs) -> None:
     memo = _request_memo.get()
     if memo and isinstance(instance, Page | PageViewRestriction):
         memo.clear()
+
+
+@contextmanager
+def restrictions_read_once() -> Iterator[None]:
+    """Within the block, `private_sections()` is worked out once, as within a request:
+    for work outside requests (a task) that asks about many pages at one moment."""
+    token = _request_memo.set({})
+    try:
+        yield
+    finally:
+        _request_memo.reset(token)
 
 
 class PrivateSectionsMiddleware:

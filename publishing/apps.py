@@ -15,6 +15,7 @@ class PublishingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the system checks of each subsystem.
+        from .cdn import receivers as cdn_receivers
         from .feeds import receivers as feed_receivers
         from .share_images import checks as share_image_checks  # noqa: F401
         from .share_images import receivers as share_image_receivers
@@ -25,6 +26,7 @@ class PublishingConfig(AppConfig):
         feed_receivers.register_signal_handlers()
         share_image_receivers.register_signal_handlers()
         social_receivers.register_signal_handlers()
+        cdn_receivers.register_signal_handlers()
         add_sharing_tab()
 
 

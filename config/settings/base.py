@@ -260,6 +260,13 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 25_000_000
 # Uploads are decoded before they are stored: a damaged file gets a form error.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "home.images.BroadsideImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# CDN purges (publishing.cdn) go through Wagtail's frontend-cache backends, set from the
+# environment in production (config/settings/cdn.py); none here: nothing is purged. The app
+# itself is not installed: its handlers would purge on every alias's publish signal and
+# before the commit. No per-language copies of each address: publishing.cdn gives each
+# language version's own address (Wagtail would add /de/… for a letter with no German).
+WAGTAILFRONTENDCACHE: dict[str, dict] = {}
+WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
 # Publishing ---------------------------------------------------------------------

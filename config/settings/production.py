@@ -82,3 +82,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+
+# CDN purges (docs/deploy.md, "CDN"): CDN_PURGE_URL, CDN_CLOUDFLARE_*, CDN_CLOUDFRONT_*,
+# CDN_HOSTNAMES. None set: no purge is computed or sent.
+from .cdn import frontend_cache_backends  # noqa: E402
+
+WAGTAILFRONTENDCACHE = frontend_cache_backends(os.environ)

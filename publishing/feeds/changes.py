@@ -64,12 +64,16 @@ def feed_urls_for_letter(letter: LetterPage) -> list[str]:
     return feed_urls(letter, feeds_listing(letter))
 
 
-def feed_urls(page: Page, feeds: list[tuple[type, object]]) -> list[str]:
+def feed_urls(
+    page: Page, feeds: list[tuple[type, object]], *, root_url: str | None = None
+) -> list[str]:
     """Absolute URLs, in every format, of the (feed, subject) feeds in `page`'s language
-    and site."""
-    site = page.get_site()
-    if site is None:
-        return []
+    and site (`root_url`: that site's, when the caller knows it already)."""
+    if root_url is None:
+        site = page.get_site()
+        if site is None:
+            return []
+        root_url = site.root_url
     urls = []
     for feed, subject in feeds:
         try:
@@ -77,7 +81,7 @@ def feed_urls(page: Page, feeds: list[tuple[type, object]]) -> list[str]:
         except NoReverseMatch:
             logger.warning("No feed address for %s %s", feed.url_name, subject)
             continue
-        urls += [site.root_url + path for path in paths.values()]
+        urls += [root_url + path for path in paths.values()]
     return urls
 
 

@@ -15,6 +15,7 @@ from PIL import ImageOps
 
 from home.models import LetterPage
 from home.signatories import resolve_signatories
+from publishing.cdn.receivers import purge_after_commit
 
 from .card import VARIANTS, RenderedCard, Variant, _encode, render_card
 from .content import card_inputs, card_settings, override_inputs
@@ -79,6 +80,9 @@ def render_share_images(letter: LetterPage) -> dict[str, bool]:
                 _delete_if_unused(current.file_name)
     if shown_again or any(rendered_any.values()):
         ContentVersion.bump()  # feeds and API answers carry the cards
+        # So do the letter's pages (og:image) a CDN may have kept since the publish,
+        # which link previews fetch within seconds (nothing without a CDN).
+        purge_after_commit([letter.pk])
     return rendered_any
 
 

@@ -265,6 +265,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.server.owner._handle(self, body)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = serve
+    do_PURGE = serve  # caches' own method (tests/servers/cdn.py)
 
     def _read_body(self) -> bytes | None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():

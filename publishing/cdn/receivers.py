@@ -1,0 +1,149 @@
+"""Wiring of CDN purges to Wagtail's and Django's signals (connected in publishing.apps).
+
+One change, one purge. A publish sends `page_published` for the page, then again for
+each of its aliases (`alias=True`); an unpublish sends `page_unpublished` for each alias,
+then for the page. A page's purge covers its aliases (publishing.cdn.addresses), so the
+aliases' signals are not counted when the original is the one changing. And the pages one
+transaction touches (a translation published by wagtail-localize, a bulk action) are
+gathered in one `PendingPurge`, registered once with `transaction.on_commit`; after the
+commit it enqueues one task with all their ids. A change rolled back purges nothing
+(Django drops its on-commit callbacks). Wagtail's admin publishes outside a transaction:
+there `on_commit` runs at once, still one task per change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+
+def cdn_configured() -> bool:
+    """Whether a frontend-cache backend is configured (`WAGTAILFRONTENDCACHE`)."""
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+
+
+class PendingPurge:
+    """The pages one transaction touched, purged together once it has committed."""
+
+    def __init__(self) -> None:
+        self.page_ids: set[int] = set()
+        self.privacy_changed_ids: set[int] = set()
+        # Addresses of pages being deleted, worked out before their rows go.
+        self.urls: set[str] = set()
+        self.deleted_ids: set[int] = set()
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        page_ids = self.page_ids - self.deleted_ids
+        if not (page_ids or self.privacy_changed_ids or self.urls):
+            return
+        from .tasks import purge_pages_from_cdn
+
+        purge_pages_from_cdn.enqueue(
+            sorted(page_ids), sorted(self.privacy_changed_ids), sorted(self.urls)
+        )
+
+
+def _pending_of_this_transaction(connection) -> PendingPurge | None:
+    """The PendingPurge registered in this atomic block or one around it, not yet run.
+
+    Django keeps each on-commit callback with the savepoints open when it was
+    registered; one registered in a block that has since ended is not reused (a
+    sibling block may still be rolled back on its own).
+    """
+    if not connection.in_atomic_block:
+        return None
+    open_savepoints = set(connection.savepoint_ids)
+    for savepoints, callback, *_robust in connection.run_on_commit:
+        if isinstance(callback, PendingPurge) and not callback.done:
+            if set(savepoints) <= open_savepoints:
+                return callback
+    return None
+
+
+def purge_after_commit(page_ids: list[int], *, privacy_changed: bool = False) -> None:
+    """Purge, after the current transaction commits, what the change to these pages left
+    stale at the CDN (publishing.cdn.addresses). Nothing at all without a CDN."""
+    if not cdn_configured():
+        return
+    with _pending() as pending:
+        (pending.privacy_changed_ids if privacy_changed else pending.page_ids).update(page_ids)
+
+
+@contextmanager
+def _pending() -> Iterator[PendingPurge]:
+    """This transaction's PendingPurge, registered with on_commit once it holds work."""
+    pending = _pending_of_this_transaction(transaction.get_connection())
+    fresh = pending is None
+    if fresh:
+        pending = PendingPurge()
+    yield pending
+    if fresh:
+        transaction.on_commit(pending)
+
+
+def on_page_change(sender, instance: Page, **kwargs) -> None:
+    """Published (a translation going live too), unpublished or moved."""
+    if _follows_its_original(instance, kwargs):
+        return
+    pages = [instance.pk]
+    if (before := kwargs.get("parent_page_before")) is not None:
+        pages.append(before.pk)  # a move: the listing it left shows it no more
+    purge_after_commit(pages)
+
+
+def _follows_its_original(page: Page, signal_kwargs: dict) -> bool:
+    """Whether this signal is for an alias updated because its original changed (whose
+    own purge covers the alias): published with `alias=True`, or unpublished together
+    with an original that is no longer live. One query, only for an alias unpublished."""
+    if signal_kwargs.get("alias"):
+        return True
+    if page.alias_of_id and signal_kwargs.get("signal") is page_unpublished:
+        return not Page.objects.filter(pk=page.alias_of_id, live=True).exists()
+    return False
+
+
+def on_page_deleting(sender, instance, **kwargs) -> None:
+    """A page about to be deleted: its addresses are worked out now, while its rows (its
+    signatories, topics, place in the tree) are still there; purged after the commit.
+    Only with a CDN, and only for deletions, so the cost in the editor's request is rare.
+    """
+    if not cdn_configured() or not isinstance(instance, Page):
+        return
+    with _pending() as pending:
+        if instance.pk in pending.deleted_ids:  # sent again for each parent model's row
+            return
+        pending.deleted_ids.add(instance.pk)
+        # The row, not the instance: Wagtail's own pre_delete handler unpublishes the
+        # instance in memory. A page never live was never served: nothing to purge.
+        if not Page.objects.filter(pk=instance.pk, live=True).exists():
+            return
+        from .addresses import addresses_to_purge
+
+        pending.urls.update(addresses_to_purge([instance.pk]))
+
+
+def on_view_restriction_changed(sender, instance: PageViewRestriction, **kwargs) -> None:
+    """A page made private, or public again: its copies at the CDN must go."""
+    if instance.page_id:
+        purge_after_commit([instance.page_id], privacy_changed=True)
+
+
+def register_signal_handlers() -> None:
+    page_published.connect(on_page_change, dispatch_uid="cdn-published")
+    page_unpublished.connect(on_page_change, dispatch_uid="cdn-unpublished")
+    post_page_move.connect(on_page_change, dispatch_uid="cdn-moved")
+    pre_delete.connect(on_page_deleting, dispatch_uid="cdn-page-deleting")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            on_view_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"cdn-view-restriction-{id(signal)}",
+        )

@@ -79,6 +79,17 @@ def publish(page: Page) -> Page:
 
 
 @pytest.fixture(autouse=True)
+def site_language_at_start():
+    """Each test starts with no language activated, as a worker or a command does: a request
+    or an `activate()` in an earlier test leaves its language active in this thread (Django
+    keeps it), and a message built lazily then came out in it (a logo refused in Spanish)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache (rendered feeds are cached per process)."""
     from django.core.cache import cache

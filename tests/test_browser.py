@@ -167,7 +167,9 @@ class Autosave:
 
     path: str
     title: str  # the title field it carried
-    overwrite_revision_id: int | None  # the draft revision it meant to replace
+    # The revision it was made from: the draft it meant to replace (overwrite_revision_id),
+    # else the one the editor loaded (loaded_revision_id); Wagtail compares it with the newest.
+    based_on: int | None
     status: int
     answer: dict
 
@@ -186,12 +188,14 @@ def record_autosaves(page) -> list[Autosave]:
         response = route.fetch(timeout=0)  # as long as the server takes: WAIT_MS bounds the test
         form = request.post_data or ""
         title = re.search(r'name="title"\r\n\r\n([^\r]*)', form)
-        revision = re.search(r'name="overwrite_revision_id"\r\n\r\n(\d+)', form)
+        revision = re.search(r'name="overwrite_revision_id"\r\n\r\n(\d+)', form) or re.search(
+            r'name="loaded_revision_id"\r\n\r\n(\d+)', form
+        )
         autosaves.append(
             Autosave(
                 path=urlsplit(request.url).path,
                 title=title.group(1) if title else "",
-                overwrite_revision_id=int(revision.group(1)) if revision else None,
+                based_on=int(revision.group(1)) if revision else None,
                 status=response.status,
                 answer=response.json(),
             )
@@ -347,10 +351,11 @@ def test_an_editor_writes_signs_and_publishes_a_letter_in_a_real_browser(
             organization.id for organization in organizations
         ]
         # What the autosaves were told. Wagtail refuses a draft without a title (the
-        # autosaves sent before it was typed) and an autosave meant to replace a revision
-        # older than the newest: the one that set off in the race, queued while the first
-        # autosave created the draft and sent after Publish had stored its revision. Its
-        # refusal (400) is what keeps the published letter from gaining a stale draft.
+        # autosaves sent before it was typed) and an autosave made from a revision older
+        # than the newest: in each race, the autosave that reached the server after the
+        # Publish had stored its revision (on the new letter, the one queued while the first
+        # autosave created the draft). That refusal (400) keeps the published letter from
+        # gaining a stale draft.
         assert any(a.status == 200 and a.path == create_url for a in autosaves), autosaves
         for autosave in autosaves:
             if autosave.status == 200:
@@ -359,7 +364,8 @@ def test_an_editor_writes_signs_and_publishes_a_letter_in_a_real_browser(
                 assert autosave.path == create_url and not autosave.title, autosave
             else:
                 assert autosave.answer.get("error_code") == "invalid_revision", autosave
-                assert autosave.overwrite_revision_id < letter.live_revision_id, autosave
+                assert autosave.based_on is not None, autosave
+                assert autosave.based_on < letter.live_revision_id, autosave
 
         # The public page, as a reader's browser shows it, its feeds and its share card.
         page.goto(letter.get_url())

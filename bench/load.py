@@ -165,8 +165,14 @@ def deliveries(slugs: list[str], networks, seconds: float = 300) -> dict:
             letter = LetterPage.objects.get(slug=slug, locale__language_code="en")
             path = letter.get_url()
             rows = Delivery.objects.filter(page=letter).values_list("account__name", "status")
+            unsent = Delivery.objects.filter(page=letter).exclude(status=DeliveryStatus.SENT)
             found[slug] = {
                 "deliveries": sorted(rows),
+                # Why a delivery is not sent yet: the network's error, tries, next try.
+                "unsent": [
+                    (d.account.name, d.status, d.error, d.attempts, str(d.next_attempt_at))
+                    for d in unsent.select_related("account")
+                ],
                 "mastodon posts": sum(path in s["text"] for s in networks["mastodon"].statuses),
                 "webhook posts": sum(
                     h["json"]["url"].endswith(path) for h in networks["webhook"].received

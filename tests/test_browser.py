@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import feedparser
 import pytest
@@ -30,19 +31,26 @@ from django_otp.oath import totp
 from PIL import Image
 
 try:
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect
 except ImportError:  # a checkout installed without the dev extras
-    expect = None
+    expect = PlaywrightError = None
 
 CHROMIUM = Path("/usr/bin/chromium")
 FAILURE_DIR = Path(__file__).resolve().parent.parent / "var" / "browser-failures"
 PASSWORD = "correct horse battery staple"
-# Every wait is on a condition; this bounds each one (milliseconds).
-WAIT_MS = 20_000
+# Every wait is on a condition; this bounds each one (milliseconds). Generous: a shared CI
+# machine under load was seen to take over 20 s for one admin request; a passing run never
+# waits this long.
+WAIT_MS = 60_000
+# A Publish answers once the pipeline has run: the test settings run tasks in-process, so
+# the request draws every card variant and sends every post before its redirect.
+PUBLISH_WAIT_MS = 3 * WAIT_MS
 TITLE = "Stop the scanning of our private messages"
 STANDFIRST = "Seventy organizations ask the Council to drop client-side scanning."
 ADDED = " They ask for it before the vote."
 PARAGRAPH = "We write to you as organizations defending the right to private correspondence."
+FRENCH_TITLE = "Non à l’analyse de nos messages privés"
 WEB_SCHEMES = ("http", "https", "ws", "wss")
 
 pytestmark = [
@@ -60,14 +68,15 @@ pytestmark = [
 
 @pytest.fixture
 def site_setup(transactional_db, networks):
-    """The English site, two organizations, a superuser with an authenticator app, and two
-    accounts posting English letters: a Mastodon account and a webhook."""
+    """The English site, two organizations, a superuser with an authenticator app, two
+    accounts posting English letters (a Mastodon account and a webhook) and one posting
+    French letters (a Bluesky account)."""
     from django.contrib.auth import get_user_model
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from home.models import OrganizationPage
     from tests.conftest import build_tree, publish
-    from tests.social import MASTODON_TOKEN, WEBHOOK_SECRET, add_account
+    from tests.social import BLUESKY_PASSWORD, MASTODON_TOKEN, WEBHOOK_SECRET, add_account
 
     tree = build_tree()
     organizations = []
@@ -81,6 +90,13 @@ def site_setup(transactional_db, networks):
     )
     add_account(
         "webhook", "webhook-en", ["en"], networks.webhook.url + "/hook", {"secret": WEBHOOK_SECRET}
+    )
+    add_account(
+        "bluesky",
+        "bluesky-fr",
+        ["fr"],
+        networks.bluesky.url,
+        {"handle": "broadside.test", "app_password": BLUESKY_PASSWORD},
     )
     return tree, organizations, device
 
@@ -124,9 +140,14 @@ def screenshots_on_failure(page, name: str) -> Iterator[None]:
         yield
     except BaseException:
         FAILURE_DIR.mkdir(parents=True, exist_ok=True)
-        for number, open_page in enumerate(page.context.pages):
-            open_page.screenshot(path=str(FAILURE_DIR / f"{name}-{number}.png"), full_page=True)
         (FAILURE_DIR / f"{name}-responses.txt").write_text("\n".join(page.answers) + "\n")
+        for number, open_page in enumerate(page.context.pages):
+            try:
+                open_page.screenshot(path=str(FAILURE_DIR / f"{name}-{number}.png"), full_page=True)
+            except PlaywrightError as unavailable:
+                # A page that cannot be drawn (hung, closed) must not hide the failure
+                # being reported: say why its screenshot is missing instead.
+                (FAILURE_DIR / f"{name}-{number}.txt").write_text(f"{unavailable}\n")
         raise
 
 
@@ -140,18 +161,124 @@ def is_autosave(sent, url: str, typed: str) -> bool:
     )
 
 
+@dataclass
+class Autosave:
+    """One autosave as the server answered it."""
+
+    path: str
+    title: str  # the title field it carried
+    # The revision it was made from: the draft it meant to replace (overwrite_revision_id),
+    # else the one the editor loaded (loaded_revision_id); Wagtail compares it with the newest.
+    based_on: int | None
+    status: int
+    answer: dict
+
+
+def record_autosaves(page) -> list[Autosave]:
+    """Every autosave the editor sends (a POST under /admin/pages/ that asks for JSON),
+    with the server's answer, read before the page gets it: an answer that comes back
+    after a Publish has navigated away could not be read from the page."""
+    autosaves: list[Autosave] = []
+
+    def through(route) -> None:
+        request = route.request
+        if request.method != "POST" or "application/json" not in request.headers.get("accept", ""):
+            route.fallback()
+            return
+        response = route.fetch(timeout=0)  # as long as the server takes: WAIT_MS bounds the test
+        form = request.post_data or ""
+        title = re.search(r'name="title"\r\n\r\n([^\r]*)', form)
+        revision = re.search(r'name="overwrite_revision_id"\r\n\r\n(\d+)', form) or re.search(
+            r'name="loaded_revision_id"\r\n\r\n(\d+)', form
+        )
+        autosaves.append(
+            Autosave(
+                path=urlsplit(request.url).path,
+                title=title.group(1) if title else "",
+                based_on=int(revision.group(1)) if revision else None,
+                status=response.status,
+                answer=response.json(),
+            )
+        )
+        try:
+            route.fulfill(response=response)
+        except PlaywrightError:
+            # The Publish navigated away meanwhile: no page is left to hand the answer to.
+            # (The answer was recorded above.)
+            return
+
+    page.route(re.compile(r"/admin/pages/"), through)
+    return autosaves
+
+
 def publish_now(page) -> None:
     """Press Publish (in the editor's footer, under the Save draft menu); fail, naming the
     form's errors, unless Wagtail answers with its redirect to the page listing."""
     page.locator("footer button.w-dropdown__toggle").first.click()
     with page.expect_response(
-        lambda got: got.request.method == "POST" and got.request.is_navigation_request()
+        lambda got: got.request.method == "POST" and got.request.is_navigation_request(),
+        timeout=PUBLISH_WAIT_MS,
     ) as answer:
-        page.click("button[name=action-publish]")
+        page.click("button[name=action-publish]", no_wait_after=True)
     if answer.value.status != 302:
         page.wait_for_load_state()
         errors = page.locator(".error-message, .help-critical").all_inner_texts()
         pytest.fail(f"Publish answered {answer.value.status}: {errors}")
+
+
+def read_public_letter(page, url: str, title: str) -> str:
+    """Open the letter at `url` as a reader; check its title, feeds and share card; return
+    the card's alt text. Its language's two feeds (autodiscovery links) must list it
+    first, and the card must be the PNG the meta tags describe."""
+    page.goto(url)
+    expect(page.locator("h1")).to_contain_text(title)
+    card_url = page.locator("meta[property='og:image']").get_attribute("content")
+    alt = page.locator("meta[property='og:image:alt']").get_attribute("content")
+    feed_urls = page.locator("link[rel=alternate][type$='xml']").evaluate_all(
+        "links => links.map(link => link.href)"
+    )
+    width = int(page.locator("meta[property='og:image:width']").get_attribute("content"))
+    height = int(page.locator("meta[property='og:image:height']").get_attribute("content"))
+    assert len(feed_urls) == 2
+    for feed_url in feed_urls:
+        answer = page.request.get(feed_url)  # a download, not a page, for Chromium
+        assert answer.ok, feed_url
+        feed = feedparser.parse(answer.body())
+        assert not feed.bozo, feed.bozo_exception
+        assert [entry.title for entry in feed.entries][:1] == [title], feed_url
+        assert unquote(urlsplit(feed.entries[0].link).path) == unquote(url)
+    card = page.goto(card_url)
+    assert card.ok and card.headers["content-type"] == "image/png"
+    assert Image.open(BytesIO(card.body())).size == (width, height)
+    return alt
+
+
+def translate_to_french(page, letter, french_title: str) -> None:
+    """Start the French translation (wagtail-localize's *Translate* form), translate the
+    title in its React editor (Translate, type, Save) and press *Publish in Français*.
+    The passages left untranslated are published in English (wagtail-localize's fallback)."""
+    from django.urls import reverse
+    from wagtail.models import Locale
+
+    french = Locale.objects.get(language_code="fr")
+    page.goto(reverse("wagtail_localize:submit_page_translation", args=[letter.id]))
+    page.check(f"input[name=locales][value='{french.id}']")
+    page.locator("form input[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"), wait_until="networkidle")
+    segment = page.locator("li.incomplete").filter(has_text=letter.title)
+    segment.get_by_role("button", name="Translate").click()
+    segment.locator("textarea").fill(french_title)
+    with page.expect_response(lambda got: got.request.method == "PUT") as saved:
+        segment.get_by_role("button", name="Save").click()
+    assert saved.value.ok, saved.value.status
+    expect(page.locator("li.complete").filter(has_text=french_title)).to_have_count(1)
+    with page.expect_response(
+        lambda got: got.request.method == "POST" and got.request.is_navigation_request(),
+        timeout=PUBLISH_WAIT_MS,
+    ) as published:
+        page.click("button[name=action][value=publish]", no_wait_after=True)
+    assert published.value.status == 302, published.value.status
+    page.wait_for_load_state()
 
 
 def other_hosts(requested: list[str], own_url: str) -> set[str]:
@@ -180,6 +307,7 @@ def test_an_editor_writes_signs_and_publishes_a_letter_in_a_real_browser(
         page.wait_for_url(re.compile(r"/admin/$"))
 
         create_url = f"/admin/pages/add/home/letterpage/{tree.letters.id}/"
+        autosaves = record_autosaves(page)
         page.goto(create_url, wait_until="networkidle")
         page.fill("#id_standfirst", STANDFIRST)
         body = page.locator("#panel-child-content-body-content")
@@ -222,36 +350,33 @@ def test_an_editor_writes_signs_and_publishes_a_letter_in_a_real_browser(
         assert [row.organization_id for row in letter.signatories.all()] == [
             organization.id for organization in organizations
         ]
+        # What the autosaves were told. Wagtail refuses a draft without a title (the
+        # autosaves sent before it was typed) and an autosave made from a revision older
+        # than the newest: in each race, the autosave that reached the server after the
+        # Publish had stored its revision (on the new letter, the one queued while the first
+        # autosave created the draft). That refusal (400) keeps the published letter from
+        # gaining a stale draft.
+        assert any(a.status == 200 and a.path == create_url for a in autosaves), autosaves
+        for autosave in autosaves:
+            if autosave.status == 200:
+                assert autosave.answer["success"], autosave
+            elif autosave.answer.get("error_code") == "validation_error":
+                assert autosave.path == create_url and not autosave.title, autosave
+            else:
+                assert autosave.answer.get("error_code") == "invalid_revision", autosave
+                assert autosave.based_on is not None, autosave
+                assert autosave.based_on < letter.live_revision_id, autosave
 
-        # The public page, as a reader's browser shows it.
+        # The public page, as a reader's browser shows it, its feeds and its share card.
         page.goto(letter.get_url())
-        expect(page.locator("h1")).to_contain_text(TITLE)
         for organization in organizations:
             expect(page.locator("main")).to_contain_text(organization.title)
         expect(page.locator("main")).to_contain_text(PARAGRAPH)
-        card_url = page.locator("meta[property='og:image']").get_attribute("content")
-        feed_urls = page.locator("link[rel=alternate][type$='xml']").evaluate_all(
-            "links => links.map(link => link.href)"
-        )
-        width = int(page.locator("meta[property='og:image:width']").get_attribute("content"))
-        height = int(page.locator("meta[property='og:image:height']").get_attribute("content"))
-
-        # Its feeds list it; its share card is the image the meta tags describe.
-        assert len(feed_urls) == 2
-        for feed_url in feed_urls:
-            answer = page.request.get(feed_url)  # a download, not a page, for Chromium
-            assert answer.ok, feed_url
-            feed = feedparser.parse(answer.body())
-            assert not feed.bozo, feed.bozo_exception
-            assert [entry.title for entry in feed.entries][:1] == [TITLE]
-            assert urlsplit(feed.entries[0].link).path == letter.get_url()
-        card = page.goto(card_url)
-        assert card.ok and card.headers["content-type"] == "image/png"
-        assert Image.open(BytesIO(card.body())).size == (width, height)
+        assert TITLE in read_public_letter(page, letter.get_url(), TITLE)
 
         # One post per configured account, carrying the letter's address.
         sent = Delivery.objects.filter(page_id=letter.id)
-        assert sorted((d.account.name, d.status) for d in sent) == [
+        assert sorted((d.account.name, d.status) for d in sent) == [  # not bluesky-fr
             ("mastodon-en", DeliveryStatus.SENT),
             ("webhook-en", DeliveryStatus.SENT),
         ]
@@ -271,6 +396,28 @@ def test_an_editor_writes_signs_and_publishes_a_letter_in_a_real_browser(
             image.scroll_into_view_if_needed()
             expect(image).to_have_js_property("complete", True)
             assert image.evaluate("img => img.naturalWidth") > 0
+
+        # Translated to French in wagtail-localize's editor, then published.
+        translate_to_french(page, letter, FRENCH_TITLE)
+        [french] = LetterPage.objects.filter(
+            translation_key=letter.translation_key, locale__language_code="fr"
+        )
+        assert french.live and french.title == FRENCH_TITLE and french.alias_of_id is None
+        # The French page (its language, title and signatories), French feeds and card.
+        page.goto(french.get_url())
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        for organization in organizations:
+            expect(page.locator("main")).to_contain_text(organization.title)
+        assert FRENCH_TITLE in read_public_letter(page, french.get_url(), FRENCH_TITLE)
+        # One post in French, by the French account only, linking the French page.
+        sent = Delivery.objects.filter(page_id=french.id)
+        assert [(d.account.name, d.status) for d in sent] == [("bluesky-fr", DeliveryStatus.SENT)]
+        [post] = networks.bluesky.post_list
+        assert post["value"]["langs"] == ["fr"]
+        assert FRENCH_TITLE in post["value"]["text"]
+        link = post["value"]["embed"]["external"]["uri"]
+        assert unquote(urlsplit(link).path) == unquote(french.get_url())
+        assert len(networks.mastodon.statuses) == len(networks.webhook.received) == 1
 
     assert page.requested, "the browser's requests were not recorded"
     leaks = other_hosts(page.requested, live_server.url)

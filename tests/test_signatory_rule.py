@@ -1,0 +1,320 @@
+"""home.signatories' rules, called directly (fast enough for mutation testing): who is
+named, counted and shown with a country, in every language version of a letter.
+
+tests/test_signatories.py reads the same rules through every surface (page, feeds, API,
+cards, posts, organization pages, search); these check the rules themselves.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail_localize.synctree import synchronize_tree
+
+from home.models import LetterPage, LetterSignatory, OrganizationPage
+from home.signatories import (
+    Signatory,
+    SignatoryVisibility,
+    SignatureRow,
+    count_signatories,
+    letters_naming,
+    letters_ruled_by,
+    letters_signed_by,
+    localize_pages,
+    resolve_signatories,
+    shown_country,
+    signature_rows,
+)
+
+pytestmark = pytest.mark.django_db
+V = SignatoryVisibility
+
+
+def version(page: Page, language: str, **fields) -> Page:
+    """`page` in `language`: a published real translation; its rows keep their keys."""
+    locale = Locale.objects.get(language_code=language)
+    copy = page.copy_for_translation(locale, copy_parents=True).specific
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save_revision().publish()
+    for ancestor in copy.get_ancestors().filter(depth__gt=1, live=False):
+        ancestor.specific.save_revision().publish()
+    return type(page.specific).objects.get(pk=copy.pk)
+
+
+def rows_of(letter: LetterPage) -> list[tuple[str, str, str]]:
+    """(organization slug, visibility, country shown) of each row `letter` may show."""
+    slugs = dict(OrganizationPage.objects.values_list("pk", "slug"))
+    return [
+        (slugs[row.organization_id], row.visibility, row.country)
+        for row in signature_rows([letter])[letter.pk]
+    ]
+
+
+def set_visibility(letter: LetterPage, slug: str, visibility: str) -> None:
+    """As publishing the letter with that row changed would leave its rows."""
+    LetterSignatory.objects.filter(letter=letter, organization__slug=slug).update(
+        visibility=visibility
+    )
+
+
+@pytest.fixture
+def orgs(make_organization):
+    return {
+        "named": make_organization("named", "Named Org", country="KE"),
+        "withcountry": make_organization("withcountry", "With Country Org", country="EG"),
+        "anon": make_organization("anon", "Anonymous Org", country="RU"),
+        "withheld": make_organization("withheld", "Withheld Org", country="HU"),
+        "second": make_organization("second", "Second Org", country=""),
+    }
+
+
+@pytest.fixture
+def letter(make_letter, orgs):
+    return make_letter(
+        "signed",
+        signatories=[
+            LetterSignatory(organization=orgs["named"]),
+            LetterSignatory(organization=orgs["withcountry"], visibility=V.ANONYMOUS_WITH_COUNTRY),
+            LetterSignatory(organization=orgs["anon"], visibility=V.ANONYMOUS),
+            LetterSignatory(organization=orgs["withheld"], visibility=V.WITHHELD),
+            LetterSignatory(organization=orgs["second"]),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("visibility", "shown"),
+    [(V.PUBLIC, "KE"), (V.ANONYMOUS_WITH_COUNTRY, "KE"), (V.ANONYMOUS, ""), (V.WITHHELD, "")],
+)
+def test_only_named_and_anonymous_with_country_show_a_country(visibility, shown):
+    assert shown_country(visibility, "KE") == shown
+
+
+def test_each_row_shows_what_its_visibility_allows_in_order(letter):
+    assert rows_of(letter) == [
+        ("named", V.PUBLIC, "KE"),
+        ("withcountry", V.ANONYMOUS_WITH_COUNTRY, "EG"),
+        ("anon", V.ANONYMOUS, ""),
+        ("second", V.PUBLIC, ""),
+    ]
+    rows = signature_rows([letter])[letter.pk]
+    assert [row.is_named for row in rows] == [True, False, False, True]
+    assert {row.letter_id for row in rows} == {letter.pk}
+    assert count_signatories(letter) == 4
+
+
+def test_a_named_signatory_whose_page_is_offline_or_private_is_left_out(letter, orgs):
+    orgs["named"].unpublish()
+    PageViewRestriction.objects.create(page=orgs["second"], restriction_type="login")
+    assert [slug for slug, _v, _c in rows_of(letter)] == ["withcountry", "anon"]
+    # an anonymous one is listed whatever its page: its page is never shown
+    orgs["anon"].unpublish()
+    assert [slug for slug, _v, _c in rows_of(letter)] == ["withcountry", "anon"]
+
+
+def test_a_letter_without_signatories_has_none(make_letter):
+    empty = make_letter("empty")
+    assert signature_rows([empty]) == {empty.pk: []}
+    assert resolve_signatories(empty) == [] and count_signatories(empty) == 0
+
+
+def test_a_translation_shows_no_row_more_openly_than_the_source(letter):
+    french = version(letter, "fr")
+    assert rows_of(french) == rows_of(letter)
+    # The source hides "named" and drops "second"; the translation was not synchronised.
+    set_visibility(letter, "named", V.ANONYMOUS)
+    LetterSignatory.objects.filter(letter=letter, organization__slug="second").delete()
+    assert rows_of(french) == [
+        ("named", V.ANONYMOUS, ""),
+        ("withcountry", V.ANONYMOUS_WITH_COUNTRY, "EG"),
+        ("anon", V.ANONYMOUS, ""),
+    ]
+    # withheld at the source: gone from the translation too
+    set_visibility(letter, "withcountry", V.WITHHELD)
+    assert [slug for slug, _v, _c in rows_of(french)] == ["named", "anon"]
+    # a translation may be more careful than its source
+    set_visibility(french, "anon", V.WITHHELD)
+    set_visibility(french, "named", V.ANONYMOUS_WITH_COUNTRY)
+    set_visibility(letter, "named", V.ANONYMOUS_WITH_COUNTRY)
+    set_visibility(letter, "anon", V.PUBLIC)
+    assert rows_of(french) == [("named", V.ANONYMOUS_WITH_COUNTRY, "KE")]
+
+
+def test_the_source_language_version_rules_itself(letter):
+    version(letter, "fr")
+    assert rows_of(letter)[0] == ("named", V.PUBLIC, "KE")
+    french = LetterPage.objects.get(
+        translation_key=letter.translation_key, locale__language_code="fr"
+    )
+    set_visibility(french, "named", V.WITHHELD)
+    assert rows_of(letter)[0] == ("named", V.PUBLIC, "KE")  # the source is not ruled by it
+
+
+def test_a_letter_written_in_another_language_rules_itself(tree, orgs):
+    index = version(tree.letters, "fr")
+    french = LetterPage(
+        title="Lettre", slug="lettre", publication_date="2025-01-01", standfirst="Chapeau."
+    )
+    french.signatories = [
+        LetterSignatory(organization=orgs["named"]),
+        LetterSignatory(organization=orgs["anon"], visibility=V.ANONYMOUS),
+    ]
+    index.add_child(instance=french)
+    french.save_revision().publish()
+    arabic = version(french, "ar")
+    assert rows_of(french) == [("named", V.PUBLIC, "KE"), ("anon", V.ANONYMOUS, "")]
+    set_visibility(french, "named", V.ANONYMOUS)
+    assert rows_of(arabic) == [("named", V.PUBLIC, "KE"), ("anon", V.ANONYMOUS, "")]
+
+
+def test_many_letters_cost_a_fixed_number_of_queries(
+    letter, make_letter, orgs, django_assert_num_queries
+):
+    french = version(letter, "fr")
+    other = make_letter("other", signatories=[orgs["named"], orgs["second"]])
+    letters = [letter, french, other]
+    # the rows, the source versions, the source rows, the listable named pages, home.privacy
+    with django_assert_num_queries(5):
+        rows = signature_rows(letters)
+    assert [len(rows[one.pk]) for one in letters] == [4, 4, 2]
+    with django_assert_num_queries(4):  # a source-language letter alone: no source rows read
+        signature_rows([other])
+
+
+def test_a_draft_reads_its_rows_in_memory(letter, orgs):
+    draft = LetterPage.objects.get(pk=letter.pk)
+    rows = list(draft.signatories.all())
+    rows[0].visibility = V.WITHHELD
+    rows[2].visibility = V.ANONYMOUS_WITH_COUNTRY
+    extra = LetterSignatory(organization=orgs["withheld"], visibility=V.ANONYMOUS_WITH_COUNTRY)
+    draft.signatories = [extra, *rows]  # an unsaved row first (no sort order yet)
+    assert [
+        (row.organization_id, row.visibility, row.country)
+        for row in signature_rows([draft], draft=True)[draft.pk]
+    ] == [
+        (orgs["withheld"].pk, V.ANONYMOUS_WITH_COUNTRY, "HU"),
+        (orgs["withcountry"].pk, V.ANONYMOUS_WITH_COUNTRY, "EG"),
+        (orgs["anon"].pk, V.ANONYMOUS_WITH_COUNTRY, "RU"),
+        (orgs["second"].pk, V.PUBLIC, ""),
+    ]
+    assert rows_of(letter)[0] == ("named", V.PUBLIC, "KE")  # the stored rows are untouched
+    [named] = [s for s in resolve_signatories(draft, draft=True) if s.is_named]
+    assert named.organization == orgs["second"]
+
+
+def test_resolved_signatories_name_the_organization_in_the_letters_language(letter, orgs):
+    french_named = version(orgs["named"], "fr", title="Organisation nommée")
+    french = version(letter, "fr")
+    assert resolve_signatories(letter) == [
+        Signatory(V.PUBLIC, orgs["named"], "KE"),
+        Signatory(V.ANONYMOUS_WITH_COUNTRY, None, "EG"),
+        Signatory(V.ANONYMOUS, None, ""),
+        Signatory(V.PUBLIC, orgs["second"], ""),
+    ]
+    resolved = resolve_signatories(french)
+    assert [s.organization for s in resolved] == [french_named, None, None, orgs["second"]]
+    assert [s.is_named for s in resolved] == [True, False, False, True]
+
+
+def test_localized_pages_are_live_public_real_translations_or_the_source(tree, orgs):
+    named, second, anon = orgs["named"], orgs["second"], orgs["anon"]
+    french_named = version(named, "fr", title="Organisation nommée")
+    version(second, "fr").unpublish()
+    french = Locale.objects.get(language_code="fr")
+    assert localize_pages([named, second, anon], french.pk) == [french_named, second, anon]
+    assert localize_pages([french_named, named], Locale.objects.get(language_code="en").pk) == [
+        named,
+        named,
+    ]
+    with translation.override("fr"):
+        assert localize_pages([named]) == [french_named]
+    assert localize_pages([], french.pk) == []
+    PageViewRestriction.objects.create(page=tree.organizations, restriction_type="login")
+    assert localize_pages([named], french.pk) == [named]
+
+
+def test_an_alias_is_not_a_translation_of_an_organization(tree, orgs):
+    synchronize_tree(Locale.objects.get(language_code="en"), Locale.objects.get(language_code="es"))
+    spanish = Locale.objects.get(language_code="es")
+    alias = OrganizationPage.objects.get(
+        translation_key=orgs["named"].translation_key, locale=spanish
+    )
+    assert alias.alias_of_id == orgs["named"].pk
+    assert localize_pages([orgs["named"]], spanish.pk) == [orgs["named"]]
+
+
+def test_an_organization_lists_the_letters_that_name_it_in_its_language(letter, orgs, make_letter):
+    french = version(letter, "fr")
+    french_named = version(orgs["named"], "fr")
+    assert list(letters_signed_by(orgs["named"])) == [letter]
+    assert list(letters_signed_by(french_named)) == [french]
+    assert list(letters_signed_by(orgs["anon"])) == []
+    assert list(letters_signed_by(orgs["withcountry"])) == []
+    assert list(letters_signed_by(orgs["withheld"])) == []
+    # anonymous at the source: no version lists it, whatever the translation says
+    set_visibility(letter, "named", V.ANONYMOUS)
+    assert list(letters_signed_by(french_named)) == []
+    assert list(letters_signed_by(orgs["named"])) == []
+    # offline or private letters are not listed
+    assert list(letters_signed_by(orgs["second"])) == [letter]
+    PageViewRestriction.objects.create(page=letter, restriction_type="login")
+    assert list(letters_signed_by(orgs["second"])) == []
+    other = make_letter("other", signatories=[orgs["second"]])
+    other.unpublish()
+    assert list(letters_signed_by(orgs["second"])) == []
+
+
+def test_a_letter_written_in_another_language_lists_its_named_signatories(tree, orgs):
+    index = version(tree.letters, "fr")
+    french = LetterPage(
+        title="Lettre", slug="lettre", publication_date="2025-01-01", standfirst="Chapeau."
+    )
+    french.signatories = [LetterSignatory(organization=orgs["named"])]
+    index.add_child(instance=french)
+    french.save_revision().publish()
+    french_named = version(orgs["named"], "fr")
+    assert list(letters_signed_by(french_named)) == [french]
+    assert list(letters_signed_by(orgs["named"])) == []  # no English version
+
+
+def test_letters_naming_follow_the_source_and_skip_aliases(letter, orgs, make_letter, tree):
+    french = version(letter, "fr")
+    named = OrganizationPage.objects.filter(pk=orgs["named"].pk)
+    assert set(letters_naming(named)) == {letter, french}
+    french_named = version(orgs["named"], "fr")
+    assert set(letters_naming(OrganizationPage.objects.filter(pk=french_named.pk))) == {
+        letter,
+        french,
+    }
+    for hidden in ("anon", "withcountry", "withheld"):
+        assert list(letters_naming(OrganizationPage.objects.filter(slug=hidden))) == []
+    letter.create_alias(parent=tree.organizations, update_slug="signed-alias")
+    assert set(letters_naming(named)) == {letter, french}
+    set_visibility(letter, "named", V.ANONYMOUS)
+    assert list(letters_naming(named)) == []
+
+
+def test_letters_naming_a_signatory_of_a_letter_without_a_source_version(tree, orgs):
+    index = version(tree.letters, "fr")
+    french = LetterPage(
+        title="Lettre", slug="lettre", publication_date="2025-01-01", standfirst="Chapeau."
+    )
+    french.signatories = [LetterSignatory(organization=orgs["second"])]
+    index.add_child(instance=french)
+    french.save_revision().publish()
+    assert list(letters_naming(OrganizationPage.objects.filter(pk=orgs["second"].pk))) == [french]
+
+
+def test_a_source_letter_rules_its_translations_and_a_translation_itself(letter, tree):
+    french = version(letter, "fr")
+    letter.create_alias(parent=tree.organizations, update_slug="signed-alias")
+    assert set(letters_ruled_by(letter)) == {letter, french}
+    assert list(letters_ruled_by(french)) == [french]
+
+
+def test_rows_are_plain_data():
+    row = SignatureRow(1, 2, V.ANONYMOUS, "")
+    assert row.is_named is False and SignatureRow(1, 2, V.PUBLIC, "KE").is_named is True
+    assert Signatory(V.ANONYMOUS, None, "").is_named is False

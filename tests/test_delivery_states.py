@@ -8,13 +8,14 @@ states through real publishes and the loopback networks.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import ClassVar
 
 import pytest
 from django.utils import timezone, translation
 from wagtail.models import Locale
 
+from home.models import LetterPage
 from publishing.channels.base import (
     AuthenticationFailed,
     Channel,
@@ -27,6 +28,7 @@ from publishing.channels.base import (
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
 from publishing.social import recording, worker
 from publishing.social.compose import CompositionError
+from tests.conftest import build_tree, publish, rolled_back_after
 
 Status = DeliveryStatus
 pytestmark = pytest.mark.django_db
@@ -92,9 +94,25 @@ def scripted_channels(settings):
     Scripted.found, Scripted.problems, Scripted.on_validate = None, [], None
 
 
+@pytest.fixture(scope="module")
+def letter_once(django_db_setup, django_db_blocker):
+    """One live letter for the module (each test's changes to it are rolled back)."""
+    with rolled_back_after(django_db_blocker):
+        tree = build_tree()
+        letter = LetterPage(
+            title="States",
+            slug="states",
+            standfirst="Standfirst of states.",
+            publication_date=date(2025, 1, 1),
+            post_on_publish=False,
+        )
+        tree.letters.add_child(instance=letter)
+        yield publish(letter)
+
+
 @pytest.fixture
-def letter(make_letter):
-    return make_letter("states", post_on_publish=False)
+def letter(letter_once, db):
+    return LetterPage.objects.get(pk=letter_once.pk)
 
 
 @pytest.fixture
@@ -301,12 +319,23 @@ def test_a_lost_answer_whose_key_the_network_forgot_needs_a_person(make_delivery
     assert row.send_started_at == long_ago and row.error.endswith(UNCONFIRMED)
 
 
-def test_a_doubt_out_of_attempts_is_settled_by_looking(make_delivery):
+def test_a_doubt_out_of_attempts_is_settled_by_looking(make_delivery, letter):
     delivery = make_delivery("scripted-safe", attempts=2)
     Scripted.script = [OutcomeUnknown("timed out")]
     assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
-    assert len(Scripted.looked) == 1
+    [looked] = Scripted.looked
+    assert looked["url"] == letter.full_url
     assert reread(delivery).error == f"timed out\n{UNCONFIRMED}"
+
+
+def test_a_doubt_out_of_attempts_on_a_letter_gone_offline_looks_without_a_link(
+    make_delivery, letter
+):
+    delivery = make_delivery("scripted-safe", attempts=2)
+    Scripted.script = [OutcomeUnknown("timed out")]
+    Scripted.on_validate = lambda channel: letter.unpublish()  # while it was being sent
+    assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
+    assert [looked["url"] for looked in Scripted.looked] == [""]
 
 
 def test_a_temporary_error_after_a_doubt_keeps_the_doubt(make_delivery):
@@ -502,7 +531,7 @@ def test_what_a_channel_remembers_is_kept_and_refused_once_taken_over(make_deliv
 
     Scripted.on_validate = remember
     Scripted.script = [SentPost("1")]
-    worker.deliver(delivery.pk)
+    assert worker.deliver(delivery.pk).status == Status.SENT
     assert reread(delivery).channel_state == {"container": "c-1"}
 
     other = make_delivery()

@@ -174,8 +174,9 @@ def test_the_translations_cost_one_query_however_many(make_letter, django_assert
     french = version(letter, "fr")
     version(letter, "ar")
     page_languages(french)  # Wagtail caches the sites' root paths
+    fresh = LetterPage.objects.get(pk=french.pk)  # nothing cached on the instance
     with django_assert_num_queries(2):  # the translations, and home.privacy's sections
-        assert len(page_languages(french).alternates) == 3
+        assert len(page_languages(fresh).alternates) == 3
 
 
 def test_links_are_on_the_site_the_reader_asked_for(tree, make_letter, rf):

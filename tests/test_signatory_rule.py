@@ -7,8 +7,12 @@ cards, posts, organization pages, search); these check the rules themselves.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.utils import translation
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail_localize.synctree import synchronize_tree
 
@@ -26,6 +30,7 @@ from home.signatories import (
     shown_country,
     signature_rows,
 )
+from tests.conftest import Tree, build_tree, publish, rolled_back_after
 
 pytestmark = pytest.mark.django_db
 V = SignatoryVisibility
@@ -59,29 +64,67 @@ def set_visibility(letter: LetterPage, slug: str, visibility: str) -> None:
     )
 
 
-@pytest.fixture
-def orgs(make_organization):
-    return {
-        "named": make_organization("named", "Named Org", country="KE"),
-        "withcountry": make_organization("withcountry", "With Country Org", country="EG"),
-        "anon": make_organization("anon", "Anonymous Org", country="RU"),
-        "withheld": make_organization("withheld", "Withheld Org", country="HU"),
-        "second": make_organization("second", "Second Org", country=""),
-    }
+ORGANIZATIONS = {
+    "named": ("Named Org", "KE"),
+    "withcountry": ("With Country Org", "EG"),
+    "anon": ("Anonymous Org", "RU"),
+    "withheld": ("Withheld Org", "HU"),
+    "second": ("Second Org", ""),
+}
+ROWS = [
+    ("named", V.PUBLIC),
+    ("withcountry", V.ANONYMOUS_WITH_COUNTRY),
+    ("anon", V.ANONYMOUS),
+    ("withheld", V.WITHHELD),
+    ("second", V.PUBLIC),
+]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """A tree, five organizations and a letter signed by each, made once for the module
+    (what a test changes is rolled back after it: conftest.rolled_back_after)."""
+    with rolled_back_after(django_db_blocker):
+        tree = build_tree()
+        orgs = {}
+        logo = get_image_model().objects.create(title="logo", file=get_test_image_file())
+        for slug, (title, country) in ORGANIZATIONS.items():
+            page = OrganizationPage(title=title, slug=slug, country=country, logo=logo)
+            tree.organizations.add_child(instance=page)
+            orgs[slug] = publish(page)
+        letter = LetterPage(
+            title="Signed",
+            slug="signed",
+            standfirst="Standfirst of signed.",
+            publication_date=date(2025, 1, 1),
+        )
+        letter.signatories = [
+            LetterSignatory(organization=orgs[slug], visibility=visibility)
+            for slug, visibility in ROWS
+        ]
+        tree.letters.add_child(instance=letter)
+        yield {"tree": tree, "orgs": orgs, "letter": publish(letter)}
 
 
 @pytest.fixture
-def letter(make_letter, orgs):
-    return make_letter(
-        "signed",
-        signatories=[
-            LetterSignatory(organization=orgs["named"]),
-            LetterSignatory(organization=orgs["withcountry"], visibility=V.ANONYMOUS_WITH_COUNTRY),
-            LetterSignatory(organization=orgs["anon"], visibility=V.ANONYMOUS),
-            LetterSignatory(organization=orgs["withheld"], visibility=V.WITHHELD),
-            LetterSignatory(organization=orgs["second"]),
-        ],
+def tree(world, db) -> Tree:
+    """The module's tree, read afresh (tree operations need current child counts)."""
+    made = world["tree"]
+    return Tree(
+        home=type(made.home).objects.get(pk=made.home.pk),
+        letters=type(made.letters).objects.get(pk=made.letters.pk),
+        organizations=type(made.organizations).objects.get(pk=made.organizations.pk),
     )
+
+
+@pytest.fixture
+def orgs(world, tree) -> dict[str, OrganizationPage]:
+    return {slug: OrganizationPage.objects.get(pk=page.pk) for slug, page in world["orgs"].items()}
+
+
+@pytest.fixture
+def letter(world, tree) -> LetterPage:
+    return LetterPage.objects.get(pk=world["letter"].pk)
 
 
 @pytest.mark.parametrize(
@@ -200,6 +243,13 @@ def test_a_draft_reads_its_rows_in_memory(letter, orgs):
         (orgs["second"].pk, V.PUBLIC, ""),
     ]
     assert rows_of(letter)[0] == ("named", V.PUBLIC, "KE")  # the stored rows are untouched
+    # without `draft`, the stored rows rule, whatever the instance holds in memory
+    assert [s.visibility for s in resolve_signatories(draft)] == [
+        V.PUBLIC,
+        V.ANONYMOUS_WITH_COUNTRY,
+        V.ANONYMOUS,
+        V.PUBLIC,
+    ]
     [named] = [s for s in resolve_signatories(draft, draft=True) if s.is_named]
     assert named.organization == orgs["second"]
 
@@ -266,7 +316,7 @@ def test_an_organization_lists_the_letters_that_name_it_in_its_language(letter, 
     assert list(letters_signed_by(orgs["second"])) == []
 
 
-def test_a_letter_written_in_another_language_lists_its_named_signatories(tree, orgs):
+def test_a_letter_written_in_another_language_lists_its_named_signatories(tree, orgs, letter):
     index = version(tree.letters, "fr")
     french = LetterPage(
         title="Lettre", slug="lettre", publication_date="2025-01-01", standfirst="Chapeau."
@@ -276,7 +326,8 @@ def test_a_letter_written_in_another_language_lists_its_named_signatories(tree, 
     french.save_revision().publish()
     french_named = version(orgs["named"], "fr")
     assert list(letters_signed_by(french_named)) == [french]
-    assert list(letters_signed_by(orgs["named"])) == []  # no English version
+    # in English, only the English letter: the French one has no English version
+    assert list(letters_signed_by(orgs["named"])) == [letter]
 
 
 def test_letters_naming_follow_the_source_and_skip_aliases(letter, orgs, make_letter, tree):
@@ -296,7 +347,7 @@ def test_letters_naming_follow_the_source_and_skip_aliases(letter, orgs, make_le
     assert list(letters_naming(named)) == []
 
 
-def test_letters_naming_a_signatory_of_a_letter_without_a_source_version(tree, orgs):
+def test_letters_naming_a_signatory_of_a_letter_without_a_source_version(tree, orgs, letter):
     index = version(tree.letters, "fr")
     french = LetterPage(
         title="Lettre", slug="lettre", publication_date="2025-01-01", standfirst="Chapeau."
@@ -304,7 +355,8 @@ def test_letters_naming_a_signatory_of_a_letter_without_a_source_version(tree, o
     french.signatories = [LetterSignatory(organization=orgs["second"])]
     index.add_child(instance=french)
     french.save_revision().publish()
-    assert list(letters_naming(OrganizationPage.objects.filter(pk=orgs["second"].pk))) == [french]
+    second = OrganizationPage.objects.filter(pk=orgs["second"].pk)
+    assert set(letters_naming(second)) == {letter, french}
 
 
 def test_a_source_letter_rules_its_translations_and_a_translation_itself(letter, tree):
@@ -318,3 +370,15 @@ def test_rows_are_plain_data():
     row = SignatureRow(1, 2, V.ANONYMOUS, "")
     assert row.is_named is False and SignatureRow(1, 2, V.PUBLIC, "KE").is_named is True
     assert Signatory(V.ANONYMOUS, None, "").is_named is False
+
+
+def test_resolved_organizations_come_with_their_language_and_logo(
+    letter, django_assert_num_queries
+):
+    # the rows (4 queries, see above), the named organizations with locale and logo
+    with django_assert_num_queries(5):
+        named = [s.organization for s in resolve_signatories(letter) if s.is_named]
+        assert [(page.locale.language_code, page.logo.title) for page in named] == [
+            ("en", "logo"),
+            ("en", "logo"),
+        ]

@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 # What a mutant's tests need besides the mutated package (mutmut copies these into mutants/).
 ALSO_COPY = ["config", "search", "site", "manage.py", "home", "publishing"]
 CAUGHT = {"killed", "timeout", "caught by type check"}
+LOGS = ROOT / "var" / "mutation"
 
 
 def module_name(path: str) -> str:
@@ -81,13 +82,17 @@ def run_module(module: dict, deadline: float) -> dict[str, str]:
     write_setup_cfg(module)
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    # mutmut's progress, per module, for whoever wonders where the time went.
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = (LOGS / f"{module_name(module['path'])}.log").open("w")
     # Its own process group: at the time budget, mutmut and the mutants it forked all stop.
     mutmut = subprocess.Popen(
         # `mutants`: globs of mutant names (e.g. one function's) when only part of a file is a rule.
         [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", "1", *module.get("mutants", [])],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
@@ -96,6 +101,8 @@ def run_module(module: dict, deadline: float) -> dict[str, str]:
         os.killpg(mutmut.pid, signal.SIGKILL)
         mutmut.wait()
         print(f"{module['path']}: stopped at the time budget", file=sys.stderr)
+    finally:
+        log.close()
     prefix = module_name(module["path"]) + "."
     globs = module.get("mutants", [prefix + "*"])
     return {

@@ -8,6 +8,7 @@ states through real publishes and the loopback networks.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -250,10 +251,16 @@ def test_refused_credentials_flag_the_account_for_reconnection(make_delivery):
 
 
 def test_a_lost_answer_without_duplicate_protection_needs_a_person(make_delivery, letter):
-    delivery = make_delivery()
-    other = make_delivery()
+    delivery = make_delivery(remote_id="its-own-leftover")
+    other, unsent = make_delivery(), make_delivery()
     Delivery.objects.filter(pk=other.pk).update(account=delivery.account_id, publication=2)
     Delivery.objects.filter(pk=other.pk).update(remote_id="earlier")
+    Delivery.objects.filter(pk=unsent.pk).update(account=delivery.account_id, publication=3)
+    other_account, other_page = make_delivery(), make_delivery()
+    Delivery.objects.filter(pk=other_account.pk).update(remote_id="other-account")
+    Delivery.objects.filter(pk=other_page.pk).update(
+        account=delivery.account_id, page=letter.get_parent(), remote_id="other-page"
+    )
     Scripted.script = [OutcomeUnknown("timed out")]
     assert worker.deliver(delivery.pk) == worker.Attempt(Status.UNCONFIRMED)
     row = reread(delivery)
@@ -269,15 +276,26 @@ def test_a_lost_answer_without_duplicate_protection_needs_a_person(make_delivery
     }
 
 
-def test_a_lost_answer_found_on_the_network_is_sent(make_delivery):
+def test_a_doubt_raised_before_the_send_mark_is_recorded_as_a_doubt(make_delivery):
     delivery = make_delivery()
+
+    def lost(channel):
+        raise OutcomeUnknown("the upload's answer was lost")
+
+    Scripted.on_validate = lost
+    assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
+    assert reread(delivery).send_started_at is not None
+
+
+def test_a_lost_answer_found_on_the_network_is_sent(make_delivery):
+    delivery = make_delivery(error="an earlier attempt's error")
     Scripted.script = [OutcomeUnknown("timed out")]
-    Scripted.found = SentPost("found-1", "https://network.test/found-1")
+    Scripted.found = SentPost("f" * 250, "https://network.test/found-1")
     assert worker.deliver(delivery.pk) == worker.Attempt(Status.SENT)
     row = reread(delivery)
     assert (row.status, row.remote_id, row.remote_url, row.error) == (
         Status.SENT,
-        "found-1",
+        "f" * 200,
         "https://network.test/found-1",
         "",
     )
@@ -288,11 +306,15 @@ def test_a_lost_answer_found_on_the_network_is_sent(make_delivery):
 @pytest.mark.parametrize(
     "failure", [TemporaryError("503"), PermanentError("403"), OutcomeUnknown("reset")]
 )
-def test_looking_for_the_post_that_fails_keeps_the_doubt(make_delivery, failure):
+def test_looking_for_the_post_that_fails_keeps_the_doubt(make_delivery, failure, caplog):
     delivery = make_delivery()
     Scripted.script = [OutcomeUnknown("timed out")]
     Scripted.found = failure
-    assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
+    with caplog.at_level(logging.WARNING, logger="publishing.social.worker"):
+        assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
+    assert [r.getMessage() for r in caplog.records if r.name == "publishing.social.worker"] == [
+        f"Delivery {delivery.pk}: could not look for the post: {failure}"
+    ]
 
 
 def test_a_lost_answer_with_a_duplicate_proof_key_is_retried(make_delivery):
@@ -556,12 +578,14 @@ def test_a_delivery_waits_for_its_card(make_delivery, letter):
     assert row.next_attempt_at <= timezone.now() + timedelta(seconds=5)
 
 
-def test_may_resend_only_with_a_remembered_duplicate_proof_key():
+def test_may_resend_only_with_a_remembered_duplicate_proof_key(monkeypatch):
     now = timezone.now()
     assert worker.may_resend(Scripted, None) is False
     assert worker.may_resend(ScriptedSafe, None) is True
     assert worker.may_resend(ScriptedSafe, now - timedelta(seconds=3500)) is True
     assert worker.may_resend(ScriptedSafe, now - timedelta(seconds=3601)) is False
+    monkeypatch.setattr(worker.timezone, "now", lambda: now)
+    assert worker.may_resend(ScriptedSafe, now - timedelta(seconds=3600)) is False  # forgotten
 
     class Forever(ScriptedSafe):
         duplicate_window = None

@@ -229,20 +229,21 @@ def test_many_letters_cost_a_fixed_number_of_queries(
 def test_a_draft_reads_its_rows_in_memory(letter, orgs):
     draft = LetterPage.objects.get(pk=letter.pk)
     rows = list(draft.signatories.all())
-    rows[0].visibility = V.WITHHELD
+    rows[1].visibility = V.WITHHELD
     rows[2].visibility = V.ANONYMOUS_WITH_COUNTRY
     extra = LetterSignatory(organization=orgs["withheld"], visibility=V.ANONYMOUS_WITH_COUNTRY)
-    draft.signatories = [extra, *rows]  # an unsaved row first (no sort order yet)
+    # an unsaved row first: no sort order yet, so it sorts as 0, before the first stored one
+    draft.signatories = [extra, *rows]
     assert [
         (row.organization_id, row.visibility, row.country)
         for row in signature_rows([draft], draft=True)[draft.pk]
     ] == [
         (orgs["withheld"].pk, V.ANONYMOUS_WITH_COUNTRY, "HU"),
-        (orgs["withcountry"].pk, V.ANONYMOUS_WITH_COUNTRY, "EG"),
+        (orgs["named"].pk, V.PUBLIC, "KE"),
         (orgs["anon"].pk, V.ANONYMOUS_WITH_COUNTRY, "RU"),
         (orgs["second"].pk, V.PUBLIC, ""),
     ]
-    assert rows_of(letter)[0] == ("named", V.PUBLIC, "KE")  # the stored rows are untouched
+    assert rows_of(letter)[1] == ("withcountry", V.ANONYMOUS_WITH_COUNTRY, "EG")  # untouched
     # without `draft`, the stored rows rule, whatever the instance holds in memory
     assert [s.visibility for s in resolve_signatories(draft)] == [
         V.PUBLIC,
@@ -250,8 +251,8 @@ def test_a_draft_reads_its_rows_in_memory(letter, orgs):
         V.ANONYMOUS,
         V.PUBLIC,
     ]
-    [named] = [s for s in resolve_signatories(draft, draft=True) if s.is_named]
-    assert named.organization == orgs["second"]
+    named = [s.organization for s in resolve_signatories(draft, draft=True) if s.is_named]
+    assert named == [orgs["named"], orgs["second"]]
 
 
 def test_resolved_signatories_name_the_organization_in_the_letters_language(letter, orgs):
@@ -303,6 +304,11 @@ def test_an_organization_lists_the_letters_that_name_it_in_its_language(letter, 
     assert list(letters_signed_by(orgs["anon"])) == []
     assert list(letters_signed_by(orgs["withcountry"])) == []
     assert list(letters_signed_by(orgs["withheld"])) == []
+    # anonymous in the translation only: that version does not list it
+    set_visibility(french, "named", V.ANONYMOUS)
+    assert list(letters_signed_by(french_named)) == []
+    assert list(letters_signed_by(orgs["named"])) == [letter]
+    set_visibility(french, "named", V.PUBLIC)
     # anonymous at the source: no version lists it, whatever the translation says
     set_visibility(letter, "named", V.ANONYMOUS)
     assert list(letters_signed_by(french_named)) == []
@@ -324,8 +330,18 @@ def test_a_letter_written_in_another_language_lists_its_named_signatories(tree, 
     french.signatories = [LetterSignatory(organization=orgs["named"])]
     index.add_child(instance=french)
     french.save_revision().publish()
+    others = LetterPage(
+        title="Autre", slug="autre", publication_date="2025-01-01", standfirst="Chapeau."
+    )
+    others.signatories = [
+        LetterSignatory(organization=orgs["second"]),
+        LetterSignatory(organization=orgs["anon"], visibility=V.ANONYMOUS),
+    ]
+    index.add_child(instance=others)
+    others.save_revision().publish()
     french_named = version(orgs["named"], "fr")
     assert list(letters_signed_by(french_named)) == [french]
+    assert list(letters_signed_by(version(orgs["anon"], "fr"))) == []
     # in English, only the English letter: the French one has no English version
     assert list(letters_signed_by(orgs["named"])) == [letter]
 
@@ -381,4 +397,18 @@ def test_resolved_organizations_come_with_their_language_and_logo(
         assert [(page.locale.language_code, page.logo.title) for page in named] == [
             ("en", "logo"),
             ("en", "logo"),
+        ]
+
+
+def test_localized_organizations_come_with_their_language_and_logo(orgs, django_assert_num_queries):
+    version(orgs["named"], "fr")
+    version(orgs["second"], "fr")
+    french = Locale.objects.get(language_code="fr")
+    pages = [OrganizationPage.objects.get(pk=orgs[slug].pk) for slug in ("named", "second")]
+    # the translations with their locale and logo, and home.privacy's sections
+    with django_assert_num_queries(2):
+        localized = localize_pages(pages, french.pk)
+        assert [(page.locale.language_code, page.logo.title) for page in localized] == [
+            ("fr", "logo"),
+            ("fr", "logo"),
         ]

@@ -11,7 +11,7 @@ PORT ?= 8000
 BASE_URL ?= $(or $(BROADSIDE_BASE_URL),http://$(HOST):$(PORT))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages compilemessages lint format migrate demo worker clean mutation
+.PHONY: run test install messages compilemessages lint format migrate demo worker clean mutation mutation-review
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ test: install
 # mutant not justified in tests/mutation/survivors.toml, or past MUTATION_BUDGET seconds.
 mutation: install
 	$(BIN)/python tests/mutation/run.py
+
+# The modules still under review too (enforce = false): their scores and survivors, for review.
+mutation-review: install
+	$(BIN)/python tests/mutation/run.py --all
 
 lint: install
 	$(BIN)/ruff check .

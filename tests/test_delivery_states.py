@@ -49,15 +49,19 @@ class Scripted(Channel):
     found: ClassVar[SentPost | Exception | None] = None
     problems: ClassVar[list[str]] = []
     looked: ClassVar[list[dict]] = []
+    leases: ClassVar[list] = []  # the delivery's lease as each send starts
+    validated: ClassVar[list[Post]] = []
     on_validate: ClassVar = None
 
     def validate(self, post: Post) -> list[str]:
+        Scripted.validated.append(post)
         if Scripted.on_validate is not None:
             Scripted.on_validate(self)
         return list(Scripted.problems)
 
     def send(self, post: Post) -> SentPost:
         Scripted.sent.append(post)
+        Scripted.leases.append(Delivery.objects.get(idempotency_key=post.key).claimed_until)
         outcome = Scripted.script.pop(0)
         if isinstance(outcome, BaseException):
             raise outcome
@@ -91,7 +95,8 @@ def scripted_channels(settings):
     }
     settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS = 3
     settings.BROADSIDE_DELIVERY_BACKOFF = (0.0, 0.0)
-    Scripted.script, Scripted.sent, Scripted.looked = [], [], []
+    Scripted.script, Scripted.sent, Scripted.looked, Scripted.leases = [], [], [], []
+    Scripted.validated = []
     Scripted.found, Scripted.problems, Scripted.on_validate = None, [], None
 
 
@@ -151,6 +156,7 @@ def test_a_sent_post_is_recorded_with_its_id_and_link(make_delivery, letter):
     )
     assert done.attempts == 1
     [post] = Scripted.sent
+    assert Scripted.validated == [post]
     assert done.text == post.text and post.url == letter.full_url in post.text
     assert post.key == delivery.idempotency_key and post.resumed is False
     assert post.card is None
@@ -338,7 +344,8 @@ def test_a_lost_answer_whose_key_the_network_forgot_needs_a_person(make_delivery
     assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
     assert Scripted.sent == []  # never sent again
     row = reread(delivery)
-    assert row.send_started_at == long_ago and row.error.endswith(UNCONFIRMED)
+    assert row.send_started_at == long_ago and row.error == f"{UNCONFIRMED}\n{UNCONFIRMED}"
+    assert [looked["url"] for looked in Scripted.looked] == [delivery.page.full_url]
 
 
 def test_a_doubt_out_of_attempts_is_settled_by_looking(make_delivery, letter):
@@ -411,9 +418,10 @@ def test_problems_after_a_doubt_leave_it_for_a_person(make_delivery):
     delivery = make_delivery(
         "scripted-safe", status=Status.RETRYING, send_started_at=started, first_send_at=started
     )
-    Scripted.problems = ["no alt text"]
+    Scripted.problems = ["no alt text", "too many images"]
     assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
-    assert reread(delivery).error == f"no alt text\n{UNCONFIRMED}"
+    assert reread(delivery).error == f"no alt text\ntoo many images\n{UNCONFIRMED}"
+    assert [looked["url"] for looked in Scripted.looked] == [delivery.page.full_url]
 
 
 def test_a_disabled_account_or_an_offline_page_is_skipped(make_delivery, letter):
@@ -533,16 +541,18 @@ def test_a_worker_past_its_lease_does_not_send(make_delivery):
 
 def test_the_sending_mark_renews_the_lease(make_delivery):
     delivery = make_delivery()
-    seen = {}
 
-    def look(channel):
-        seen["before"] = Delivery.objects.get(pk=delivery.pk).claimed_until
+    def nearly_out(channel):  # composing took most of the lease
+        Delivery.objects.filter(pk=delivery.pk).update(
+            claimed_until=timezone.now() + timedelta(seconds=10)
+        )
 
-    Scripted.on_validate = look
-    Scripted.script = [TemporaryError("busy")]
+    Scripted.on_validate = nearly_out
+    Scripted.script = [SentPost("1")]
+    before = timezone.now()
     worker.deliver(delivery.pk)
-    # (the lease is dropped when the attempt ends; while sending it was renewed)
-    assert seen["before"] is not None
+    [lease] = Scripted.leases
+    assert before + timedelta(seconds=300) <= lease <= timezone.now() + timedelta(seconds=300)
 
 
 def test_what_a_channel_remembers_is_kept_and_refused_once_taken_over(make_delivery):

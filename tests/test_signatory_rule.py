@@ -144,6 +144,9 @@ def test_each_row_shows_what_its_visibility_allows_in_order(letter):
     ]
     rows = signature_rows([letter])[letter.pk]
     assert [row.is_named for row in rows] == [True, False, False, True]
+    # the editor's order, not the order rows were made in
+    LetterSignatory.objects.filter(letter=letter, organization__slug="named").update(sort_order=9)
+    assert [slug for slug, _v, _c in rows_of(letter)] == ["withcountry", "anon", "second", "named"]
     assert {row.letter_id for row in rows} == {letter.pk}
     assert count_signatories(letter) == 4
 

@@ -1,6 +1,6 @@
 """Mutation testing of the rules that protect people, time-boxed, against a reviewed list.
 
-Usage: .venv/bin/python tests/mutation/run.py [--budget SECONDS] [--module PATH ...]
+Usage: .venv/bin/python tests/mutation/run.py [--budget SECONDS] [--all | --module PATH ...]
 
 For each module of tests/mutation/modules.toml, mutmut (3.x) mutates the file and runs each
 mutant against the module's tests that reach the mutated function. The run fails when a
@@ -118,10 +118,17 @@ def main() -> int:
         "--budget", type=float, default=float(os.environ.get("MUTATION_BUDGET", 600))
     )
     parser.add_argument("--module", action="append", help="only these module paths")
+    parser.add_argument(
+        "--all", action="store_true", help="the modules still under review too (default: enforced)"
+    )
     arguments = parser.parse_args()
     modules = tomllib.loads((HERE / "modules.toml").read_text())["module"]
     if arguments.module:
         modules = [m for m in modules if m["path"] in arguments.module]
+    elif not arguments.all:
+        # CI's run: what fails the build. A module under review is run on demand
+        # (`make mutation-review`) rather than filling what is left of the budget.
+        modules = [m for m in modules if m["enforce"]]
     modules.sort(key=lambda m: not m["enforce"])  # enforced first: the budget is theirs
     accepted = tomllib.loads((HERE / "survivors.toml").read_text()).get("survivors", {})
     deadline = time.monotonic() + arguments.budget
@@ -141,9 +148,13 @@ def main() -> int:
                 f"{module['path']}: {score:.1f}% caught ({caught}/{checked}) {dict(counts)}"
                 f" in {took:.0f} s"
             )
+            if not module["enforce"] and counts["not checked"]:
+                pending.append(f"{module['path']}: {counts['not checked']} mutants not checked")
             for name, status in sorted(statuses.items()):
-                if status == "not checked":
-                    (unfinished if module["enforce"] else pending).append(name)
+                if status == "not checked" and module["enforce"]:
+                    unfinished.append(name)
+                elif status == "not checked":
+                    continue
                 elif status not in CAUGHT | {"skipped"} and name not in accepted:
                     report = f"{name}: {status}\n{show(name)}"
                     (unjustified if module["enforce"] else pending).append(report)

@@ -85,6 +85,10 @@ class ScriptedWithCard(Scripted):
     card_variant = "og"
 
 
+class ScriptedSafeWithCard(ScriptedSafe):
+    card_variant = "og"
+
+
 @pytest.fixture(autouse=True)
 def scripted_channels(settings):
     settings.BROADSIDE_CHANNELS = {
@@ -92,6 +96,7 @@ def scripted_channels(settings):
         "scripted": {"BACKEND": f"{__name__}.Scripted"},
         "scripted-safe": {"BACKEND": f"{__name__}.ScriptedSafe"},
         "scripted-card": {"BACKEND": f"{__name__}.ScriptedWithCard"},
+        "scripted-safe-card": {"BACKEND": f"{__name__}.ScriptedSafeWithCard"},
     }
     settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS = 3
     settings.BROADSIDE_DELIVERY_BACKOFF = (0.0, 0.0)
@@ -391,6 +396,7 @@ def test_a_refusal_after_a_doubt_is_no_proof_nothing_was_posted(
         Scripted.script = [failure]
     assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
     assert reread(delivery).error.startswith(str(failure))
+    assert [looked["url"] for looked in Scripted.looked] == [delivery.page.full_url]
 
 
 def test_a_post_that_cannot_be_composed_fails(make_delivery, monkeypatch):
@@ -514,14 +520,18 @@ def test_a_bug_before_sending_fails(make_delivery):
     assert reread(delivery).status == Status.FAILED
 
 
-def test_a_worker_that_lost_its_lease_does_not_send(make_delivery):
+def test_a_worker_that_lost_its_lease_does_not_send(make_delivery, caplog):
     delivery = make_delivery()
 
     def taken_over(channel):
         Delivery.objects.filter(pk=delivery.pk).update(claim_token="another-worker")
 
     Scripted.on_validate = taken_over
-    assert worker.deliver(delivery.pk) == worker.Attempt("lease-lost")
+    with caplog.at_level(logging.WARNING, logger="publishing.social.worker"):
+        assert worker.deliver(delivery.pk) == worker.Attempt("lease-lost")
+    assert [r.getMessage() for r in caplog.records if r.name == "publishing.social.worker"] == [
+        f"Delivery {delivery.pk} was taken over by another worker"
+    ]
     assert Scripted.sent == []
     assert reread(delivery).claim_token == "another-worker"
 
@@ -584,6 +594,7 @@ def test_a_delivery_waits_for_its_card(make_delivery, letter):
     assert attempt.status == Status.RETRYING and attempt.awaits_card_of == letter.pk
     row = reread(delivery)
     assert row.error == "The share card is not ready yet."
+    assert row.send_started_at is None  # nothing was sent: no doubt
     assert before + timedelta(seconds=5) <= row.next_attempt_at
     assert row.next_attempt_at <= timezone.now() + timedelta(seconds=5)
 
@@ -622,3 +633,16 @@ def test_backoff_doubles_with_equal_jitter_up_to_the_longest(
 def test_attempts_left_below_the_cap(settings):
     settings.BROADSIDE_DELIVERY_MAX_ATTEMPTS = 3
     assert [worker.attempts_left(n) for n in (0, 2, 3, 4)] == [True, True, False, False]
+
+
+def test_waiting_for_a_card_at_the_cap_settles_an_earlier_doubt(make_delivery, letter):
+    started = timezone.now() - timedelta(minutes=1)
+    delivery = make_delivery(
+        "scripted-safe-card",
+        status=Status.RETRYING,
+        attempts=2,
+        send_started_at=started,
+        first_send_at=started,
+    )
+    assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
+    assert [looked["url"] for looked in Scripted.looked] == [letter.full_url]

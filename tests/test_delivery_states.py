@@ -646,3 +646,18 @@ def test_waiting_for_a_card_at_the_cap_settles_an_earlier_doubt(make_delivery, l
     )
     assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
     assert [looked["url"] for looked in Scripted.looked] == [letter.full_url]
+
+
+def test_a_temporary_error_at_the_cap_settles_an_earlier_doubt(make_delivery, letter):
+    started = timezone.now() - timedelta(minutes=1)
+    delivery = make_delivery(
+        "scripted-safe",
+        status=Status.RETRYING,
+        attempts=2,
+        send_started_at=started,
+        first_send_at=started,
+    )
+    Scripted.script = [TemporaryError("busy")]
+    assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
+    assert [looked["url"] for looked in Scripted.looked] == [letter.full_url]
+    assert reread(delivery).error == f"busy\n{UNCONFIRMED}"

@@ -169,16 +169,16 @@ def test_a_letter_without_signatories_has_none(make_letter):
 def test_a_translation_shows_no_row_more_openly_than_the_source(letter):
     french = version(letter, "fr")
     assert rows_of(french) == rows_of(letter)
-    # The source hides "named" and drops "second"; the translation was not synchronised.
+    # The source hides "named" and drops "withcountry"; the translation was not synchronised.
     set_visibility(letter, "named", V.ANONYMOUS)
-    LetterSignatory.objects.filter(letter=letter, organization__slug="second").delete()
+    LetterSignatory.objects.filter(letter=letter, organization__slug="withcountry").delete()
     assert rows_of(french) == [
         ("named", V.ANONYMOUS, ""),
-        ("withcountry", V.ANONYMOUS_WITH_COUNTRY, "EG"),
         ("anon", V.ANONYMOUS, ""),
+        ("second", V.PUBLIC, ""),
     ]
     # withheld at the source: gone from the translation too
-    set_visibility(letter, "withcountry", V.WITHHELD)
+    set_visibility(letter, "second", V.WITHHELD)
     assert [slug for slug, _v, _c in rows_of(french)] == ["named", "anon"]
     # a translation may be more careful than its source
     set_visibility(french, "anon", V.WITHHELD)
@@ -227,6 +227,11 @@ def test_many_letters_cost_a_fixed_number_of_queries(
     assert [len(rows[one.pk]) for one in letters] == [4, 4, 2]
     with django_assert_num_queries(4):  # a source-language letter alone: no source rows read
         signature_rows([other])
+    unnamed = make_letter(
+        "unnamed", signatories=[LetterSignatory(organization=orgs["anon"], visibility=V.ANONYMOUS)]
+    )
+    with django_assert_num_queries(2):  # nobody named: no page to check
+        assert len(signature_rows([unnamed])[unnamed.pk]) == 1
 
 
 def test_a_draft_reads_its_rows_in_memory(letter, orgs):
@@ -362,6 +367,8 @@ def test_letters_naming_follow_the_source_and_skip_aliases(letter, orgs, make_le
         assert list(letters_naming(OrganizationPage.objects.filter(slug=hidden))) == []
     letter.create_alias(parent=tree.organizations, update_slug="signed-alias")
     assert set(letters_naming(named)) == {letter, french}
+    set_visibility(french, "named", V.ANONYMOUS)  # more careful than the source
+    assert list(letters_naming(named)) == [letter]
     set_visibility(letter, "named", V.ANONYMOUS)
     assert list(letters_naming(named)) == []
 

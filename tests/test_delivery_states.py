@@ -231,6 +231,7 @@ def test_a_temporary_error_schedules_a_retry(make_delivery, settings):
     assert worker.deliver(delivery.pk).status == Status.SENT
     assert Scripted.sent[1].key == Scripted.sent[0].key and Scripted.sent[1].resumed is True
     assert reread(delivery).attempts == 2
+    assert reread(delivery).error == ""  # the retry's error is gone once sent
 
 
 def test_temporary_errors_give_up_at_the_cap(make_delivery):
@@ -498,11 +499,15 @@ def test_a_crash_loop_stops_at_the_cap(make_delivery):
     assert worker.deliver(under.pk).status == Status.SENT
 
 
-def test_a_bug_while_sending_leaves_a_doubt_not_a_stuck_delivery(make_delivery):
+def test_a_bug_while_sending_leaves_a_doubt_not_a_stuck_delivery(make_delivery, caplog):
     delivery = make_delivery()
     Scripted.script = [KeyError("bug")]
-    with pytest.raises(KeyError):
-        worker.deliver(delivery.pk)
+    with caplog.at_level(logging.ERROR, logger="publishing.social.worker"):
+        with pytest.raises(KeyError):
+            worker.deliver(delivery.pk)
+    assert [r.getMessage() for r in caplog.records if r.name == "publishing.social.worker"] == [
+        f"Delivery {delivery.pk} crashed"
+    ]
     row = reread(delivery)
     assert row.status == Status.UNCONFIRMED
     assert row.error == "Broadside failed while sending; see the logs."
@@ -661,3 +666,14 @@ def test_a_temporary_error_at_the_cap_settles_an_earlier_doubt(make_delivery, le
     assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
     assert [looked["url"] for looked in Scripted.looked] == [letter.full_url]
     assert reread(delivery).error == f"busy\n{UNCONFIRMED}"
+
+
+def test_a_worker_does_not_send_what_a_person_already_settled(make_delivery):
+    delivery = make_delivery()
+
+    def marked_as_posted(channel):  # by a person, while this worker composed
+        Delivery.objects.filter(pk=delivery.pk).update(status=Status.SENT)
+
+    Scripted.on_validate = marked_as_posted
+    assert worker.deliver(delivery.pk).status == "lease-lost"
+    assert Scripted.sent == []

@@ -677,3 +677,24 @@ def test_a_worker_does_not_send_what_a_person_already_settled(make_delivery):
     Scripted.on_validate = marked_as_posted
     assert worker.deliver(delivery.pk).status == "lease-lost"
     assert Scripted.sent == []
+
+
+def test_a_claim_loads_the_account_and_language_with_the_delivery(
+    make_delivery, django_assert_num_queries
+):
+    delivery = make_delivery()
+    with django_assert_num_queries(2):  # the claim, and the claimed row with both
+        claimed = worker.claim(delivery.pk)
+        assert (claimed.account.name, claimed.locale.language_code) == (
+            delivery.account.name,
+            "en",
+        )
+
+
+def test_what_an_earlier_attempt_kept_is_handed_to_the_channel(make_delivery):
+    delivery = make_delivery(channel_state={"container": "c-0"})
+    seen = []
+    Scripted.on_validate = lambda channel: seen.append(dict(channel.delivery_state))
+    Scripted.script = [SentPost("1")]
+    worker.deliver(delivery.pk)
+    assert seen == [{"container": "c-0"}]

@@ -344,22 +344,18 @@ def _retry_later(
     retry_after: float | None,
     *,
     outcome_unknown: bool,
-    channel=None,
+    channel,
 ) -> Attempt:
     """Schedule the next attempt. A temporary error says nothing was posted *this* time;
     an earlier unknown outcome still stands (its `send_started_at` is kept here), and
-    out of attempts it is settled by looking for the post, never turned into *failed*."""
+    out of attempts it is settled by looking for the post through `channel`, never turned
+    into *failed*."""
     attempts = delivery.attempts  # as counted by claim()
     unknown = outcome_unknown or delivery.outcome_unknown
     fields = {"send_started_at": _DOUBT_KEPT if unknown else None}
     if not attempts_left(attempts):
-        if unknown and channel is not None:
-            return Attempt(_settle_doubt(delivery, channel, _letter_url(delivery), error))
         if unknown:
-            _finish(
-                delivery, Status.UNCONFIRMED, error=f"{error}\n{_unconfirmed_message()}", **fields
-            )
-            return Attempt(Status.UNCONFIRMED)
+            return Attempt(_settle_doubt(delivery, channel, _letter_url(delivery), error))
         message = _("Gave up after %(count)s attempts. Last error: %(error)s") % {
             "count": attempts,
             "error": error,

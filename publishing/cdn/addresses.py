@@ -124,7 +124,8 @@ class _Collector:
         versions = [
             version
             for version in self._all_versions(page)
-            if version.live or self.touched & {version.pk, version.alias_of_id}
+            if version.live
+            or (self.touched & {version.pk, version.alias_of_id} and _was_ever_live(version))
         ]
         if not versions:
             return versions
@@ -209,6 +210,13 @@ class _Collector:
         except NoReverseMatch:  # the API is not mounted in this URLconf
             return
         self.urls.add(root + path + (f"?{urlencode(query)}" if query else ""))
+
+
+def _was_ever_live(page: Page) -> bool:
+    """Whether readers may ever have been given the page (one just unpublished was): a
+    page never published (a draft, an embargoed letter only scheduled) never was, and its
+    address, which names it, is not sent to the CDN."""
+    return page.first_published_at is not None or page.last_published_at is not None
 
 
 class _UrlCache:

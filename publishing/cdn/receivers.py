@@ -93,6 +93,10 @@ def on_page_change(sender, instance: Page, **kwargs) -> None:
     """Published (a translation going live too), unpublished or moved."""
     if _follows_its_original(instance, kwargs):
         return
+    if kwargs.get("signal") is page_published and not instance.live:
+        # A draft only scheduled (`go_live_at`, wagtail#13959): embargoed, in no public
+        # answer yet; its address (and what it names) must not reach the CDN before then.
+        return
     pages = [instance.pk]
     if (before := kwargs.get("parent_page_before")) is not None:
         pages.append(before.pk)  # a move: the listing it left shows it no more
@@ -131,7 +135,11 @@ def on_page_deleting(sender, instance, **kwargs) -> None:
 
 
 def on_view_restriction_changed(sender, instance: PageViewRestriction, **kwargs) -> None:
-    """A page made private, or public again: its copies at the CDN must go."""
+    """A page made private, or public again: its copies at the CDN must go. A restriction
+    edited (a new password, other groups) leaves its pages private as they were: they are
+    in no public answer, and their addresses would name them (and their signatories)."""
+    if kwargs.get("created") is False:
+        return
     if instance.page_id:
         purge_after_commit([instance.page_id], privacy_changed=True)
 

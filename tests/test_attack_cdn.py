@@ -1,0 +1,79 @@
+"""Attack: CDN purges must never name a page before it is public (an embargoed letter,
+a draft made private) nor a letter that was private before and after a change."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from home.models import LetterPage, LetterSignatory
+from tests.test_cdn_purge import content, content_ids, varnish  # noqa: F401 (fixtures)
+
+EMBARGOED = "embargoed-quokka"
+
+
+def _draft_letter(content) -> LetterPage:
+    letter = LetterPage(
+        title="Embargoed quokka",
+        slug=EMBARGOED,
+        standfirst="Standfirst.",
+        publication_date=date(2025, 1, 1),
+        body=[{"type": "paragraph", "value": "<p>Body.</p>"}],
+        live=False,
+    )
+    letter.signatories = [LetterSignatory(organization=content.ccla)]
+    content.letter.get_parent().add_child(instance=letter)
+    return letter
+
+
+def _named(varnish) -> str:
+    return "\n".join(varnish.purged)
+
+
+def test_attack_a_scheduled_letter_is_not_named_to_the_cdn_before_it_goes_live(
+    varnish, content, django_capture_on_commit_callbacks
+):
+    """Wagtail sends page_published for a draft only scheduled (wagtail#13959): the
+    embargoed letter's address (its slug is its title) must not reach the CDN."""
+    letter = _draft_letter(content)
+    varnish.purged.clear()
+    letter.go_live_at = timezone.now() + timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter.save_revision().publish()
+    letter.refresh_from_db()
+    assert not letter.live
+    assert EMBARGOED not in _named(varnish)
+    assert f"/letters/{letter.pk}/" not in _named(varnish)
+
+
+def test_attack_a_draft_made_private_is_not_named_to_the_cdn(
+    varnish, content, django_capture_on_commit_callbacks
+):
+    """A letter never published, given a password to show partners before the embargo
+    ends, was never in a public answer: nothing to purge, and its address names it."""
+    letter = _draft_letter(content)
+    varnish.purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=letter, restriction_type=PageViewRestriction.PASSWORD, password="x"
+        )
+    assert EMBARGOED not in _named(varnish)
+
+
+def test_attack_a_private_letters_new_password_names_nothing_to_the_cdn(
+    varnish, content, django_capture_on_commit_callbacks
+):
+    """A private letter's restriction edited (a new password, other groups) leaves it
+    private: it was in no public answer, and its addresses and its signatories' API
+    lists (`organization=<id>`) would tie the organizations to it at the CDN."""
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=content.letter, restriction_type=PageViewRestriction.PASSWORD, password="x"
+        )
+    varnish.purged.clear()
+    restriction.password = "y"
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.save()
+    assert varnish.purged == []

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from tests/test_cdn_purge.py)
 """Attack: CDN purges must never name a page before it is public (an embargoed letter,
 a draft made private) nor a letter that was private before and after a change."""
 

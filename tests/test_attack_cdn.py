@@ -78,3 +78,29 @@ def test_attack_a_private_letters_new_password_names_nothing_to_the_cdn(
     with django_capture_on_commit_callbacks(execute=True):
         restriction.save()
     assert varnish.purged == []
+
+
+def test_attack_a_section_made_private_or_public_again_names_no_letter_private_on_its_own(
+    varnish, content, django_capture_on_commit_callbacks
+):
+    """A letter private on its own was in no public answer before the letters' section
+    was made private, nor after it is public again: its address, and its signatories' API
+    lists, are not sent to the CDN with the section's."""
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=content.letter, restriction_type=PageViewRestriction.LOGIN
+        )
+    index = content.letter.get_parent()
+    for change in ("made private", "public again"):
+        varnish.purged.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            if change == "made private":
+                restriction = PageViewRestriction.objects.create(
+                    page=index, restriction_type=PageViewRestriction.LOGIN
+                )
+            else:
+                restriction.delete()
+        sent = _named(varnish)
+        assert "/en/letters/" in sent, change  # the section itself goes
+        for fragment in ("/encryption/", "/protegez-le-chiffrement/", "organization="):
+            assert fragment not in sent, (change, fragment)

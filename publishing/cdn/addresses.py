@@ -43,10 +43,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from home.models import LetterPage, OrganizationPage
-from home.privacy import exclude_private, restrictions_read_once
+from home.privacy import exclude_private, private_sections, restrictions_read_once
 from home.signatories import letters_naming
 from publishing.feeds.changes import feed_urls
 from publishing.feeds.registry import feeds_about, feeds_listing
@@ -79,6 +79,7 @@ class _Collector:
         self.done: set[tuple[str, int]] = set()
         # Wagtail keeps the sites' root paths on this object (Page.get_full_url(request)).
         self.url_cache = _UrlCache()
+        self._restricted_pages: dict[int, int] | None = None
 
     def collect(self) -> set[str]:
         pages = list(Page.objects.filter(pk__in=self.touched).specific())
@@ -134,7 +135,29 @@ class _Collector:
                 "pk", flat=True
             )
         )
-        return [v for v in versions if v.pk in public or v.pk in self.privacy_scope]
+        return [
+            v
+            for v in versions
+            if v.pk in public or (v.pk in self.privacy_scope and not self._private_apart(v))
+        ]
+
+    def _private_apart(self, page: Page) -> bool:
+        """Whether a restriction on a page whose privacy did not change covers `page` (a
+        letter private on its own, in a section made private or public again): it was in
+        no public answer before the change nor after, and its address names it."""
+        ids = {
+            restriction_id
+            for section in private_sections()
+            if page.path.startswith(section.path)
+            for restriction_id in section.restriction_ids
+        }
+        if not ids:
+            return False
+        if self._restricted_pages is None:
+            self._restricted_pages = dict(
+                PageViewRestriction.objects.values_list("pk", "page_id").order_by()
+            )
+        return any(self._restricted_pages.get(i) not in self.touched for i in ids)
 
     def _first_time(self, kind: str, page: Page) -> bool:
         if (kind, page.pk) in self.done:

@@ -104,3 +104,34 @@ def test_attack_a_section_made_private_or_public_again_names_no_letter_private_o
         assert "/en/letters/" in sent, change  # the section itself goes
         for fragment in ("/encryption/", "/protegez-le-chiffrement/", "organization="):
             assert fragment not in sent, (change, fragment)
+
+
+def test_attack_a_letter_moved_into_a_private_section_leaves_no_public_answer_showing_it(
+    varnish, content, django_capture_on_commit_callbacks
+):
+    """Moving a letter under a private section makes it private without a restriction of
+    its own changing: the feeds, listings and API answers that showed it while public (and
+    its former address) must leave the CDN, as for a letter made private."""
+    from home.models import LetterIndexPage
+    from tests.conftest import publish
+
+    home = content.letter.get_parent().get_parent()
+    section = LetterIndexPage(title="Partners only", slug="partners-only")
+    home.add_child(instance=section)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(section)
+        PageViewRestriction.objects.create(page=section, restriction_type=PageViewRestriction.LOGIN)
+    varnish.purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        content.letter.move(section, pos="last-child")
+    sent = set(varnish.purged)
+    site = "http://localhost"
+    for url in (
+        f"{site}/en/letters/encryption/",  # its former address
+        f"{site}/en/feeds/letters.rss",
+        f"{site}/en/feeds/topics/privacy.atom",
+        f"{site}/api/v1/letters/?locale=en",
+        f"{site}/api/v1/letters/{content.letter.pk}/",
+    ):
+        assert url in sent, url
+    assert "partners-only/encryption" not in "\n".join(sent)  # its new, private address

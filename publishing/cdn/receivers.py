@@ -13,6 +13,7 @@ there `on_commit` runs at once, still one task per change.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 
 def cdn_configured() -> bool:
@@ -89,6 +90,26 @@ def _pending() -> Iterator[PendingPurge]:
         transaction.on_commit(pending)
 
 
+# Addresses of pages about to move, worked out at their old place (pre_page_move) and
+# purged with the move (post_page_move): {page id: addresses}, per thread.
+_before_move = threading.local()
+
+
+def on_page_moving(sender, instance: Page, **kwargs) -> None:
+    """A page about to move: what shows it now (its address, its feeds, listings and API
+    answers) is worked out at its old place. A letter moved into a private section is
+    private afterwards, so none of that would be found after the move; nor its former
+    address. Only with a CDN, and only for a live page (a draft was never served)."""
+    if not cdn_configured() or not Page.objects.filter(pk=instance.pk, live=True).exists():
+        return
+    from .addresses import addresses_to_purge
+
+    moving = getattr(_before_move, "urls", None)
+    if moving is None:
+        moving = _before_move.urls = {}
+    moving[instance.pk] = addresses_to_purge([instance.pk])
+
+
 def on_page_change(sender, instance: Page, **kwargs) -> None:
     """Published (a translation going live too), unpublished or moved."""
     if _follows_its_original(instance, kwargs):
@@ -100,6 +121,10 @@ def on_page_change(sender, instance: Page, **kwargs) -> None:
     pages = [instance.pk]
     if (before := kwargs.get("parent_page_before")) is not None:
         pages.append(before.pk)  # a move: the listing it left shows it no more
+        urls = getattr(_before_move, "urls", {}).pop(instance.pk, set())
+        if urls and cdn_configured():
+            with _pending() as pending:
+                pending.urls.update(urls)
     purge_after_commit(pages)
 
 
@@ -147,6 +172,7 @@ def on_view_restriction_changed(sender, instance: PageViewRestriction, **kwargs)
 def register_signal_handlers() -> None:
     page_published.connect(on_page_change, dispatch_uid="cdn-published")
     page_unpublished.connect(on_page_change, dispatch_uid="cdn-unpublished")
+    pre_page_move.connect(on_page_moving, dispatch_uid="cdn-moving")
     post_page_move.connect(on_page_change, dispatch_uid="cdn-moved")
     pre_delete.connect(on_page_deleting, dispatch_uid="cdn-page-deleting")
     for signal in (post_save, post_delete):

@@ -135,3 +135,31 @@ def test_attack_a_letter_moved_into_a_private_section_leaves_no_public_answer_sh
     ):
         assert url in sent, url
     assert "partners-only/encryption" not in "\n".join(sent)  # its new, private address
+
+
+def test_attack_a_signatory_withheld_after_publication_leaves_the_cdn_with_its_pages(
+    varnish, content, django_capture_on_commit_callbacks
+):
+    """Withholding a named signatory after publication (it is at risk now) must drop from
+    the CDN its page, feed and API list, which showed the letter while it was named: the
+    purge worked out after the publish no longer finds them."""
+    row = content.letter.signatories.get(organization=content.ccla)
+    row.visibility = "withheld"
+    row.save()
+    varnish.purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_again(content.letter)
+    site = "http://localhost"
+    for url in (
+        f"{site}/en/organizations/ccla/",
+        f"{site}/en/feeds/organizations/ccla.rss",
+        f"{site}/api/v1/letters/?locale=en&organization={content.ccla.pk}",
+    ):
+        assert url in varnish.purged, url
+
+
+def publish_again(letter):
+    from tests.conftest import publish
+
+    letter.refresh_from_db()
+    return publish(letter)

@@ -30,7 +30,8 @@ CDN must drop the copies it took while they were public.
 
 Not purged (they expire by their own `max-age`; docs/deploy.md, "CDN"): answers with
 other query strings (`?page=2`, API `offset`/`limit`/`topic`/`search` filters), the
-former address of a moved page or of a page whose slug changed. A deleted page's rows
+former address of a page whose slug changed (a moved page's is worked out before the
+move: publishing.cdn.receivers.on_page_moving). A deleted page's rows
 are gone by the time the task runs: its addresses are worked out before it goes
 (publishing.cdn.receivers.on_page_deleting).
 """
@@ -64,6 +65,31 @@ def addresses_to_purge(page_ids: Iterable[int], *, privacy_changed: bool = False
     """
     with restrictions_read_once():
         return _Collector(set(page_ids), privacy_changed).collect()
+
+
+def organization_listings(organization_ids: Iterable[int], *, letter: Page) -> set[str]:
+    """The addresses listing the letters of these organizations (each public, live
+    language version's page, its feeds and its API list of letters), when `letter` is
+    public: a letter that stopped naming them (a signatory withheld after publication)
+    is still shown there at the CDN. Nothing for a private letter: it was in no public
+    answer, and the batch would tie the organizations to it."""
+    if not exclude_private(Page.objects.filter(pk=letter.pk)).exists():
+        return set()
+    with restrictions_read_once():
+        collector = _Collector(set(), privacy_changed=False)
+        for organization in OrganizationPage.objects.filter(pk__in=list(organization_ids)):
+            for version in collector._versions(organization):
+                root = collector._page(version)
+                if root is None:
+                    continue
+                feeds = [(feed, version) for feed in feeds_about(OrganizationPage)]
+                collector.urls.update(feed_urls(version, feeds, root_url=root))
+                collector._api(
+                    root,
+                    "list_letters",
+                    query={"locale": version.locale.language_code, "organization": version.pk},
+                )
+        return collector.urls
 
 
 class _Collector:

@@ -119,6 +119,14 @@ def on_page_change(sender, instance: Page, **kwargs) -> None:
         # answer yet; its address (and what it names) must not reach the CDN before then.
         return
     pages = [instance.pk]
+    if kwargs.get("signal") is page_published and cdn_configured():
+        # A signatory named until this publish (withheld or anonymised now: at risk) is
+        # no longer found by the letter's purge, yet its pages at the CDN still show it.
+        if dropped := _named_until_now(instance, kwargs.get("revision")):
+            from .addresses import organization_listings
+
+            with _pending() as pending:
+                pending.urls.update(organization_listings(dropped, letter=instance))
     if (before := kwargs.get("parent_page_before")) is not None:
         pages.append(before.pk)  # a move: the listing it left shows it no more
         urls = getattr(_before_move, "urls", {}).pop(instance.pk, set())
@@ -126,6 +134,39 @@ def on_page_change(sender, instance: Page, **kwargs) -> None:
             with _pending() as pending:
                 pending.urls.update(urls)
     purge_after_commit(pages)
+
+
+def _named_until_now(page: Page, revision) -> list[int]:
+    """The organizations a letter named publicly in its previous live version (from the
+    log of its publishes) and names no more: their pages, feeds and API lists showed it
+    until this publish. [] for other pages or a first publish."""
+    from wagtail.models import PageLogEntry
+
+    from home.models import LetterPage
+    from home.signatories import SignatoryVisibility
+
+    if not isinstance(page, LetterPage):
+        return []
+    entry = (
+        PageLogEntry.objects.filter(
+            page_id=page.pk, action="wagtail.publish", revision__isnull=False
+        )
+        .exclude(revision_id=getattr(revision, "pk", None))
+        .select_related("revision")
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    if entry is None:
+        return []
+
+    def named(letter) -> set[int]:
+        return {
+            row.organization_id
+            for row in letter.signatories.all()
+            if row.organization_id and row.visibility == SignatoryVisibility.PUBLIC
+        }
+
+    return sorted(named(entry.revision.as_object()) - named(page))
 
 
 def _follows_its_original(page: Page, signal_kwargs: dict) -> bool:

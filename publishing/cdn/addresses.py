@@ -30,7 +30,8 @@ CDN must drop the copies it took while they were public.
 
 Not purged (they expire by their own `max-age`; docs/deploy.md, "CDN"): answers with
 other query strings (`?page=2`, API `offset`/`limit`/`topic`/`search` filters), the
-former address of a moved page or of a page whose slug changed. A deleted page's rows
+former address of a page whose slug changed (a moved page's is worked out before the
+move: publishing.cdn.receivers.on_page_moving). A deleted page's rows
 are gone by the time the task runs: its addresses are worked out before it goes
 (publishing.cdn.receivers.on_page_deleting).
 """
@@ -43,10 +44,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from home.models import LetterPage, OrganizationPage
-from home.privacy import exclude_private, restrictions_read_once
+from home.privacy import exclude_private, private_sections, restrictions_read_once
 from home.signatories import letters_naming
 from publishing.feeds.changes import feed_urls
 from publishing.feeds.registry import feeds_about, feeds_listing
@@ -66,6 +67,31 @@ def addresses_to_purge(page_ids: Iterable[int], *, privacy_changed: bool = False
         return _Collector(set(page_ids), privacy_changed).collect()
 
 
+def organization_listings(organization_ids: Iterable[int], *, letter: Page) -> set[str]:
+    """The addresses listing the letters of these organizations (each public, live
+    language version's page, its feeds and its API list of letters), when `letter` is
+    public: a letter that stopped naming them (a signatory withheld after publication)
+    is still shown there at the CDN. Nothing for a private letter: it was in no public
+    answer, and the batch would tie the organizations to it."""
+    if not exclude_private(Page.objects.filter(pk=letter.pk)).exists():
+        return set()
+    with restrictions_read_once():
+        collector = _Collector(set(), privacy_changed=False)
+        for organization in OrganizationPage.objects.filter(pk__in=list(organization_ids)):
+            for version in collector._versions(organization):
+                root = collector._page(version)
+                if root is None:
+                    continue
+                feeds = [(feed, version) for feed in feeds_about(OrganizationPage)]
+                collector.urls.update(feed_urls(version, feeds, root_url=root))
+                collector._api(
+                    root,
+                    "list_letters",
+                    query={"locale": version.locale.language_code, "organization": version.pk},
+                )
+        return collector.urls
+
+
 class _Collector:
     """Walks the touched pages once, remembering what it has already added."""
 
@@ -79,6 +105,7 @@ class _Collector:
         self.done: set[tuple[str, int]] = set()
         # Wagtail keeps the sites' root paths on this object (Page.get_full_url(request)).
         self.url_cache = _UrlCache()
+        self._restricted_pages: dict[int, int] | None = None
 
     def collect(self) -> set[str]:
         pages = list(Page.objects.filter(pk__in=self.touched).specific())
@@ -124,7 +151,8 @@ class _Collector:
         versions = [
             version
             for version in self._all_versions(page)
-            if version.live or self.touched & {version.pk, version.alias_of_id}
+            if version.live
+            or (self.touched & {version.pk, version.alias_of_id} and _was_ever_live(version))
         ]
         if not versions:
             return versions
@@ -133,7 +161,29 @@ class _Collector:
                 "pk", flat=True
             )
         )
-        return [v for v in versions if v.pk in public or v.pk in self.privacy_scope]
+        return [
+            v
+            for v in versions
+            if v.pk in public or (v.pk in self.privacy_scope and not self._private_apart(v))
+        ]
+
+    def _private_apart(self, page: Page) -> bool:
+        """Whether a restriction on a page whose privacy did not change covers `page` (a
+        letter private on its own, in a section made private or public again): it was in
+        no public answer before the change nor after, and its address names it."""
+        ids = {
+            restriction_id
+            for section in private_sections()
+            if page.path.startswith(section.path)
+            for restriction_id in section.restriction_ids
+        }
+        if not ids:
+            return False
+        if self._restricted_pages is None:
+            self._restricted_pages = dict(
+                PageViewRestriction.objects.values_list("pk", "page_id").order_by()
+            )
+        return any(self._restricted_pages.get(i) not in self.touched for i in ids)
 
     def _first_time(self, kind: str, page: Page) -> bool:
         if (kind, page.pk) in self.done:
@@ -209,6 +259,13 @@ class _Collector:
         except NoReverseMatch:  # the API is not mounted in this URLconf
             return
         self.urls.add(root + path + (f"?{urlencode(query)}" if query else ""))
+
+
+def _was_ever_live(page: Page) -> bool:
+    """Whether readers may ever have been given the page (one just unpublished was): a
+    page never published (a draft, an embargoed letter only scheduled) never was, and its
+    address, which names it, is not sent to the CDN."""
+    return page.first_published_at is not None or page.last_published_at is not None
 
 
 class _UrlCache:

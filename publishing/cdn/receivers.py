@@ -13,6 +13,7 @@ there `on_commit` runs at once, still one task per change.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 
 def cdn_configured() -> bool:
@@ -89,14 +90,83 @@ def _pending() -> Iterator[PendingPurge]:
         transaction.on_commit(pending)
 
 
+# Addresses of pages about to move, worked out at their old place (pre_page_move) and
+# purged with the move (post_page_move): {page id: addresses}, per thread.
+_before_move = threading.local()
+
+
+def on_page_moving(sender, instance: Page, **kwargs) -> None:
+    """A page about to move: what shows it now (its address, its feeds, listings and API
+    answers) is worked out at its old place. A letter moved into a private section is
+    private afterwards, so none of that would be found after the move; nor its former
+    address. Only with a CDN, and only for a live page (a draft was never served)."""
+    if not cdn_configured() or not Page.objects.filter(pk=instance.pk, live=True).exists():
+        return
+    from .addresses import addresses_to_purge
+
+    moving = getattr(_before_move, "urls", None)
+    if moving is None:
+        moving = _before_move.urls = {}
+    moving[instance.pk] = addresses_to_purge([instance.pk])
+
+
 def on_page_change(sender, instance: Page, **kwargs) -> None:
     """Published (a translation going live too), unpublished or moved."""
     if _follows_its_original(instance, kwargs):
         return
+    if kwargs.get("signal") is page_published and not instance.live:
+        # A draft only scheduled (`go_live_at`, wagtail#13959): embargoed, in no public
+        # answer yet; its address (and what it names) must not reach the CDN before then.
+        return
     pages = [instance.pk]
+    if kwargs.get("signal") is page_published and cdn_configured():
+        # A signatory named until this publish (withheld or anonymised now: at risk) is
+        # no longer found by the letter's purge, yet its pages at the CDN still show it.
+        if dropped := _named_until_now(instance, kwargs.get("revision")):
+            from .addresses import organization_listings
+
+            with _pending() as pending:
+                pending.urls.update(organization_listings(dropped, letter=instance))
     if (before := kwargs.get("parent_page_before")) is not None:
         pages.append(before.pk)  # a move: the listing it left shows it no more
+        urls = getattr(_before_move, "urls", {}).pop(instance.pk, set())
+        if urls and cdn_configured():
+            with _pending() as pending:
+                pending.urls.update(urls)
     purge_after_commit(pages)
+
+
+def _named_until_now(page: Page, revision) -> list[int]:
+    """The organizations a letter named publicly in its previous live version (from the
+    log of its publishes) and names no more: their pages, feeds and API lists showed it
+    until this publish. [] for other pages or a first publish."""
+    from wagtail.models import PageLogEntry
+
+    from home.models import LetterPage
+    from home.signatories import SignatoryVisibility
+
+    if not isinstance(page, LetterPage):
+        return []
+    entry = (
+        PageLogEntry.objects.filter(
+            page_id=page.pk, action="wagtail.publish", revision__isnull=False
+        )
+        .exclude(revision_id=getattr(revision, "pk", None))
+        .select_related("revision")
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    if entry is None:
+        return []
+
+    def named(letter) -> set[int]:
+        return {
+            row.organization_id
+            for row in letter.signatories.all()
+            if row.organization_id and row.visibility == SignatoryVisibility.PUBLIC
+        }
+
+    return sorted(named(entry.revision.as_object()) - named(page))
 
 
 def _follows_its_original(page: Page, signal_kwargs: dict) -> bool:
@@ -131,7 +201,11 @@ def on_page_deleting(sender, instance, **kwargs) -> None:
 
 
 def on_view_restriction_changed(sender, instance: PageViewRestriction, **kwargs) -> None:
-    """A page made private, or public again: its copies at the CDN must go."""
+    """A page made private, or public again: its copies at the CDN must go. A restriction
+    edited (a new password, other groups) leaves its pages private as they were: they are
+    in no public answer, and their addresses would name them (and their signatories)."""
+    if kwargs.get("created") is False:
+        return
     if instance.page_id:
         purge_after_commit([instance.page_id], privacy_changed=True)
 
@@ -139,6 +213,7 @@ def on_view_restriction_changed(sender, instance: PageViewRestriction, **kwargs)
 def register_signal_handlers() -> None:
     page_published.connect(on_page_change, dispatch_uid="cdn-published")
     page_unpublished.connect(on_page_change, dispatch_uid="cdn-unpublished")
+    pre_page_move.connect(on_page_moving, dispatch_uid="cdn-moving")
     post_page_move.connect(on_page_change, dispatch_uid="cdn-moved")
     pre_delete.connect(on_page_deleting, dispatch_uid="cdn-page-deleting")
     for signal in (post_save, post_delete):

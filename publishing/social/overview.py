@@ -17,7 +17,7 @@ from wagtail.models import Locale, Page
 
 from publishing.models import Delivery
 
-from .permissions import may_act_on_deliveries, may_see_deliveries
+from .permissions import may_act_on_deliveries, may_see_deliveries, may_see_every_delivery
 
 
 @dataclass
@@ -103,12 +103,18 @@ def deliveries_by_language(letter: Page, user) -> EveryLanguage:
     return EveryLanguage(shown, hidden)
 
 
-def delivery_summary(letter: Page) -> dict[str, int]:
-    """How many deliveries the letter has in every language, and in how many languages
-    (one query): `{"deliveries": int, "languages": int}`."""
-    return Delivery.objects.filter(page__translation_key=letter.translation_key).aggregate(
-        deliveries=Count("pk"), languages=Count("locale", distinct=True)
-    )
+def delivery_summary(letter: Page, user) -> dict[str, int]:
+    """How many deliveries the letter has in the languages whose deliveries `user` may see
+    (`may_see_deliveries`), and in how many of them: `{"deliveries": int, "languages":
+    int}`. One query for holders of "view delivery"; two otherwise. A translator of one
+    language is not told how much went out in the languages hidden from them."""
+    deliveries = Delivery.objects.filter(page__translation_key=letter.translation_key)
+    if not may_see_every_delivery(user):
+        versions = Page.objects.filter(translation_key=letter.translation_key)
+        deliveries = deliveries.filter(
+            page_id__in=[v.pk for v in versions if may_see_deliveries(user, v)]
+        )
+    return deliveries.aggregate(deliveries=Count("pk"), languages=Count("locale", distinct=True))
 
 
 def is_letter(page: Page) -> bool:

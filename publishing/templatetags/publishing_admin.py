@@ -28,6 +28,6 @@ def what_went_out_link(context, page=None, classes: str = "") -> dict:
     # wagtail-localize's editor renders the status panel twice: count once per request.
     summaries = request.__dict__.setdefault("_broadside_delivery_summaries", {})
     if page.translation_key not in summaries:
-        summaries[page.translation_key] = delivery_summary(page)
+        summaries[page.translation_key] = delivery_summary(page, request.user)
     summary = summaries[page.translation_key]
     return {"show": True, "classes": classes, "url": what_went_out_url(page), **summary}

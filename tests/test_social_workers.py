@@ -5,16 +5,20 @@ worker is killed while the post exists and its answer has not arrived. After
 every kill, `resume_deliveries` runs (as cron would) and a new worker starts.
 At the end nothing is lost, Mastodon and Bluesky have exactly one post each
 (Idempotency-Key, stored record key), and X's delivery waits for a person.
+
+Then RQ's scheduler with retries due at any fraction of a second: each is run once due.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
 import sys
 import time
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,7 +27,7 @@ from django.db import connection
 
 from publishing.models import Delivery, DeliveryStatus
 from publishing.social import tasks as social_tasks
-from tests.social import add_accounts, start_networks
+from tests.social import MASTODON_TOKEN, add_account, add_accounts, start_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BACKENDS = {
@@ -204,3 +208,86 @@ def post_held(stalled, before) -> bool:
         count() > before[name] and server.pending_faults == 0
         for name, (server, _path, count) in stalled.items()
     )
+
+
+def rq_worker_ready(timeout: float = 60.0) -> bool:
+    """Whether an RQ worker registered with Redis (it has set up its scheduler by then)."""
+    import django_rq
+    from rq import Worker
+
+    connection = django_rq.get_connection("default")
+    return wait_for(lambda: bool(Worker.all(connection=connection)), timeout)
+
+
+def scheduled_for(delivery_id: int) -> float:
+    """When RQ will release the deferred `deliver` job of `delivery_id` (a POSIX time)."""
+    import django_rq
+    from rq.registry import ScheduledJobRegistry
+
+    queue = django_rq.get_queue("default")
+    registry = ScheduledJobRegistry(queue=queue)
+    (job_id,) = [
+        job.id
+        for job in queue.job_class.fetch_many(registry.get_job_ids(), connection=queue.connection)
+        if job is not None and list(job.args) == [delivery_id]
+    ]
+    return registry.connection.zscore(registry.key, job_id)
+
+
+def due_at(seconds: float) -> datetime:
+    """A retry time `seconds` from the next whole second, as `_retry_later` returns it."""
+    return datetime.fromtimestamp(math.floor(time.time()) + 1 + seconds, UTC)
+
+
+@pytest.mark.parametrize("real_backend", ["rq"], indirect=True)
+def test_rq_never_releases_a_retry_before_it_is_due(real_backend):
+    """RQ keeps a deferred job's time in whole seconds, dropping the fraction: the job of a
+    retry due at s.999 must be released at s+1, not at s (when the claim would refuse it)."""
+    due = due_at(2.999)
+    social_tasks.enqueue_delivery(424242, due)
+
+    assert scheduled_for(424242) >= due.timestamp()
+
+
+@pytest.mark.parametrize("real_backend", ["rq"], indirect=True)
+def test_rq_runs_every_retry_once_it_is_due(real_backend, tree, make_letter, tmp_path):
+    """Retries due at any fraction of a second are run by RQ's scheduler and claimed.
+
+    Before `enqueue_delivery` rounded up, RQ's scheduler released a retry in the whole second
+    it was due in, the claim refused it as not yet due, and the delivery stayed "retrying"
+    until `resume_deliveries` ran (issue 14's scaled bench: 2 of 6 Mastodon deliveries)."""
+    fractions = [0.999, 0.199, 0.399, 0.599, 0.799]
+    with ExitStack() as stack:
+        networks = start_networks(stack)
+        for n in range(len(fractions)):
+            credentials = {"access_token": MASTODON_TOKEN}
+            add_account("mastodon", f"mastodon-{n}", ["en"], networks.mastodon.url, credentials)
+        make_letter("early", title="A letter retried on the second")
+        ids = sorted(Delivery.objects.values_list("pk", flat=True))
+        assert len(ids) == len(fractions)
+        # As first attempts that failed retryably leave them; the publish's own tasks,
+        # run when the worker starts, find them not due.
+        Delivery.objects.update(
+            status=DeliveryStatus.RETRYING, attempts=1, next_attempt_at=due_at(3600), error="503"
+        )
+        log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
+        stack.callback(log.close)
+        worker = start_worker(real_backend, log)
+        stack.callback(kill, worker)
+        assert rq_worker_ready(), (tmp_path / "worker.log").read_text(errors="replace")[-3000:]
+        time.sleep(1)  # the publish's tasks have run
+
+        for n, (delivery_id, fraction) in enumerate(zip(ids, fractions, strict=True)):
+            due = due_at(2 + n + fraction)
+            Delivery.objects.filter(pk=delivery_id).update(next_attempt_at=due)
+            social_tasks.enqueue_delivery(delivery_id, due)
+
+        sent = wait_for(
+            lambda: set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT},
+            30,
+        )
+        kill(worker, signal.SIGTERM)
+        worker.wait(20)
+        rows = list(Delivery.objects.values_list("status", "attempts", "next_attempt_at"))
+        assert sent, rows
+        assert len(networks.mastodon.statuses) == len(fractions)

@@ -6,7 +6,7 @@ The domain modules return what to enqueue (ids, "retry at T"); this layer schedu
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django_tasks import task
@@ -51,14 +51,28 @@ def enqueue_on_commit(delivery_ids: list[int]) -> None:
 
 
 def enqueue_delivery(delivery_id: int, run_after: datetime | None = None) -> None:
-    """Enqueue one delivery, from `run_after` when given. A backend that cannot defer
-    gets nothing: `resume_deliveries` enqueues the delivery when it is due."""
+    """Enqueue one delivery, from `run_after` (aware) when given, rounded up to the next
+    whole second (`not_before`). A backend that cannot defer gets nothing:
+    `resume_deliveries` enqueues the delivery when it is due."""
     task_ = deliver
     if run_after is not None:
         if not task_.get_backend().supports_defer:
             return
-        task_ = task_.using(run_after=run_after)
+        task_ = task_.using(run_after=not_before(run_after))
     task_.enqueue(delivery_id)
+
+
+def not_before(moment: datetime) -> datetime:
+    """`moment` rounded up to the next whole second (unchanged when it is one).
+
+    RQ keeps a deferred job's time in whole seconds, dropping the fraction
+    (`ScheduledJobRegistry.schedule`), and its scheduler releases the job during that
+    second: a retry due at 12:00:05.7 would run at 12:00:05.3, the claim would refuse it as
+    not yet due (`worker.claim`), and the delivery would wait for `resume_deliveries`.
+    Rounding up costs at most a second on every backend.
+    """
+    whole = moment.replace(microsecond=0)
+    return whole if whole == moment else whole + timedelta(seconds=1)
 
 
 def resume_deliveries(*, stale_after: float | None = None) -> dict[str, int]:

@@ -219,7 +219,9 @@ def test_the_quiet_worker_of_make_run_still_reports_failed_tasks():
             logger.setLevel(level)
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback, as every transactional test here: a plain one's flush re-runs the
+# post_migrate handlers, whose rows the next serialized test then inserts twice.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_sign_in_line_is_said_again_once_the_worker_has_emptied_the_queue():
     database_tasks = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     stop = threading.Event()

@@ -65,8 +65,10 @@ def environment(s3: FakeS3, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def object_storage(s3, settings):
-    """Settings as production makes them from `environment(s3)`, and an empty bucket."""
+def object_storage(s3, settings, tmp_path):
+    """Settings as production makes them from `environment(s3)`, an empty bucket, and a
+    MEDIA_ROOT of the test's own (so "nothing on the filesystem" is about this test only)."""
+    settings.MEDIA_ROOT = tmp_path
     client = s3.client()
     for key in s3.keys():
         client.delete_object(Bucket=BUCKET, Key=key)

@@ -97,6 +97,9 @@ class FakeS3:
         self.server.start()
         host, port = self.server.get_host_and_port()
         self.url = f"http://{host}:{port}"
+        # moto keeps its backends per process, not per server: a bucket or user of an earlier
+        # server (the same module set up again after pytest-django reordered its tests) is gone.
+        requests.post(f"{self.url}/moto-api/reset", timeout=5).raise_for_status()
         # Set-up runs before authentication is enforced (moto's "no auth" allowance).
         setup = Credentials("setup", "setup")
         iam = boto3.client(

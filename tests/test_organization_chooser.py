@@ -129,40 +129,42 @@ def test_a_signatory_stores_the_copy_in_the_letters_language(organizations, make
         assert row.organization_id == stored.pk, (this_letter.locale, picked.locale)
 
 
-def test_choosing_the_hungarian_copy_in_the_editor_stores_the_english_one(
-    superuser_client, organizations, tree
-):
-    aclu, _french_aclu, _liberty = organizations
-    hungarian = _copy(aclu, "hu")
+def new_letter_form(title: str, slug: str, organizations) -> dict:
+    """The admin's create form for an English letter signed by `organizations` (any copies)."""
     data = {
-        "title": "A new letter",
-        "slug": "a-new-letter",
+        "title": title,
+        "slug": slug,
         "letter_type": "open_letter",
         "publication_date": "2026-11-28",
         "standfirst": "We ask for one thing.",
         "addressees": "Parliament",
         "body-count": "0",
         "contacts-count": "0",
-        "signatories-TOTAL_FORMS": "1",
+        "signatories-TOTAL_FORMS": str(len(organizations)),
         "signatories-INITIAL_FORMS": "0",
         "signatories-MIN_NUM_FORMS": "0",
         "signatories-MAX_NUM_FORMS": "1000",
-        "signatories-0-organization": str(hungarian.pk),
-        "signatories-0-visibility": "public",
-        "signatories-0-ORDER": "1",
-        "signers-TOTAL_FORMS": "0",
-        "signers-INITIAL_FORMS": "0",
-        "signers-MIN_NUM_FORMS": "0",
-        "signers-MAX_NUM_FORMS": "1000",
-        "share_image_overrides-TOTAL_FORMS": "0",
-        "share_image_overrides-INITIAL_FORMS": "0",
-        "share_image_overrides-MIN_NUM_FORMS": "0",
-        "share_image_overrides-MAX_NUM_FORMS": "1",
-        "social_texts-TOTAL_FORMS": "0",
-        "social_texts-INITIAL_FORMS": "0",
-        "social_texts-MIN_NUM_FORMS": "0",
-        "social_texts-MAX_NUM_FORMS": "1000",
     }
+    for index, organization in enumerate(organizations):
+        data[f"signatories-{index}-organization"] = str(organization.pk)
+        data[f"signatories-{index}-visibility"] = "public"
+        data[f"signatories-{index}-ORDER"] = str(index + 1)
+    for inline, most in (("signers", 1000), ("share_image_overrides", 1), ("social_texts", 1000)):
+        data |= {
+            f"{inline}-TOTAL_FORMS": "0",
+            f"{inline}-INITIAL_FORMS": "0",
+            f"{inline}-MIN_NUM_FORMS": "0",
+            f"{inline}-MAX_NUM_FORMS": str(most),
+        }
+    return data
+
+
+def test_choosing_the_hungarian_copy_in_the_editor_stores_the_english_one(
+    superuser_client, organizations, tree
+):
+    aclu, _french_aclu, _liberty = organizations
+    hungarian = _copy(aclu, "hu")
+    data = new_letter_form("A new letter", "a-new-letter", [hungarian])
     response = superuser_client.post(f"/admin/pages/add/home/letterpage/{tree.letters.pk}/", data)
     assert response.status_code == 302, response.content.decode()[-3000:]
     from home.models import LetterPage
@@ -180,38 +182,7 @@ def test_two_copies_of_one_organization_are_one_signatory_error_not_a_crash(
     the English) become one organization once stored: the form says so, nothing is saved."""
     aclu, _french_aclu, _liberty = organizations
     hungarian = _copy(aclu, "hu")
-    data = {
-        "title": "A letter signed twice",
-        "slug": "a-letter-signed-twice",
-        "letter_type": "open_letter",
-        "publication_date": "2026-11-28",
-        "standfirst": "We ask for one thing.",
-        "addressees": "Parliament",
-        "body-count": "0",
-        "contacts-count": "0",
-        "signatories-TOTAL_FORMS": "2",
-        "signatories-INITIAL_FORMS": "0",
-        "signatories-MIN_NUM_FORMS": "0",
-        "signatories-MAX_NUM_FORMS": "1000",
-        "signatories-0-organization": str(hungarian.pk),
-        "signatories-0-visibility": "public",
-        "signatories-0-ORDER": "1",
-        "signatories-1-organization": str(aclu.pk),
-        "signatories-1-visibility": "public",
-        "signatories-1-ORDER": "2",
-        "signers-TOTAL_FORMS": "0",
-        "signers-INITIAL_FORMS": "0",
-        "signers-MIN_NUM_FORMS": "0",
-        "signers-MAX_NUM_FORMS": "1000",
-        "share_image_overrides-TOTAL_FORMS": "0",
-        "share_image_overrides-INITIAL_FORMS": "0",
-        "share_image_overrides-MIN_NUM_FORMS": "0",
-        "share_image_overrides-MAX_NUM_FORMS": "1",
-        "social_texts-TOTAL_FORMS": "0",
-        "social_texts-INITIAL_FORMS": "0",
-        "social_texts-MIN_NUM_FORMS": "0",
-        "social_texts-MAX_NUM_FORMS": "1000",
-    }
+    data = new_letter_form("A letter signed twice", "a-letter-signed-twice", [hungarian, aclu])
     response = superuser_client.post(f"/admin/pages/add/home/letterpage/{tree.letters.pk}/", data)
     assert response.status_code == 200, response.status_code
     assert "This organization signs the letter already, in another row." in (

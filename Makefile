@@ -14,8 +14,10 @@ BASE_URL ?= $(or $(BROADSIDE_BASE_URL),http://$(HOST):$(PORT))
 RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 # uv installs the dependencies in seconds where pip takes minutes; pip stands in when uv
-# cannot be installed (docs/decisions.md). Both put the same packages in the same venv.
-pip_install = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
+# cannot be installed (docs/decisions.md). Both put the same packages in the same venv, and
+# both compile them to bytecode (pip by default, uv when asked): otherwise, wherever
+# PYTHONDONTWRITEBYTECODE is set, every process would compile Django and Wagtail anew.
+pip_install = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python $(1); \
 	else $(BIN)/python -m pip install --quiet --disable-pip-version-check $(1); fi
 
 .PHONY: run test install messages compilemessages lint format migrate demo worker clean mutation mutation-review
@@ -46,8 +48,12 @@ messages: $(RUN_STAMP)
 		--no-wrap --no-fuzzy-matching --ignore-pot-creation-date
 	@$(MAKE) --no-print-directory compilemessages
 
-compilemessages: $(RUN_STAMP)
-	@$(BIN)/pybabel --quiet compile --domain django --directory site/locale
+# Each catalogue is compiled when its .po is newer than its .mo (a second `make run` skips it).
+CATALOGUES := $(wildcard site/locale/*/LC_MESSAGES/django.po)
+compilemessages: $(CATALOGUES:.po=.mo)
+
+site/locale/%/LC_MESSAGES/django.mo: site/locale/%/LC_MESSAGES/django.po | $(RUN_STAMP)
+	@$(BIN)/pybabel --quiet compile --domain django --directory site/locale --locale $*
 
 migrate: $(RUN_STAMP) compilemessages
 	@echo "Broadside: preparing the database…"

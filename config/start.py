@@ -63,10 +63,18 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def server_commands(python: str, host: str, port: int) -> list[str]:
     """The commands config/supervise.py runs: the development server, the task worker and
-    the one-minute timer (scheduled publishing, delivery retries, token renewal)."""
+    the one-minute timer (scheduled publishing, delivery retries, token renewal).
+
+    The development server starts as the autoreloader's child (`RUN_MAIN=true`, the
+    variable `django.utils.autoreload.DJANGO_AUTORELOAD_ENV` names): it watches the source
+    and exits with status 3 when a file changes, and supervise, not a parent `runserver`
+    that would start Django once more for nothing, starts it again.
+    """
+    from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+
     manage = f"{shlex.quote(python)} manage.py"
     return [
-        f"{manage} runserver {shlex.quote(host)}:{port}",
+        f"{DJANGO_AUTORELOAD_ENV}=true {manage} runserver {shlex.quote(host)}:{port}",
         # The worker in its main thread: under the autoreloader it runs in a daemon thread,
         # which a stop left drawing a card while the interpreter shut down (a segfault), or
         # waiting forever after its graceful stop. Restart `make run` after changing a task.

@@ -53,7 +53,8 @@ def test_make_run_passes_the_served_address_to_the_links():
     proxied = make_dry_run("run", "HOST=0.0.0.0", "BASE_URL=https://letters.example.org")
     assert "--host 0.0.0.0 --port 8000 --base-url https://letters.example.org" in proxied
     server, worker, timer = start.server_commands("/venv/bin/python", "127.0.0.1", 19100)
-    assert server == "/venv/bin/python manage.py runserver 127.0.0.1:19100"
+    # The reloader's child: supervise restarts it when a file changes (status 3).
+    assert server == "RUN_MAIN=true /venv/bin/python manage.py runserver 127.0.0.1:19100"
     assert worker.endswith("manage.py db_worker --no-reload -v 0")
     assert "publish_scheduled" in timer and "refresh_tokens" in timer
 

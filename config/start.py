@@ -136,11 +136,12 @@ def has_site_content() -> bool:
 
 
 def load_demo(base_url: str) -> None:
-    """The console account, then the demo (publishing posts to it); the demo's cards, posts
-    and pings are queued for the worker, each once."""
+    """The console account, then the demo (publishing posts to it); the demo's cards, posts,
+    pings and search and reference indexing are queued for the worker, each once: the first
+    page does not wait for them (search finds the demo a few seconds after it opens)."""
     from django.core.management import call_command
 
-    from home.background import inline_tasks
+    from home.background import INDEXING_TASKS, inline_tasks
     from home.demo.loader import DemoLoader
 
     call_command(
@@ -148,7 +149,7 @@ def load_demo(base_url: str) -> None:
         *[argument for code in DEMO_LOCALES for argument in ("--locale", code)],
         stdout=open(os.devnull, "w"),  # noqa: SIM115 - closed with the process
     )  # fmt: skip
-    with inline_tasks(leave_to_worker=("publishing.",)):
+    with inline_tasks(leave_to_worker=("publishing.", *INDEXING_TASKS)):
         DemoLoader(log=lambda message: None, base_url=base_url).load()
 
 

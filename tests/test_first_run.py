@@ -63,7 +63,34 @@ def test_make_run_installs_the_runtime_dependencies_only():
     recipe = make_dry_run("-B", "run")
     assert "-e ." in recipe and ".[dev]" not in recipe
     assert "uv pip install" in recipe and "pip install" in recipe.replace("uv pip install", "")
+    assert recipe.count("-c constraints.txt") == 3  # uv from its cache, uv online, pip
     assert ".[dev]" in make_dry_run("-B", "install")
+
+
+def test_every_dependency_is_pinned_in_the_constraints_within_what_pyproject_allows():
+    """A dependency added to pyproject.toml without `make lock` would be installed at
+    whatever version the index has that day, not the one the suite ran with."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = [*project["dependencies"]]
+    for extra in project["optional-dependencies"].values():
+        declared += [line for line in extra if not line.startswith("broadside[")]
+    pinned = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith((" ", "#")):
+            name, _, version = line.partition("==")
+            pinned[canonicalize_name(name)] = version.strip()
+    for line in declared:
+        requirement = Requirement(line)
+        version = pinned.get(canonicalize_name(requirement.name))
+        assert version, f"{requirement.name} is not in constraints.txt: run `make lock`"
+        assert requirement.specifier.contains(version, prereleases=True), (
+            f"constraints.txt pins {requirement.name}=={version}, outside {line!r}: `make lock`"
+        )
 
 
 def test_the_start_up_ends_with_the_address_and_the_credentials():

@@ -186,7 +186,6 @@ def test_indexing_runs_once_per_object_and_skips_one_deleted_since(tree, monkeyp
     assert executed == [home]
 
 
-
 @pytest.mark.django_db
 def test_indexing_handed_to_the_worker_goes_once_per_object_that_still_exists(tree):
     from wagtail.tasks import update_reference_index_task
@@ -201,6 +200,7 @@ def test_indexing_handed_to_the_worker_goes_once_per_object_that_still_exists(tr
     taken = backend.take(INDEXING_TASKS)
     assert [result.args for result in taken] == [home]  # the missing page is not handed over
     assert backend.pending == {}
+
 
 def pids(*arguments: str) -> list[int]:
     found = subprocess.run(["pgrep", *arguments], capture_output=True, text=True).stdout

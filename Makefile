@@ -10,15 +10,22 @@ PORT ?= 8000
 # posts) starts with it. `make run PORT=19100` serves and links http://127.0.0.1:19100.
 BASE_URL ?= $(or $(BROADSIDE_BASE_URL),http://$(HOST):$(PORT))
 # Two stamps: `make run` needs the runtime dependencies only; `make test` and the other
-# developer targets add the dev extra. Each is remade only when pyproject.toml changes.
+# developer targets add the dev extra. Each is remade when pyproject.toml or constraints.txt
+# changes.
 RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
-# uv installs the dependencies in seconds where pip takes minutes; pip stands in when uv
-# cannot be installed (docs/decisions.md). Both put the same packages in the same venv.
-pip_install = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
-	else $(BIN)/python -m pip install --quiet --disable-pip-version-check $(1); fi
+# Every install takes the versions pinned in constraints.txt (`make lock` writes it from
+# pyproject.toml), so a new clone runs what the suite ran. uv installs them in seconds where
+# pip takes minutes, first from its cache alone (a pinned version already downloaded needs no
+# question to the index: 3 s instead of 30 s here), then from the index for what is missing;
+# pip stands in when uv cannot be installed (docs/decisions.md). Both compile what they
+# install to bytecode (pip by default, uv when asked): otherwise, wherever
+# PYTHONDONTWRITEBYTECODE is set, every process would compile Django and Wagtail anew.
+UV_INSTALL = $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -c constraints.txt
+pip_install = if [ -x $(BIN)/uv ]; then $(UV_INSTALL) --offline $(1) 2> /dev/null || $(UV_INSTALL) $(1); \
+	else $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt $(1); fi
 
-.PHONY: run test install messages compilemessages lint format migrate demo worker clean mutation mutation-review
+.PHONY: run test install messages compilemessages lint format migrate demo worker clean mutation mutation-review lock
 
 $(BIN)/python:
 	@echo "Broadside: installing the dependencies into $(VENV) (first run only)…"
@@ -26,7 +33,7 @@ $(BIN)/python:
 	@$(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check uv \
 		2>/dev/null || $(BIN)/python -m ensurepip --upgrade --default-pip > /dev/null
 
-$(RUN_STAMP): pyproject.toml | $(BIN)/python
+$(RUN_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	@$(call pip_install,-e .)
 	@touch $(RUN_STAMP)
 
@@ -46,8 +53,12 @@ messages: $(RUN_STAMP)
 		--no-wrap --no-fuzzy-matching --ignore-pot-creation-date
 	@$(MAKE) --no-print-directory compilemessages
 
-compilemessages: $(RUN_STAMP)
-	@$(BIN)/pybabel --quiet compile --domain django --directory site/locale
+# Each catalogue is compiled when its .po is newer than its .mo (a second `make run` skips it).
+CATALOGUES := $(wildcard site/locale/*/LC_MESSAGES/django.po)
+compilemessages: $(CATALOGUES:.po=.mo)
+
+site/locale/%/LC_MESSAGES/django.mo: site/locale/%/LC_MESSAGES/django.po | $(RUN_STAMP)
+	@$(BIN)/pybabel --quiet compile --domain django --directory site/locale --locale $*
 
 migrate: $(RUN_STAMP) compilemessages
 	@echo "Broadside: preparing the database…"
@@ -64,6 +75,12 @@ demo: migrate
 # on Ctrl-C). The last line says the address and the administrator's password.
 run: $(RUN_STAMP) compilemessages
 	@$(BIN)/python -m config.start --host $(HOST) --port $(PORT) --base-url $(BASE_URL)
+
+# constraints.txt: the newest versions pyproject.toml allows (all extras) on Python 3.11, the
+# ones already pinned kept where they still fit. `make lock UPGRADE=1` moves them all forward.
+lock: | $(BIN)/python
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet \
+		$(if $(UPGRADE),--upgrade) -o constraints.txt
 
 worker: install
 	$(MANAGE) db_worker

@@ -63,10 +63,18 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def server_commands(python: str, host: str, port: int) -> list[str]:
     """The commands config/supervise.py runs: the development server, the task worker and
-    the one-minute timer (scheduled publishing, delivery retries, token renewal)."""
+    the one-minute timer (scheduled publishing, delivery retries, token renewal).
+
+    The development server starts as the autoreloader's child (`RUN_MAIN=true`, the
+    variable `django.utils.autoreload.DJANGO_AUTORELOAD_ENV` names): it watches the source
+    and exits with status 3 when a file changes, and supervise, not a parent `runserver`
+    that would start Django once more for nothing, starts it again.
+    """
+    from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+
     manage = f"{shlex.quote(python)} manage.py"
     return [
-        f"{manage} runserver {shlex.quote(host)}:{port}",
+        f"{DJANGO_AUTORELOAD_ENV}=true {manage} runserver {shlex.quote(host)}:{port}",
         # The worker in its main thread: under the autoreloader it runs in a daemon thread,
         # which a stop left drawing a card while the interpreter shut down (a segfault), or
         # waiting forever after its graceful stop. Restart `make run` after changing a task.
@@ -128,11 +136,12 @@ def has_site_content() -> bool:
 
 
 def load_demo(base_url: str) -> None:
-    """The console account, then the demo (publishing posts to it); the demo's cards, posts
-    and pings are queued for the worker, each once."""
+    """The console account, then the demo (publishing posts to it); the demo's cards, posts,
+    pings and search and reference indexing are queued for the worker, each once: the first
+    page does not wait for them (search finds the demo a few seconds after it opens)."""
     from django.core.management import call_command
 
-    from home.background import inline_tasks
+    from home.background import INDEXING_TASKS, inline_tasks
     from home.demo.loader import DemoLoader
 
     call_command(
@@ -140,7 +149,7 @@ def load_demo(base_url: str) -> None:
         *[argument for code in DEMO_LOCALES for argument in ("--locale", code)],
         stdout=open(os.devnull, "w"),  # noqa: SIM115 - closed with the process
     )  # fmt: skip
-    with inline_tasks(leave_to_worker=("publishing.",)):
+    with inline_tasks(leave_to_worker=("publishing.", *INDEXING_TASKS)):
         DemoLoader(log=lambda message: None, base_url=base_url).load()
 
 

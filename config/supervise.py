@@ -8,7 +8,11 @@ Each command runs with `/bin/sh -c` in a session of its own, so Ctrl-C in the te
 reaches only this supervisor, which then sends SIGTERM to each command's whole process
 group (the development server's reloader child, the timer's `sleep`), waits for them, and
 exits 0: no command sees a KeyboardInterrupt, so none prints a traceback. A command that
-exits is started again after a pause that doubles while it keeps dying (up to 30 s).
+exits is started again after a pause that doubles while it keeps dying (up to 30 s); one
+that exits with status 3 is started again at once: 3 is what Django's autoreloader exits
+with when a source file changed, so supervise stands in for the reloader's parent process
+(config/start.py runs the development server as the reloader's child, and saves a second
+start of Django).
 honcho and foreman were considered: they stop everything when one process exits, the
 opposite of what is wanted here.
 """
@@ -27,6 +31,8 @@ LONGEST_PAUSE_SECONDS = 30.0
 HEALTHY_RUN_SECONDS = 60.0  # a command that ran this long before dying restarts at once
 STOP_GRACE_SECONDS = 10.0  # then SIGKILL
 POLL_SECONDS = 0.2
+# django.utils.autoreload.trigger_reload: "a file changed, start me again".
+RELOAD_STATUS = 3
 
 
 @dataclass
@@ -89,7 +95,11 @@ def supervise(commands: list[str]) -> int:
             code = child.process.poll()
             if code is None:
                 continue
-            if now - child.started_at > HEALTHY_RUN_SECONDS:
+            ran = now - child.started_at
+            if code == RELOAD_STATUS and ran >= FIRST_PAUSE_SECONDS:
+                child.start()
+                continue
+            if ran > HEALTHY_RUN_SECONDS:
                 child.pause = FIRST_PAUSE_SECONDS
             say(f"{child.name!r} exited with status {code}; restarting in {child.pause:.0f} s")
             child.restart_at = now + child.pause

@@ -58,11 +58,17 @@ class OnceAtTheEndBackend(ImmediateBackend):
 
     def take(self, prefixes: tuple[str, ...]) -> list:
         """Remove and return the pending calls of tasks whose module path starts with one of
-        `prefixes`, oldest first (for a worker to run instead)."""
+        `prefixes`, oldest first (for a worker to run instead); an indexing call for an object
+        deleted since is dropped, as run_pending drops it."""
         taken = []
         for key, result in list(self.pending.items()):
-            if get_module_path(result.task.func).startswith(prefixes):
-                taken.append(self.pending.pop(key))
+            path = get_module_path(result.task.func)
+            if not path.startswith(prefixes):
+                continue
+            del self.pending[key]
+            if path in INDEXING_TASKS and not _exists(*result.args):
+                continue
+            taken.append(result)
         return taken
 
     def run_pending(self) -> int:

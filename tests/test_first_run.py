@@ -53,7 +53,8 @@ def test_make_run_passes_the_served_address_to_the_links():
     proxied = make_dry_run("run", "HOST=0.0.0.0", "BASE_URL=https://letters.example.org")
     assert "--host 0.0.0.0 --port 8000 --base-url https://letters.example.org" in proxied
     server, worker, timer = start.server_commands("/venv/bin/python", "127.0.0.1", 19100)
-    assert server == "/venv/bin/python manage.py runserver 127.0.0.1:19100"
+    # The reloader's child: supervise restarts it when a file changes (status 3).
+    assert server == "RUN_MAIN=true /venv/bin/python manage.py runserver 127.0.0.1:19100"
     assert worker.endswith("manage.py db_worker --no-reload -v 0")
     assert "publish_scheduled" in timer and "refresh_tokens" in timer
 
@@ -62,7 +63,34 @@ def test_make_run_installs_the_runtime_dependencies_only():
     recipe = make_dry_run("-B", "run")
     assert "-e ." in recipe and ".[dev]" not in recipe
     assert "uv pip install" in recipe and "pip install" in recipe.replace("uv pip install", "")
+    assert recipe.count("-c constraints.txt") == 3  # uv from its cache, uv online, pip
     assert ".[dev]" in make_dry_run("-B", "install")
+
+
+def test_every_dependency_is_pinned_in_the_constraints_within_what_pyproject_allows():
+    """A dependency added to pyproject.toml without `make lock` would be installed at
+    whatever version the index has that day, not the one the suite ran with."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = [*project["dependencies"]]
+    for extra in project["optional-dependencies"].values():
+        declared += [line for line in extra if not line.startswith("broadside[")]
+    pinned = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith((" ", "#")):
+            name, _, version = line.partition("==")
+            pinned[canonicalize_name(name)] = version.strip()
+    for line in declared:
+        requirement = Requirement(line)
+        version = pinned.get(canonicalize_name(requirement.name))
+        assert version, f"{requirement.name} is not in constraints.txt: run `make lock`"
+        assert requirement.specifier.contains(version, prereleases=True), (
+            f"constraints.txt pins {requirement.name}=={version}, outside {line!r}: `make lock`"
+        )
 
 
 def test_the_start_up_ends_with_the_address_and_the_credentials():
@@ -156,6 +184,22 @@ def test_indexing_runs_once_per_object_and_skips_one_deleted_since(tree, monkeyp
     backend.enqueue(update_reference_index_task, ["wagtailcore", "page", 10**9], {})
     assert backend.run_pending() == 1  # the missing page is dropped, not an error
     assert executed == [home]
+
+
+@pytest.mark.django_db
+def test_indexing_handed_to_the_worker_goes_once_per_object_that_still_exists(tree):
+    from wagtail.tasks import update_reference_index_task
+
+    from home.background import INDEXING_TASKS
+
+    backend = OnceAtTheEndBackend("default", {})
+    home = ["wagtailcore", "page", tree.home.pk]
+    for _ in range(3):
+        backend.enqueue(update_reference_index_task, home, {})
+    backend.enqueue(update_reference_index_task, ["wagtailcore", "page", 10**9], {})
+    taken = backend.take(INDEXING_TASKS)
+    assert [result.args for result in taken] == [home]  # the missing page is not handed over
+    assert backend.pending == {}
 
 
 def pids(*arguments: str) -> list[int]:

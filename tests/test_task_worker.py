@@ -165,3 +165,22 @@ def test_the_supervisor_restarts_a_command_that_dies_and_stops_all_quietly(tmp_p
     assert b"Traceback" not in output, output
     assert b"exited with status 3; restarting" in output
     assert wait_for(lambda: not process_exists(pid), timeout=5)
+
+
+def test_the_supervisor_restarts_the_development_server_at_once_when_a_file_changed(tmp_path):
+    """Status 3 after a healthy run is Django's autoreloader asking to be started again
+    (config/start.py runs runserver as the reloader's child): no pause, no warning."""
+    starts = tmp_path / "starts"
+    reloading = f"echo started >> {starts}; sleep 1.2; exit 3"
+    supervisor = start_supervisor(reloading)
+    try:
+        assert wait_for(
+            lambda: starts.exists() and len(starts.read_text().splitlines()) >= 3, timeout=4.5
+        )  # with the pauses of a dying command (1 s, then 2 s) the third start comes at 5.4 s
+        os.killpg(supervisor.pid, signal.SIGTERM)
+        output, _ = supervisor.communicate(timeout=15)
+    finally:
+        if supervisor.poll() is None:
+            os.killpg(supervisor.pid, signal.SIGKILL)
+    assert supervisor.returncode == 0, output
+    assert b"restarting in" not in output, output

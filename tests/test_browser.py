@@ -7,7 +7,12 @@ race), then the public page, its feeds and share card are read, each configured 
 (loopback servers, tests/servers/) received exactly one post, and the letter's Sharing tab
 shows the deliveries and the cards.
 
-Every request the browser makes is recorded; one to any other host fails the test (readers
+A second test reads what Chromium lays out for each language (issue 15's visual items):
+directions, the visual order of dates and names, the language switcher, the French search
+placeholder, the Arabic admin. Its screenshots go to var/browser-screens/ (git-ignored) for a
+person to look at; its assertions are on computed styles and where text is drawn.
+
+Every request the browser makes is recorded; one to any other host fails the journey (readers
 and editors are watched: no page may call a third party). On failure a screenshot of each
 open page goes to var/browser-failures/ (git-ignored).
 
@@ -149,6 +154,18 @@ def screenshots_on_failure(page, name: str) -> Iterator[None]:
                 # being reported: say why its screenshot is missing instead.
                 (FAILURE_DIR / f"{name}-{number}.txt").write_text(f"{unavailable}\n")
         raise
+
+
+def sign_in(page, device) -> None:
+    """Sign in as alice: password, then the code the authenticator app shows."""
+    page.goto("/admin/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/two-step/"))
+    page.fill("input[name=otp_token]", f"{totp(device.bin_key):06d}")
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def is_autosave(sent, url: str, typed: str) -> bool:
@@ -296,15 +313,7 @@ def test_an_editor_writes_signs_and_publishes_a_letter_in_a_real_browser(
     tree, organizations, device = site_setup
     page = browser_page
     with screenshots_on_failure(page, "editor-journey"):
-        # Sign in: password, then the code the authenticator app shows.
-        page.goto("/admin/login/")
-        page.fill("#id_username", "alice")
-        page.fill("#id_password", PASSWORD)
-        page.click("form button[type=submit]")
-        page.wait_for_url(re.compile(r"/admin/two-step/"))
-        page.fill("input[name=otp_token]", f"{totp(device.bin_key):06d}")
-        page.click("form button[type=submit]")
-        page.wait_for_url(re.compile(r"/admin/$"))
+        sign_in(page, device)
 
         create_url = f"/admin/pages/add/home/letterpage/{tree.letters.id}/"
         autosaves = record_autosaves(page)
@@ -420,5 +429,235 @@ def test_an_editor_writes_signs_and_publishes_a_letter_in_a_real_browser(
         assert len(networks.mastodon.statuses) == len(networks.webhook.received) == 1
 
     assert page.requested, "the browser's requests were not recorded"
+    leaks = other_hosts(page.requested, live_server.url)
+    assert not leaks, f"the browser made requests to other hosts: {sorted(leaks)}"
+
+
+SCREENS_DIR = Path(__file__).resolve().parent.parent / "var" / "browser-screens"
+ARABIC_TITLE = "رسالة مفتوحة إلى الحكومات 🫠🫠🫠"
+LISTED_TITLE = "Stop the scanning of our private messages!"
+ADDRESSEES = "the governments of the EU."
+# Where each piece of text is drawn: for the first match of each regular expression in the
+# element's text, the box of its characters (viewport pixels), as Chromium laid it out.
+PIECES_JS = """(element, patterns) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    let text = "";
+    while (walker.nextNode()) {
+        nodes.push([walker.currentNode, text.length]);
+        text += walker.currentNode.data;
+    }
+    const at = (offset) => {
+        const [node, start] = nodes.findLast(([, start]) => start <= offset);
+        return [node, offset - start];
+    };
+    return patterns.map((source) => {
+        const match = new RegExp(source, "u").exec(text);
+        if (!match) return null;
+        const range = document.createRange();
+        range.setStart(...at(match.index));
+        range.setEnd(...at(match.index + match[0].length));
+        const box = range.getBoundingClientRect();
+        return {text: match[0], left: box.left, right: box.right, x: (box.left + box.right) / 2};
+    });
+}"""
+# The language switcher's entries as drawn: language, marked current, a link, weight, size.
+SWITCHER_JS = """nav => [...nav.querySelectorAll("li > *")].map(entry => ({
+    lang: entry.lang,
+    current: entry.getAttribute("aria-current"),
+    link: entry.tagName === "A",
+    weight: Number(getComputedStyle(entry).fontWeight),
+    width: entry.getBoundingClientRect().width,
+}))"""
+# The search field's placeholder measured in the field's own (loaded) font, against the
+# width the field leaves for text.
+PLACEHOLDER_JS = """async input => {
+    const style = getComputedStyle(input);
+    const font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    await document.fonts.load(font, input.placeholder);
+    const context = document.createElement("canvas").getContext("2d");
+    context.font = font;
+    return {
+        text: context.measureText(input.placeholder).width,
+        room: input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+        scrolls: input.scrollWidth > input.clientWidth,
+    };
+}"""
+
+
+def pieces(locator, *patterns: str) -> list[dict]:
+    """Where `patterns` (first matches in the text of `locator`) are drawn; each must match."""
+    found = locator.evaluate(PIECES_JS, list(patterns))
+    assert all(found), (patterns, locator.inner_text())
+    return found
+
+
+def direction_of(locator) -> str:
+    return locator.evaluate("element => getComputedStyle(element).direction")
+
+
+def screen(page, name: str, locator=None) -> None:
+    """Keep what the browser drew for a person to look at (var/browser-screens/)."""
+    SCREENS_DIR.mkdir(parents=True, exist_ok=True)
+    (locator or page).screenshot(path=str(SCREENS_DIR / f"{name}.png"))
+
+
+def assert_date_reads_right_to_left(page, name: str) -> None:
+    """An untranslated page's date, in the reader's right-to-left language inside the
+    English original: isolated in its own element, drawn day, month, year from the right."""
+    date = page.locator(".letter__meta time")
+    day, month, year = pieces(date, r"\d+", r"[\u0590-\u05ff\u0600-\u06ff]+", r"\d{4}")
+    assert day["text"] == "30" and year["text"] == "2026", (day, year)
+    assert day["x"] > month["x"] > year["x"], (name, day, month, year)
+    assert date.get_attribute("dir") == "rtl" and direction_of(date) == "rtl"
+    screen(page, name)
+
+
+def assert_switcher_marks(page, current: str) -> list[str]:
+    """The switcher as drawn: every entry visible, `current` alone marked (aria-current,
+    bold, not a link); returns the languages it offers, in order."""
+    entries = page.locator("nav.language-switcher").evaluate(SWITCHER_JS)
+    assert all(entry["width"] > 0 for entry in entries), entries
+    marked = [entry for entry in entries if entry["current"]]
+    assert [entry["lang"] for entry in marked] == [current], entries
+    assert marked[0]["weight"] >= 700 and not marked[0]["link"], marked
+    assert all(entry["weight"] < 700 and entry["link"] for entry in entries if not entry["current"])
+    return [entry["lang"] for entry in entries]
+
+
+def test_readers_and_editors_see_each_language_in_its_direction(
+    live_server, site_setup, browser_page
+):
+    """The visual items of issue 15, as Chromium lays them out, each with a screenshot in
+    var/browser-screens/: untranslated Arabic and Hebrew pages keep dates and names in
+    order, the language switcher is the same everywhere and marks the current language,
+    the French search placeholder fits, titles read in their own direction; in the Arabic
+    admin, an English letter's fields read left to right, the script warning shows, and
+    the share card's problems are warnings, not form errors."""
+    from datetime import date
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+    from wagtail.models import Locale
+    from wagtail.users.models import UserProfile
+    from wagtail_localize.synctree import synchronize_tree
+
+    from home.models import LetterPage
+    from tests.conftest import publish
+
+    tree, organizations, device = site_setup
+    profile = UserProfile.get_for_user(get_user_model().objects.get(username="alice"))
+    profile.preferred_language = "ar"
+    profile.save()
+    letters = {}
+    for slug, title in (("scanning", LISTED_TITLE), ("arabic-title", ARABIC_TITLE)):
+        letter = LetterPage(
+            title=title,
+            slug=slug,
+            publication_date=date(2026, 11, 30),
+            standfirst=STANDFIRST,
+            addressees=ADDRESSEES,
+            body=[{"type": "paragraph", "value": f"<p>{PARAGRAPH}</p>"}],
+            post_on_publish=False,
+        )
+        tree.letters.add_child(instance=letter)
+        letters[slug] = publish(letter)
+    english = Locale.objects.get(language_code="en")
+    for locale in Locale.objects.exclude(pk=english.pk):
+        synchronize_tree(english, locale)
+    languages = [code for code, _name in settings.LANGUAGES]
+    page = browser_page
+    with screenshots_on_failure(page, "directions"):
+        # 2. Untranslated Arabic and Hebrew copies: the dates read day, month, year from
+        # the right; the English addressees keep their full stop at their own end.
+        page.goto(f"/ar/letters/{letters['scanning'].slug}/")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        assert direction_of(page.locator("article.letter")) == "ltr"
+        kicker = page.locator(".letter__header .kicker")
+        assert direction_of(kicker) == "rtl"
+        governments, stop = pieces(kicker, "governments", r"(?<=EU)\.")
+        assert stop["left"] >= governments["right"] - 1, (governments, stop)
+        assert kicker.locator("bdi").inner_text() == ADDRESSEES
+        assert_date_reads_right_to_left(page, "untranslated-arabic-letter")
+        # 3. The switcher, on the untranslated page too: every language, this one marked.
+        assert assert_switcher_marks(page, "ar") == languages
+        page.goto(f"/he/letters/{letters['scanning'].slug}/")
+        assert_date_reads_right_to_left(page, "untranslated-hebrew-letter")
+        assert assert_switcher_marks(page, "he") == languages
+        for url, current in (
+            (letters["scanning"].url, "en"),
+            ("/fr/", "fr"),
+            ("/en/search/?query=scanning", "en"),
+        ):
+            page.goto(url)
+            assert assert_switcher_marks(page, current) == languages, url
+        screen(page, "language-switcher-on-search", page.locator("header.site-header"))
+
+        # 4. The French search field shows its whole placeholder.
+        page.goto("/fr/search/")
+        field = page.locator("#site-search-query")
+        fits = field.evaluate(PLACEHOLDER_JS)
+        assert fits["text"] <= fits["room"] and not fits["scrolls"], fits
+        screen(page, "french-search-placeholder", page.locator("header.site-header"))
+
+        # 6. An Arabic-only title of an English letter reads right to left in the English
+        # page: its emoji, neutral, end up at its left end.
+        page.goto(letters["arabic-title"].url)
+        heading = page.locator("h1")
+        assert direction_of(page.locator("article.letter")) == "ltr"
+        assert direction_of(heading) == "rtl"
+        arabic, emoji = pieces(heading, r"\p{Script=Arabic}+", r"\p{Extended_Pictographic}+")
+        assert emoji["right"] <= arabic["left"] + 1, (arabic, emoji)
+        screen(page, "arabic-title-on-english-letter")
+
+        # The Arabic admin.
+        sign_in(page, device)
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        # 6. Titles in the page listing read in their own direction: the English title's
+        # exclamation mark at its right end, in the right-to-left listing.
+        page.goto(f"/admin/pages/{tree.letters.id}/")
+        listed = page.locator(f"#page_{letters['scanning'].id}_title")
+        assert direction_of(listed) == "ltr"
+        words, mark = pieces(listed, "messages", "!")
+        assert mark["left"] >= words["right"] - 1, (words, mark)
+        assert direction_of(page.locator(f"#page_{letters['arabic-title'].id}_title")) == "rtl"
+        screen(page, "admin-listing-titles")
+
+        # 1. An English letter's fields read left to right in the right-to-left admin.
+        page.goto(f"/admin/pages/{letters['scanning'].id}/edit/", wait_until="networkidle")
+        assert direction_of(page.locator("body")) == "rtl"
+        for name in ("title", "standfirst", "addressees"):
+            assert direction_of(page.locator(f"#id_{name}")) == "ltr", name
+        standfirst = page.locator("#id_standfirst").bounding_box()
+        sidebar = page.locator(".sidebar__inner").bounding_box()
+        assert sidebar["x"] > standfirst["x"], (sidebar, standfirst)  # the chrome is mirrored
+        screen(page, "english-letter-in-arabic-admin")
+
+        # 6. The script mismatch is said after a save, as a warning.
+        page.goto(f"/admin/pages/{letters['arabic-title'].id}/edit/", wait_until="networkidle")
+        page.locator("footer button.action-save").first.click()
+        page.wait_for_load_state()
+        warning = page.locator(".messages li.warning")
+        expect(warning).to_be_visible()
+        expect(warning).to_contain_text("العربية")
+        screen(page, "script-mismatch-warning")
+
+        # 5. The share card's problems (emoji no card font draws) are warnings, not errors.
+        with translation.override("ar"):
+            sharing_tab = page.get_by_role("tab", name=translation.gettext("Sharing"))
+        sharing_tab.click()
+        sharing = page.locator(f"[id='{sharing_tab.get_attribute('href')[1:]}']")
+        problems = sharing.locator(".help-warning")
+        expect(problems.first).to_be_visible()
+        warning_background = problems.first.evaluate(
+            "element => getComputedStyle(element).backgroundColor"
+        )
+        assert warning_background not in ("rgba(0, 0, 0, 0)", "transparent"), warning_background
+        assert sharing.locator(".error-message, .help-critical").count() == 0
+        expect(page.locator(".w-tabs__errors").filter(visible=True)).to_have_count(0)
+        problems.first.scroll_into_view_if_needed()
+        screen(page, "sharing-problems-as-warnings")
+
     leaks = other_hosts(page.requested, live_server.url)
     assert not leaks, f"the browser made requests to other hosts: {sorted(leaks)}"

@@ -85,14 +85,16 @@ lock: | $(BIN)/python
 worker: install
 	$(MANAGE) db_worker
 
-# The whole suite, after the import contracts (pyproject.toml). DATABASE_URL selects
-# PostgreSQL (see .ci/run); SQLite otherwise.
+# The whole suite, after the import contracts (pyproject.toml), its test files spread over
+# one process per core (pytest-xdist; TEST_PROCESSES=1 runs them in this one). DATABASE_URL
+# selects PostgreSQL (see .ci/run); SQLite otherwise.
+TEST_PROCESSES ?= auto
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/lint-imports
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 # Mutation testing of the rules that protect people (tests/mutation/): fails on a surviving
 # mutant not justified in tests/mutation/survivors.toml, or past MUTATION_BUDGET seconds.

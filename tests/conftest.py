@@ -260,6 +260,42 @@ def run_on_commit(django_capture_on_commit_callbacks):
     return run
 
 
+def _restores_serialized_rows(item) -> bool:
+    """Whether pytest-django runs `item` as a TransactionTestCase with serialized rollback:
+    it commits, then flushes the database without re-running post_migrate."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("serialized_rollback"):
+        return True
+    return "django_db_serialized_rollback" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test leaves the database as migrations left it, not empty.
+
+    Django flushes the database after a TransactionTestCase, and counts on running those
+    last (pytest-django orders them so). `make test` spreads test files over processes
+    (pytest-xdist, `--dist loadfile`), so a flushed database would meet the next file's
+    tests (no root page, no locales): the rows migrations made, serialized before the
+    first test, are loaded back. Their primary keys are kept, so the next serialized
+    test's own reload updates them rather than inserting twice. Every transactional test
+    here rolls back serialized, but the one that migrates back and forth, which runs last
+    (its flush re-runs post_migrate, whose rows a reload would then duplicate).
+    """
+    result = yield
+    if _restores_serialized_rows(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=False):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+                    connection.close()
+    return result
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Tests that leave the database unlike migrations left it run last (after

@@ -1,0 +1,67 @@
+"""Messages for editors that are stored now and read later, in each reader's language.
+
+A card's problems are found when a task draws it, and read days later by editors whose admin
+may be in French or Arabic: text written at drawing time would be in whatever language the
+task had active. So Broadside stores *what* to say, not the sentence: the English msgid
+(marked with `gettext_noop`, so `make messages` still extracts it) and its parameters, and
+translates when the message is shown, in the language of the request that shows it.
+
+A stored message is JSON: ``{"msgid": "...", "params": {"name": value}}``. A parameter is
+either our own text (a nested message, translated too: a logo's refusal reason) or a value
+shown as it is (an organization's name, the characters left out, a library's error).
+Anything else stored, notably rows written before messages were structured (plain strings)
+and text a network sent back, is shown exactly as stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.utils.translation import gettext
+
+logger = logging.getLogger(__name__)
+
+StoredMessage = dict[str, Any]
+
+
+def message(msgid: str, **params: Any) -> StoredMessage:
+    """A message to store: `msgid` is the English text, marked where it is written with
+    `gettext_noop`; `params` fill its %(name)s placeholders when it is shown (a nested
+    `message` is translated, anything else is shown as it is)."""
+    return {"msgid": msgid, "params": params}
+
+
+def is_message(value: Any) -> bool:
+    """Whether `value` is a stored message (rather than text to show as it is)."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("msgid"), str)
+        and isinstance(value.get("params", {}), dict)
+    )
+
+
+def show_message(value: Any) -> str:
+    """`value` as the reader should read it, in the active language (the request's).
+
+    A stored message is translated, its nested messages too; a plain string (a row stored
+    before messages were structured, a network's own words) is returned unchanged. A
+    translation whose placeholders do not match the English falls back to the English, so
+    a slip in a catalogue never hides a warning."""
+    if not is_message(value):
+        return "" if value is None else str(value)
+    params = {
+        name: show_message(param) if is_message(param) else param
+        for name, param in value.get("params", {}).items()
+    }
+    msgid = value["msgid"]
+    if not params:
+        return gettext(msgid)
+    try:
+        return gettext(msgid) % params
+    except (KeyError, ValueError, TypeError):
+        logger.warning("The translation of %r does not take its parameters", msgid)
+    try:
+        return msgid % params
+    except (KeyError, ValueError, TypeError):
+        return msgid

@@ -93,3 +93,76 @@ def test_a_catalogue_slip_falls_back_to_the_english_rather_than_hiding_the_warni
     assert show_message(message("Hi %(name)s", name="Ann")) == "Hi Ann"
     # A network's words, or any plain value, are never looked up in a catalogue.
     assert show_message("Problem") == "Problem" and show_message(None) == ""
+
+
+# -- deliveries: the worker's own words, around a network's --------------------------------
+
+ACCOUNT_DISABLED = "The account was disabled."
+RECONNECT = "%(error)s Reconnect the account, then retry."
+NETWORK_SAID = "401 The access token is invalid"
+
+
+@pytest.fixture
+def deliveries_with_our_words(accounts, make_letter, run_on_commit):
+    """An English letter's two deliveries, ended by the worker while English was active: one
+    skipped (its account disabled), one refused by the network (its token revoked)."""
+    from publishing.models import Delivery, DeliveryStatus, SocialAccount
+    from publishing.social import worker
+
+    letter = run_on_commit(make_letter, "tokens", title="Protect tokens")
+    skipped = Delivery.objects.get(page=letter, account__name="x-en")
+    refused = Delivery.objects.get(page=letter, account__name="mastodon-en")
+    SocialAccount.objects.filter(pk=skipped.account_id).update(enabled=False)
+    Delivery.objects.filter(pk=skipped.pk).update(status=DeliveryStatus.PENDING, attempts=0)
+    with translation.override("en"):
+        assert worker.deliver(skipped.pk).status == DeliveryStatus.SKIPPED
+        error = SocialAccount.record_failure(refused.account_id, NETWORK_SAID, authentication=True)
+    Delivery.objects.filter(pk=refused.pk).update(status=DeliveryStatus.FAILED, error=error)
+    return letter
+
+
+def _delivery_words(language: str) -> list[str]:
+    with translation.override(language):
+        return [gettext(ACCOUNT_DISABLED), gettext(RECONNECT) % {"error": NETWORK_SAID}]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_deliverys_reason_and_error_are_shown_in_the_editors_admin_language(
+    superuser_client, deliveries_with_our_words, language
+):
+    letter = deliveries_with_our_words
+    _sharing_tab(superuser_client, letter, language)  # sets the admin language
+    page = html.unescape(
+        text_of(superuser_client.get(f"/admin/publishing/pages/{letter.pk}/what-went-out/"))
+    )
+    report = html.unescape(text_of(superuser_client.get("/admin/publishing/deliveries/")))
+    english = _delivery_words("en")
+    ours = _delivery_words(language)
+    assert ours[0] != english[0]  # translated in both catalogues already
+    for words in ours:
+        assert words in page
+    assert ours[1] in report  # the report's Error column
+    # The network's own words are kept as it sent them, in every language.
+    assert NETWORK_SAID in ours[1]
+    for words in english:
+        assert words not in page and words not in report
+
+
+def test_errors_stored_as_text_before_the_change_still_show_as_they_are(
+    superuser_client, deliveries_with_our_words
+):
+    from publishing.models import Delivery
+
+    old = "Gave up after 3 attempts. Last error: 503 busy"
+    Delivery.objects.filter(page=deliveries_with_our_words).update(error=old)
+    _sharing_tab(superuser_client, deliveries_with_our_words, "fr")
+    url = f"/admin/publishing/pages/{deliveries_with_our_words.pk}/what-went-out/"
+    assert old in html.unescape(text_of(superuser_client.get(url)))
+
+
+def test_lines_of_text_and_messages_are_stored_as_text_when_none_is_a_message():
+    from publishing.messages import stored_text
+
+    assert stored_text("busy", "still busy") == "busy\nstill busy"
+    mixed = stored_text("timed out", message("Retry %(n)s", n=2))
+    assert show_message(stored_text(mixed, "later")) == "timed out\nRetry 2\nlater"

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from wagtail.images import get_image_model
 
+from publishing.messages import show_message
 from publishing.models import ShareImage, ShareImageOverride
 from tests.test_share_images import png_with_size
 
@@ -124,7 +125,8 @@ def test_a_letter_with_an_unreadable_logo_and_replacement_card_still_publishes(
     letter.refresh_from_db()
     assert letter.live and letter.title == "Published again"
     card = ShareImage.objects.get(page=letter, variant="og")
-    assert any("replacement image cannot be used" in problem for problem in card.problems)
+    problems = [show_message(problem) for problem in card.problems]
+    assert any("replacement image cannot be used" in problem for problem in problems)
 
 
 @pytest.mark.parametrize(

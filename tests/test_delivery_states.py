@@ -26,6 +26,7 @@ from publishing.channels.base import (
     SentPost,
     TemporaryError,
 )
+from publishing.messages import show_message
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
 from publishing.social import recording, worker
 from publishing.social.compose import CompositionError
@@ -153,7 +154,12 @@ def test_a_sent_post_is_recorded_with_its_id_and_link(make_delivery, letter):
     assert done.remote_id == "r" * 200
     assert done.remote_url == "https://network.test/post/1"
     assert done.sent_at is not None and done.first_send_at is not None
-    assert (done.send_started_at, done.claimed_until, done.claim_token, done.error) == (
+    assert (
+        done.send_started_at,
+        done.claimed_until,
+        done.claim_token,
+        show_message(done.error),
+    ) == (
         None,
         None,
         "",
@@ -218,7 +224,7 @@ def test_a_temporary_error_schedules_a_retry(make_delivery, settings):
     assert attempt.status == Status.RETRYING and attempt.retry_at == row.next_attempt_at
     assert before + timedelta(seconds=120) <= row.next_attempt_at
     assert row.next_attempt_at <= timezone.now() + timedelta(seconds=120)
-    assert (row.status, row.error, row.send_started_at, row.claim_token) == (
+    assert (row.status, show_message(row.error), row.send_started_at, row.claim_token) == (
         Status.RETRYING,
         "busy",
         None,
@@ -231,7 +237,7 @@ def test_a_temporary_error_schedules_a_retry(make_delivery, settings):
     assert worker.deliver(delivery.pk).status == Status.SENT
     assert Scripted.sent[1].key == Scripted.sent[0].key and Scripted.sent[1].resumed is True
     assert reread(delivery).attempts == 2
-    assert reread(delivery).error == ""  # the retry's error is gone once sent
+    assert show_message(reread(delivery).error) == ""  # the retry's error is gone once sent
 
 
 def test_temporary_errors_give_up_at_the_cap(make_delivery):
@@ -240,7 +246,7 @@ def test_temporary_errors_give_up_at_the_cap(make_delivery):
     assert worker.deliver(delivery.pk) == worker.Attempt(Status.FAILED)
     row = reread(delivery)
     assert row.status == Status.FAILED
-    assert row.error == "Gave up after 3 attempts. Last error: still busy"
+    assert show_message(row.error) == "Gave up after 3 attempts. Last error: still busy"
     assert row.send_started_at is None
 
 
@@ -249,7 +255,11 @@ def test_a_refusal_fails_and_is_shown_on_the_account(make_delivery):
     Scripted.script = [PermanentError("text refused")]
     assert worker.deliver(delivery.pk) == worker.Attempt(Status.FAILED)
     row = reread(delivery)
-    assert (row.status, row.error, row.send_started_at) == (Status.FAILED, "text refused", None)
+    assert (row.status, show_message(row.error), row.send_started_at) == (
+        Status.FAILED,
+        "text refused",
+        None,
+    )
     assert row.account.last_failure == "text refused" and row.account.auth_failed_at is None
 
 
@@ -258,7 +268,7 @@ def test_refused_credentials_flag_the_account_for_reconnection(make_delivery):
     Scripted.script = [AuthenticationFailed("401 bad token")]
     worker.deliver(delivery.pk)
     row = reread(delivery)
-    assert row.error == "401 bad token Reconnect the account, then retry."
+    assert show_message(row.error) == "401 bad token Reconnect the account, then retry."
     assert row.account.auth_failed_at is not None
 
 
@@ -277,7 +287,7 @@ def test_a_lost_answer_without_duplicate_protection_needs_a_person(make_delivery
     assert worker.deliver(delivery.pk) == worker.Attempt(Status.UNCONFIRMED)
     row = reread(delivery)
     assert row.status == Status.UNCONFIRMED
-    assert row.error == f"timed out\n{UNCONFIRMED}"
+    assert show_message(row.error) == f"timed out\n{UNCONFIRMED}"
     assert row.send_started_at is not None  # the doubt is kept
     [looked] = Scripted.looked
     assert looked == {
@@ -305,13 +315,13 @@ def test_a_lost_answer_found_on_the_network_is_sent(make_delivery):
     Scripted.found = SentPost("f" * 250, "https://network.test/found-1")
     assert worker.deliver(delivery.pk) == worker.Attempt(Status.SENT)
     row = reread(delivery)
-    assert (row.status, row.remote_id, row.remote_url, row.error) == (
+    assert (row.status, row.remote_id, row.remote_url, show_message(row.error)) == (
         Status.SENT,
         "f" * 200,
         "https://network.test/found-1",
         "",
     )
-    assert row.reason == "The answer was lost; the post was found on the network."
+    assert show_message(row.reason) == "The answer was lost; the post was found on the network."
     assert row.send_started_at is None and row.sent_at is not None
 
 
@@ -335,7 +345,7 @@ def test_a_lost_answer_with_a_duplicate_proof_key_is_retried(make_delivery):
     attempt = worker.deliver(delivery.pk)
     row = reread(delivery)
     assert attempt.status == Status.RETRYING and row.status == Status.RETRYING
-    assert row.send_started_at is not None and row.error == "timed out"
+    assert row.send_started_at is not None and show_message(row.error) == "timed out"
     assert worker.deliver(delivery.pk).status == Status.SENT
     assert Scripted.sent[1].resumed is True and Scripted.sent[1].key == Scripted.sent[0].key
     assert reread(delivery).send_started_at is None
@@ -350,7 +360,10 @@ def test_a_lost_answer_whose_key_the_network_forgot_needs_a_person(make_delivery
     assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
     assert Scripted.sent == []  # never sent again
     row = reread(delivery)
-    assert row.send_started_at == long_ago and row.error == f"{UNCONFIRMED}\n{UNCONFIRMED}"
+    assert (
+        row.send_started_at == long_ago
+        and show_message(row.error) == f"{UNCONFIRMED}\n{UNCONFIRMED}"
+    )
     assert [looked["url"] for looked in Scripted.looked] == [delivery.page.full_url]
 
 
@@ -360,7 +373,7 @@ def test_a_doubt_out_of_attempts_is_settled_by_looking(make_delivery, letter):
     assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
     [looked] = Scripted.looked
     assert looked["url"] == letter.full_url
-    assert reread(delivery).error == f"timed out\n{UNCONFIRMED}"
+    assert show_message(reread(delivery).error) == f"timed out\n{UNCONFIRMED}"
 
 
 def test_a_doubt_out_of_attempts_on_a_letter_gone_offline_looks_without_a_link(
@@ -396,7 +409,7 @@ def test_a_refusal_after_a_doubt_is_no_proof_nothing_was_posted(
     else:
         Scripted.script = [failure]
     assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
-    assert reread(delivery).error.startswith(str(failure))
+    assert show_message(reread(delivery).error).startswith(str(failure))
     assert [looked["url"] for looked in Scripted.looked] == [delivery.page.full_url]
 
 
@@ -408,7 +421,7 @@ def test_a_post_that_cannot_be_composed_fails(make_delivery, monkeypatch):
 
     monkeypatch.setattr(worker, "build_post", too_long)
     assert worker.deliver(delivery.pk) == worker.Attempt(Status.FAILED)
-    assert reread(delivery).error == "The title does not fit."
+    assert show_message(reread(delivery).error) == "The title does not fit."
 
 
 def test_a_post_the_network_would_refuse_fails_before_sending(make_delivery):
@@ -416,7 +429,7 @@ def test_a_post_the_network_would_refuse_fails_before_sending(make_delivery):
     Scripted.problems = ["no alt text", "too many images"]
     assert worker.deliver(delivery.pk) == worker.Attempt(Status.FAILED)
     row = reread(delivery)
-    assert row.error == "no alt text\ntoo many images" and row.text
+    assert show_message(row.error) == "no alt text\ntoo many images" and row.text
     assert Scripted.sent == [] and row.send_started_at is None
 
 
@@ -427,7 +440,7 @@ def test_problems_after_a_doubt_leave_it_for_a_person(make_delivery):
     )
     Scripted.problems = ["no alt text", "too many images"]
     assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
-    assert reread(delivery).error == f"no alt text\ntoo many images\n{UNCONFIRMED}"
+    assert show_message(reread(delivery).error) == f"no alt text\ntoo many images\n{UNCONFIRMED}"
     assert [looked["url"] for looked in Scripted.looked] == [delivery.page.full_url]
 
 
@@ -439,8 +452,8 @@ def test_a_disabled_account_or_an_offline_page_is_skipped(make_delivery, letter)
         assert worker.deliver(disabled.pk) == worker.Attempt(Status.SKIPPED)
         letter.unpublish()
         assert worker.deliver(offline.pk) == worker.Attempt(Status.SKIPPED)
-    assert reread(disabled).reason == "The account was disabled."
-    assert reread(offline).reason == "The page is no longer live and public."
+    assert show_message(reread(disabled).reason) == "The account was disabled."
+    assert show_message(reread(offline).reason) == "The page is no longer live and public."
     assert reread(offline).status == Status.SKIPPED and Scripted.sent == []
 
 
@@ -466,13 +479,13 @@ def test_unreadable_credentials_skip_and_an_unknown_channel_fails(make_delivery)
         credentials_encrypted="not-a-token"
     )
     assert worker.deliver(unreadable.pk).status == Status.SKIPPED
-    assert reread(unreadable).error == (
+    assert show_message(reread(unreadable).error) == (
         "The credentials cannot be decrypted: reconnect the account or re-enter them."
     )
     gone = make_delivery("scripted")
     SocialAccount.objects.filter(pk=gone.account_id).update(channel="no-such-network")
     assert worker.deliver(gone.pk).status == Status.FAILED
-    assert reread(gone).error == "No channel 'no-such-network' in BROADSIDE_CHANNELS"
+    assert show_message(reread(gone).error) == "No channel 'no-such-network' in BROADSIDE_CHANNELS"
 
 
 def test_doubt_stands_when_credentials_or_channel_break(make_delivery):
@@ -490,7 +503,9 @@ def test_doubt_stands_when_credentials_or_channel_break(make_delivery):
 def test_a_crash_loop_stops_at_the_cap(make_delivery):
     crashed = make_delivery(attempts=3)
     assert worker.deliver(crashed.pk) == worker.Attempt(Status.FAILED)
-    assert reread(crashed).error == "Gave up: every attempt stopped before it finished."
+    assert (
+        show_message(reread(crashed).error) == "Gave up: every attempt stopped before it finished."
+    )
     doubtful = make_delivery(attempts=3, send_started_at=timezone.now())
     assert worker.deliver(doubtful.pk) == worker.Attempt(Status.UNCONFIRMED)
     assert reread(doubtful).status == Status.UNCONFIRMED and Scripted.sent == []
@@ -510,7 +525,7 @@ def test_a_bug_while_sending_leaves_a_doubt_not_a_stuck_delivery(make_delivery, 
     ]
     row = reread(delivery)
     assert row.status == Status.UNCONFIRMED
-    assert row.error == "Broadside failed while sending; see the logs."
+    assert show_message(row.error) == "Broadside failed while sending; see the logs."
 
 
 def test_a_bug_before_sending_fails(make_delivery):
@@ -598,7 +613,7 @@ def test_a_delivery_waits_for_its_card(make_delivery, letter):
     attempt = worker.deliver(delivery.pk)
     assert attempt.status == Status.RETRYING and attempt.awaits_card_of == letter.pk
     row = reread(delivery)
-    assert row.error == "The share card is not ready yet."
+    assert show_message(row.error) == "The share card is not ready yet."
     assert row.send_started_at is None  # nothing was sent: no doubt
     assert before + timedelta(seconds=5) <= row.next_attempt_at
     assert row.next_attempt_at <= timezone.now() + timedelta(seconds=5)
@@ -665,7 +680,7 @@ def test_a_temporary_error_at_the_cap_settles_an_earlier_doubt(make_delivery, le
     Scripted.script = [TemporaryError("busy")]
     assert worker.deliver(delivery.pk).status == Status.UNCONFIRMED
     assert [looked["url"] for looked in Scripted.looked] == [letter.full_url]
-    assert reread(delivery).error == f"busy\n{UNCONFIRMED}"
+    assert show_message(reread(delivery).error) == f"busy\n{UNCONFIRMED}"
 
 
 def test_a_worker_does_not_send_what_a_person_already_settled(make_delivery):

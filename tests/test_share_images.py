@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageFont, features
 from wagtail.images import get_image_model
 
+from publishing.messages import show_message
 from publishing.models import ShareImage
 from publishing.share_images import card as card_module
 from publishing.share_images.card import LOGO_INSIDE, VARIANTS, CardContent, render_card
@@ -322,9 +323,10 @@ def test_a_letter_with_bad_logos_still_gets_its_cards(make_organization, make_le
     result = render_share_images(letter)
     assert all(result.values())
     image = ShareImage.objects.get(page=letter, variant="og")
-    assert any("Bomb Org" in problem for problem in image.problems)
-    assert any("Svg Org" in problem and "SVG" in problem for problem in image.problems)
-    assert not any("Good Org" in problem for problem in image.problems)
+    problems = [show_message(problem) for problem in image.problems]
+    assert any("Bomb Org" in problem for problem in problems)
+    assert any("Svg Org" in problem and "SVG" in problem for problem in problems)
+    assert not any("Good Org" in problem for problem in problems)
 
 
 def test_each_logo_is_decoded_once_for_all_cards_of_a_letter(make_organization, make_letter):
@@ -465,7 +467,7 @@ def test_replacement_image_is_used_and_a_bad_one_falls_back(published_letter):
     ShareImageOverride.objects.filter(page=letter).update(image=broken)
     render_share_images(letter)
     og = ShareImage.objects.get(page=letter, variant="og")
-    assert "replacement image cannot be used" in og.problems[0]
+    assert "replacement image cannot be used" in show_message(og.problems[0])
 
 
 def test_regenerate_command_filters_and_reports(published_letter):

@@ -10,6 +10,7 @@ import logging
 import pytest
 from cryptography.fernet import Fernet
 
+from publishing.messages import show_message
 from publishing.models import Delivery, SocialAccount
 from publishing.social.credentials import CredentialsError
 
@@ -127,7 +128,7 @@ def test_health_records_success_and_failure():
     assert SocialAccount.objects.get(pk=other.pk).last_failure_at is None
 
     message = SocialAccount.record_failure(account.pk, "401 revoked.", authentication=True)
-    assert message == "401 revoked. Reconnect the account, then retry."
+    assert show_message(message) == "401 revoked. Reconnect the account, then retry."
     row = SocialAccount.objects.get(pk=account.pk)
     assert row.auth_failed_at == row.last_failure_at and row.last_failure == "401 revoked."
 

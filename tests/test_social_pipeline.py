@@ -25,6 +25,7 @@ from django.views.debug import ExceptionReporter
 from wagtail.models import Locale, PageViewRestriction, Site
 
 from home.models import LetterPage, LetterSignatory, LetterSocialText, OrganizationHandle, Topic
+from publishing.messages import show_message
 from publishing.models import ContentVersion, Delivery, DeliveryStatus, ShareImage, SocialAccount
 from publishing.share_images.tasks import render_share_images_for_page
 from publishing.social import actions, recording, worker
@@ -298,7 +299,7 @@ def test_giving_up_after_the_last_attempt(make_letter, accounts, networks, run_o
     publish_new(make_letter, run_on_commit)
     resume_due(run_on_commit)
     delivery = Delivery.objects.get(account__name="mastodon-en")
-    assert delivery.status == Status.FAILED and "2 attempts" in delivery.error
+    assert delivery.status == Status.FAILED and "2 attempts" in show_message(delivery.error)
 
 
 def test_a_lost_answer_from_x_is_found_in_the_accounts_timeline(

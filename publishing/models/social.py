@@ -16,8 +16,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.debug import sensitive_variables
 
+from publishing.messages import message, show_message, stored_text
 from publishing.social.credentials import CredentialsError, decrypt_credentials, encrypt_credentials
 
 logger = logging.getLogger(__name__)
@@ -155,12 +157,15 @@ class SocialAccount(models.Model):
     def record_failure(cls, account_id: int, error: str, *, authentication: bool = False) -> str:
         """A post was refused: the account's health shows why (one UPDATE). When the
         network refused the account's token (`authentication`), the account is flagged
-        to be reconnected; returns the delivery's error message in either case."""
+        to be reconnected; returns the delivery's error in either case (stored text,
+        publishing.messages: the advice is shown in each editor's language)."""
         now = timezone.now()
         fields = {"last_failure_at": now, "last_failure": error[:500]}
         if authentication:
             fields["auth_failed_at"] = now
-            error = _("%(error)s Reconnect the account, then retry.") % {"error": error}
+            error = stored_text(
+                message(gettext_noop("%(error)s Reconnect the account, then retry."), error=error)
+            )
         cls.objects.filter(pk=account_id).update(**fields)
         return error
 
@@ -265,6 +270,13 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_title} → {self.account_id} #{self.publication}"
+
+    def error_for_reader(self) -> str:
+        """The error in the active language: our words are stored as messages, a network's
+        as it sent them (publishing.messages). The report's column and export read it."""
+        return show_message(self.error)
+
+    error_for_reader.short_description = _("error")
 
     @property
     def outcome_unknown(self) -> bool:

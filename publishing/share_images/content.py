@@ -33,6 +33,7 @@ from wagtail.models import Site
 from home.i18n import text_direction
 from home.models import LetterPage
 from home.signatories import resolve_signatories
+from publishing.messages import StoredMessage
 
 from .card import RENDERER_VERSION, CardContent, Colours, Variant
 from .fonts import family_fingerprint
@@ -41,12 +42,13 @@ from .logos import LogoProblem, load_logo
 
 @dataclass
 class CardInputs:
-    """A card's content for one variant, its hash, and what had to be left out."""
+    """A card's content for one variant, its hash, and what had to be left out (stored
+    messages, publishing.messages: shown in each editor's language)."""
 
     content: CardContent
     input_hash: str
     alt_text: str
-    problems: list[str]
+    problems: list[StoredMessage]
 
 
 def card_settings(page):
@@ -103,7 +105,7 @@ def card_inputs(
             if logo is not None:
                 logos.append(logo)
             if problem is not None:
-                problems.append(str(problem))
+                problems.append(problem.message)
     content = CardContent(
         title=letter.title,
         kicker=kicker,

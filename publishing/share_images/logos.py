@@ -6,8 +6,10 @@ import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image, UnidentifiedImageError
+
+from publishing.messages import StoredMessage, message, show_message
 
 # Logos are decoded straight to the size a card shows them (card.LOGO_INSIDE): one
 # LANCZOS resampling from the file, none left for each card to draw.
@@ -16,14 +18,23 @@ THUMBNAIL = 64
 
 @dataclass(frozen=True)
 class LogoProblem:
+    """Why an image was refused. `reason` is a stored message (publishing.messages): the
+    problem is kept with the card and read later, in each editor's language."""
+
     organization: str
-    reason: str
+    reason: StoredMessage
+
+    @property
+    def message(self) -> StoredMessage:
+        """The problem as a card stores it."""
+        return message(
+            gettext_noop("Logo of %(organization)s left out: %(reason)s"),
+            organization=self.organization,
+            reason=self.reason,
+        )
 
     def __str__(self) -> str:
-        return _("Logo of %(organization)s left out: %(reason)s") % {
-            "organization": self.organization,
-            "reason": self.reason,
-        }
+        return show_message(self.message)
 
 
 def load_logo(file, organization: str) -> tuple[Image.Image | None, LogoProblem | None]:
@@ -45,7 +56,9 @@ def load_image(
         try:
             head = file.read(512)
             if b"<svg" in head.lower() or head.lstrip().startswith(b"<?xml"):
-                return None, LogoProblem(organization, _("SVG logos cannot be used; upload a PNG."))
+                return None, LogoProblem(
+                    organization, message(gettext_noop("SVG logos cannot be used; upload a PNG."))
+                )
             file.seek(0)
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -54,8 +67,13 @@ def load_image(
                     if width * height > limit:
                         return None, LogoProblem(
                             organization,
-                            _("the image is %(width)d×%(height)d pixels, too large to use.")
-                            % {"width": width, "height": height},
+                            message(
+                                gettext_noop(
+                                    "the image is %(width)d×%(height)d pixels, too large to use."
+                                ),
+                                width=width,
+                                height=height,
+                            ),
                         )
                     image.draft("RGB", (largest_side, largest_side))
                     image.load()
@@ -63,12 +81,18 @@ def load_image(
         finally:
             file.close()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return None, LogoProblem(organization, _("the image is too large to decode safely."))
+        return None, LogoProblem(
+            organization, message(gettext_noop("the image is too large to decode safely."))
+        )
     except (UnidentifiedImageError, SyntaxError):
-        return None, LogoProblem(organization, _("the file is not an image Broadside can read."))
+        return None, LogoProblem(
+            organization, message(gettext_noop("the file is not an image Broadside can read."))
+        )
     except (OSError, ValueError, EOFError) as error:
         return None, LogoProblem(
-            organization, _("the file is damaged (%(error)s).") % {"error": error}
+            organization,
+            # The library's own words (Pillow's, in English) are shown as they are.
+            message(gettext_noop("the file is damaged (%(error)s)."), error=str(error)),
         )
     logo.thumbnail((largest_side, largest_side), Image.Resampling.LANCZOS)
     return logo, None

@@ -5,17 +5,17 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 from PIL import ImageOps
 
 from home.models import LetterPage
 from home.signatories import resolve_signatories
 from publishing.cdn.receivers import purge_after_commit
+from publishing.messages import StoredMessage, message
 
 from .card import VARIANTS, RenderedCard, Variant, _encode, render_card
 from .content import card_inputs, card_settings, override_inputs
@@ -126,17 +126,12 @@ def _store(letter: LetterPage, variant: Variant, current, fields: dict) -> bool:
 
 def draw(
     letter: LetterPage, variant: Variant, override=None, **known
-) -> tuple[RenderedCard, list[str]]:
+) -> tuple[RenderedCard, list[StoredMessage]]:
     """The card's bytes and the problems met drawing it (never raises for bad content).
 
-    The problems are stored and shown to editors, so they are written in the site's language
-    (LANGUAGE_CODE), whatever language a request or task left active: never the letter's."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _draw(letter, variant, override, **known)
-
-
-def _draw(letter: LetterPage, variant: Variant, override=None, **known):
-    problems: list[str] = []
+    The problems are stored with the card and read later by editors in their own admin
+    languages, so they are messages (publishing.messages), translated when shown."""
+    problems: list[StoredMessage] = []
     if override is not None:
         picture, problem = load_image(
             override.image.file, override.image.title, max(variant.width, variant.height)
@@ -146,16 +141,25 @@ def _draw(letter: LetterPage, variant: Variant, override=None, **known):
             data = _encode(fitted, variant)
             return RenderedCard(data, variant.width, variant.height, variant.mime_type, []), []
         problems.append(
-            _("The replacement image cannot be used (%(problem)s); the generated card is shown.")
-            % {"problem": problem.reason}
+            message(
+                gettext_noop(
+                    "The replacement image cannot be used (%(problem)s); "
+                    "the generated card is shown."
+                ),
+                problem=problem.reason,
+            )
         )
     inputs = card_inputs(letter, variant, **known)
     rendered = render_card(inputs.content, variant)
     problems.extend(inputs.problems)
     if rendered.dropped:
         problems.append(
-            _("No font can draw these characters, so they were left out: %(characters)s")
-            % {"characters": " ".join(sorted(set(rendered.dropped)))}
+            message(
+                gettext_noop(
+                    "No font can draw these characters, so they were left out: %(characters)s"
+                ),
+                characters=" ".join(sorted(set(rendered.dropped))),
+            )
         )
     return rendered, problems
 

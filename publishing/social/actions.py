@@ -10,8 +10,10 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from home.links import http_url
+from publishing.messages import message, stored_text
 from publishing.models import Delivery, DeliveryStatus, LetterLaunch, SocialAccount
 from publishing.models.social import RETRYABLE
 
@@ -117,7 +119,9 @@ def post_latest_letter(account_id: int, *, user=None) -> list[int]:
             letter,
             [account],
             revision_id=letter.live_revision_id,
-            reason=_("Posted to a newly added account at a person's request."),
+            reason=stored_text(
+                message(gettext_noop("Posted to a newly added account at a person's request."))
+            ),
             requested_by=user,
         )
         # A double click: the unique (page, account, publication) keeps one.
@@ -149,7 +153,7 @@ def mark_as_posted(delivery_id: int, *, url: str = "", user=None) -> bool:
             status=Status.SENT,
             remote_url=http_url(url),
             sent_at=timezone.now(),
-            reason=_("Marked as posted by a person."),
+            reason=stored_text(message(gettext_noop("Marked as posted by a person."))),
             send_started_at=None,
             requested_by=user,
         )

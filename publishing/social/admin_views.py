@@ -64,7 +64,16 @@ class DeliveriesReportView(ReportView):
     index_results_url_name = "publishing_admin:deliveries_results"
     filterset_class = DeliveryFilterSet
     any_permission_required = ["view"]
-    list_export = ["page_title", "locale", "account", "status", "remote_url", "error", "created_at"]
+    list_export = [
+        "page_title",
+        "locale",
+        "account",
+        "status",
+        "remote_url",
+        "error_for_reader",
+        "created_at",
+    ]
+    export_headings = {"error_for_reader": gettext_lazy("Error")}
     columns = [
         TitleColumn("page_title", label=gettext_lazy("Page"), get_url=page_edit_url),
         Column("locale", label=gettext_lazy("Language")),
@@ -72,7 +81,7 @@ class DeliveriesReportView(ReportView):
         Column("get_status_display", label=gettext_lazy("Status")),
         Column("attempts", label=gettext_lazy("Attempts")),
         PostLinkColumn("remote_url", label=gettext_lazy("Post")),
-        Column("error", label=gettext_lazy("Error")),
+        Column("error_for_reader", label=gettext_lazy("Error")),
         DateColumn("created_at", label=gettext_lazy("Recorded")),
     ]
 

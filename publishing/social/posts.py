@@ -7,12 +7,12 @@ receive the result and never see a page.
 from __future__ import annotations
 
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from home.models import LetterPage, OrganizationHandle, localized_topics
 from home.signatories import resolve_signatories
 from publishing.channels.base import Card, Channel, Post
+from publishing.messages import message, stored_text
 from publishing.models import ShareImage
 from publishing.share_images.storage import share_image_storage
 
@@ -97,7 +97,7 @@ def card_for(letter: LetterPage, channel: Channel) -> Card | None:
     ).first()
     storage = share_image_storage()
     if image is None or not storage.exists(image.file_name):
-        raise CardNotReady(_("The share card is not ready yet."))
+        raise CardNotReady(stored_text(message(gettext_noop("The share card is not ready yet."))))
     with storage.open(image.file_name) as file:
         data = file.read()
     return Card(

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from home.links import http_url
 from publishing.channels import UnknownChannel, build_channel
@@ -40,6 +40,7 @@ from publishing.channels.base import (
     PermanentError,
     TemporaryError,
 )
+from publishing.messages import Part, message, stored_text
 from publishing.models import Delivery, DeliveryStatus, SocialAccount
 from publishing.models.social import CLAIMABLE
 
@@ -132,9 +133,11 @@ def deliver(delivery_id: int) -> Attempt:
     """Compose, validate, send and record one delivery. Returns the state it ends in and,
     when it is to be tried again, from when (the caller schedules that).
 
-    The errors and reasons it stores are read by every editor, so they are written in the
-    site's language (LANGUAGE_CODE), never in whatever language a request left active; the
-    post itself is composed in the letter's language (posts.build_post)."""
+    The errors and reasons it stores are read later by editors in their own admin languages:
+    its own words are stored as messages (publishing.messages), translated when shown. What
+    a channel raised is stored as it said it, our words around a network's in the site's
+    language (LANGUAGE_CODE), never in whatever language a request left active; the post
+    itself is composed in the letter's language (posts.build_post)."""
     with translation.override(settings.LANGUAGE_CODE):
         return _deliver(delivery_id)
 
@@ -147,16 +150,18 @@ def _deliver(delivery_id: int) -> Attempt:
     if not attempts_left(delivery.attempts - 1):
         # Only a crash loop gets here: every normal failure is counted in _retry_later.
         status = Status.UNCONFIRMED if delivery.outcome_unknown else Status.FAILED
-        _finish(delivery, status, error=_("Gave up: every attempt stopped before it finished."))
+        gave_up = message(gettext_noop("Gave up: every attempt stopped before it finished."))
+        _finish(delivery, status, error=stored_text(gave_up))
         return Attempt(status)
     # An earlier attempt may have posted: stopping now must keep that doubt for a person.
     stopped = Status.UNCONFIRMED if delivery.outcome_unknown else None
     if not account.enabled:
-        _finish(delivery, stopped or Status.SKIPPED, reason=_("The account was disabled."))
+        reason = stored_text(message(gettext_noop("The account was disabled.")))
+        _finish(delivery, stopped or Status.SKIPPED, reason=reason)
         return Attempt(stopped or Status.SKIPPED)
     letter = shareable_letter(delivery.page_id) if delivery.page_id else None
     if letter is None:
-        reason = _("The page is no longer live and public.")
+        reason = stored_text(message(gettext_noop("The page is no longer live and public.")))
         _finish(delivery, stopped or Status.SKIPPED, reason=reason)
         return Attempt(stopped or Status.SKIPPED)
     try:
@@ -227,10 +232,10 @@ def _deliver_with(delivery: Delivery, letter, channel) -> Attempt:
         # A refusal now says nothing of an earlier attempt that may have posted.
         if delivery.outcome_unknown:
             return Attempt(_settle_doubt(delivery, channel, post_url(letter), str(error)))
-        message = SocialAccount.record_failure(
+        refused = SocialAccount.record_failure(
             delivery.account_id, str(error), authentication=isinstance(error, AuthenticationFailed)
         )
-        _finish(delivery, Status.FAILED, error=message, send_started_at=None)
+        _finish(delivery, Status.FAILED, error=refused, send_started_at=None)
         return Attempt(Status.FAILED)
     except Exception:
         # A bug, not the network: never leave the delivery "sending" for ever.
@@ -240,7 +245,9 @@ def _deliver_with(delivery: Delivery, letter, channel) -> Attempt:
         _finish(
             delivery,
             Status.UNCONFIRMED if started else Status.FAILED,
-            error=_("Broadside failed while sending; see the logs."),
+            error=stored_text(
+                message(gettext_noop("Broadside failed while sending; see the logs."))
+            ),
         )
         raise
     _finish(
@@ -262,7 +269,7 @@ def _post_url(url: str) -> str:
     return url if len(url) <= Delivery._meta.get_field("remote_url").max_length else ""
 
 
-def _settle_doubt(delivery: Delivery, channel, url: str, error: str) -> str:
+def _settle_doubt(delivery: Delivery, channel, url: str, error: Part) -> str:
     """End a delivery that an attempt may have posted: *sent* if the network shows the post,
     otherwise *unconfirmed* for a person, never *failed* (nothing proves it was not posted).
     """
@@ -276,14 +283,16 @@ def _settle_doubt(delivery: Delivery, channel, url: str, error: str) -> str:
             sent_at=timezone.now(),
             send_started_at=None,
             error="",
-            reason=_("The answer was lost; the post was found on the network."),
+            reason=stored_text(
+                message(gettext_noop("The answer was lost; the post was found on the network."))
+            ),
         )
         return Status.SENT
     _finish(
         delivery,
         Status.UNCONFIRMED,
         send_started_at=_DOUBT_KEPT,
-        error=f"{error}\n{_unconfirmed_message()}",
+        error=stored_text(error, _unconfirmed_message()),
     )
     return Status.UNCONFIRMED
 
@@ -305,10 +314,12 @@ def _look_for_post(delivery: Delivery, channel, url: str):
         return None
 
 
-def _unconfirmed_message() -> str:
-    return _(
-        "The network may have the post, and it offers no protection against duplicates: "
-        "check the account, then choose Mark as posted or Retry."
+def _unconfirmed_message() -> Part:
+    return message(
+        gettext_noop(
+            "The network may have the post, and it offers no protection against duplicates: "
+            "check the account, then choose Mark as posted or Retry."
+        )
     )
 
 
@@ -356,11 +367,12 @@ def _retry_later(
     if not attempts_left(attempts):
         if unknown:
             return Attempt(_settle_doubt(delivery, channel, _letter_url(delivery), error))
-        message = _("Gave up after %(count)s attempts. Last error: %(error)s") % {
-            "count": attempts,
-            "error": error,
-        }
-        _finish(delivery, Status.FAILED, error=message, **fields)
+        gave_up = message(
+            gettext_noop("Gave up after %(count)s attempts. Last error: %(error)s"),
+            count=attempts,
+            error=error,
+        )
+        _finish(delivery, Status.FAILED, error=stored_text(gave_up), **fields)
         return Attempt(Status.FAILED)
     run_after = timezone.now() + timedelta(seconds=backoff_seconds(attempts, retry_after))
     _finish(delivery, Status.RETRYING, error=error, next_attempt_at=run_after, **fields)

@@ -86,7 +86,7 @@ worker: install
 	$(MANAGE) db_worker
 
 # The whole suite, after the import contracts (pyproject.toml), its test files spread over
-# one process per core (pytest-xdist; TEST_PROCESSES=0 runs them in make's own). DATABASE_URL
+# one process per core (pytest-xdist; TEST_PROCESSES=0 runs them in one). DATABASE_URL
 # selects PostgreSQL (see .ci/run); SQLite otherwise.
 TEST_PROCESSES ?= auto
 test: install

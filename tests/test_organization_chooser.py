@@ -79,6 +79,15 @@ def test_the_search_shows_one_row_per_organization_in_the_letters_language(
     assert _search(superuser_client, "américaine", "en") == [(aclu.pk, "")]
 
 
+def test_each_title_is_laid_out_in_its_own_direction(superuser_client, organizations):
+    """An Arabic name in the English admin, an English one in the Arabic admin."""
+    response = superuser_client.get(
+        SEARCH, {"q": "union", "page_type": "home.organizationpage", "locale": "fr"}
+    )
+    links = re.findall(r'<a class="choose-page"[^>]*>', text_of(response))
+    assert len(links) == 2 and all('dir="auto"' in link for link in links), links
+
+
 def test_the_fallback_is_named_in_the_editors_admin_language(superuser_client, organizations):
     _aclu, _french_aclu, liberty = organizations
     profile = UserProfile.get_for_user(get_user_model().objects.get(username="admin"))

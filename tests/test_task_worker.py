@@ -143,6 +143,11 @@ def process_exists(pid: int) -> bool:
     return True
 
 
+def times_started(starts) -> int:
+    """How many times the supervised command wrote its line to `starts` (a Path)."""
+    return len(starts.read_text().splitlines()) if starts.exists() else 0
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_the_supervisor_restarts_a_command_that_dies_and_stops_all_quietly(tmp_path, stop_signal):
     starts = tmp_path / "starts"
@@ -151,9 +156,7 @@ def test_the_supervisor_restarts_a_command_that_dies_and_stops_all_quietly(tmp_p
     long_running = f"echo $$ > {long_pid}; exec {sys.executable} -c 'import time; time.sleep(60)'"
     supervisor = start_supervisor(f"echo started >> {starts}; exit 3", long_running)
     try:
-        assert wait_for(
-            lambda: starts.exists() and len(starts.read_text().splitlines()) >= 2, timeout=15
-        )
+        assert wait_for(lambda: times_started(starts) >= 2, timeout=15)
         assert wait_for(lambda: long_pid.exists() and long_pid.read_text().strip(), timeout=5)
         pid = int(long_pid.read_text())
         os.killpg(supervisor.pid, stop_signal)  # what Ctrl-C in a terminal does
@@ -174,9 +177,8 @@ def test_the_supervisor_restarts_the_development_server_at_once_when_a_file_chan
     reloading = f"echo started >> {starts}; sleep 1.2; exit 3"
     supervisor = start_supervisor(reloading)
     try:
-        assert wait_for(
-            lambda: starts.exists() and len(starts.read_text().splitlines()) >= 3, timeout=4.5
-        )  # with the pauses of a dying command (1 s, then 2 s) the third start comes at 5.4 s
+        assert wait_for(lambda: times_started(starts) >= 3, timeout=4.5)
+        # with the pauses of a dying command (1 s, then 2 s) the third start comes at 5.4 s
         os.killpg(supervisor.pid, signal.SIGTERM)
         output, _ = supervisor.communicate(timeout=15)
     finally:

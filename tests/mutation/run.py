@@ -81,9 +81,18 @@ def show(name: str) -> str:
 def run_module(module: dict, deadline: float) -> dict[str, str]:
     write_setup_cfg(module)
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    # mutmut's progress, per module, for whoever wonders where the time went.
     LOGS.mkdir(parents=True, exist_ok=True)
+    # One test database per module, migrated by the first run and reused by every mutant's
+    # (--reuse-db): migrating afresh took 8 of a mutant's 11 seconds.
+    database = LOGS / "test.sqlite3"
+    for path in LOGS.glob("test.sqlite3*"):
+        path.unlink()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "BROADSIDE_TEST_DATABASE_NAME": str(database),
+    }
+    # mutmut's progress, per module, for whoever wonders where the time went.
     log = (LOGS / f"{module_name(module['path'])}.log").open("w")
     # Its own process group: at the time budget, mutmut and the mutants it forked all stop.
     mutmut = subprocess.Popen(

@@ -259,8 +259,16 @@ def test_a_draft_reads_its_rows_in_memory(letter, orgs):
         V.ANONYMOUS,
         V.PUBLIC,
     ]
-    named = [s.organization for s in resolve_signatories(draft, draft=True) if s.is_named]
-    assert named == [orgs["named"], orgs["second"]]
+    # with it, the preview shows the draft's rows: the newly withheld one gone, the others
+    # as the draft has them
+    assert [
+        (s.visibility, s.organization, s.country) for s in resolve_signatories(draft, draft=True)
+    ] == [
+        (V.ANONYMOUS_WITH_COUNTRY, None, "HU"),
+        (V.PUBLIC, orgs["named"], "KE"),
+        (V.ANONYMOUS_WITH_COUNTRY, None, "RU"),
+        (V.PUBLIC, orgs["second"], ""),
+    ]
 
 
 def test_resolved_signatories_name_the_organization_in_the_letters_language(letter, orgs):
@@ -370,6 +378,12 @@ def test_letters_naming_follow_the_source_and_skip_aliases(letter, orgs, make_le
     set_visibility(french, "named", V.ANONYMOUS)  # more careful than the source
     assert list(letters_naming(named)) == [letter]
     set_visibility(letter, "named", V.ANONYMOUS)
+    assert list(letters_naming(named)) == []
+    # The source wins: made anonymous there, the translation not yet synchronised (still
+    # public) does not name it either.
+    set_visibility(french, "named", V.PUBLIC)
+    assert list(letters_naming(named)) == []
+    set_visibility(letter, "named", V.ANONYMOUS_WITH_COUNTRY)
     assert list(letters_naming(named)) == []
 
 

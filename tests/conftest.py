@@ -9,10 +9,13 @@ to after commit.
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -63,6 +66,49 @@ def _skip_tree_sync_when_loading_raw_rows() -> None:
 
 
 _skip_tree_sync_when_loading_raw_rows()
+
+
+@contextmanager
+def claim_database_slot(pool: Path) -> Iterator[Path]:
+    """A SQLite test database file of `pool` (a directory) that no other live process holds.
+
+    Slot N is `pool/test-N.sqlite3`, held through an exclusive flock on `pool/slot-N.lock`
+    until the block ends (or the process dies: the kernel releases the lock). The first
+    session to use a slot migrates it; later ones reuse it (`--reuse-db`). Raises
+    RuntimeError when 64 processes already hold a slot each.
+    """
+    pool.mkdir(parents=True, exist_ok=True)
+    for slot in range(64):
+        lock = (pool / f"slot-{slot}.lock").open("w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            continue
+        try:
+            yield pool / f"test-{slot}.sqlite3"
+        finally:
+            lock.close()
+        return
+    raise RuntimeError(f"every test database slot of {pool} is in use")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django's hook before the test databases are set up. With
+    BROADSIDE_TEST_DATABASE_POOL (a directory; tests/mutation/run.py sets it), the SQLite
+    test database is a pool slot this process holds alone, migrated once and reused by
+    later sessions: mutmut runs one pytest session per mutant, two at a time."""
+    pool = os.environ.get("BROADSIDE_TEST_DATABASE_POOL")
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if not pool or not database["ENGINE"].endswith("sqlite3"):
+        yield
+        return
+    with claim_database_slot(Path(pool)) as name:
+        database.setdefault("TEST", {})["NAME"] = str(name)
+        yield
 
 
 @dataclass

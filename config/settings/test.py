@@ -47,10 +47,7 @@ if os.environ.get("BROADSIDE_WORKER_DATABASE_NAME"):
         TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 
 # A file, not memory, so that a worker process started by a test sees the same database.
-# BROADSIDE_TEST_DATABASE_NAME names a file kept between runs, which `--reuse-db` then reuses
-# rather than migrating afresh (tests/mutation/run.py: one run of the tests per mutant).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.environ.get("BROADSIDE_TEST_DATABASE_NAME")
-        or str(Path(tempfile.mkdtemp(prefix="broadside-test-db-")) / "test.sqlite3")
+        "NAME": str(Path(tempfile.mkdtemp(prefix="broadside-test-db-")) / "test.sqlite3")
     }

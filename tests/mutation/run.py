@@ -32,6 +32,8 @@ HERE = Path(__file__).resolve().parent
 ALSO_COPY = ["config", "search", "site", "manage.py", "home", "publishing"]
 CAUGHT = {"killed", "timeout", "caught by type check"}
 LOGS = ROOT / "var" / "mutation"
+# Mutants tested at once, each on a test database of its own (MUTATION_CHILDREN overrides).
+CHILDREN = int(os.environ.get("MUTATION_CHILDREN") or os.cpu_count() or 1)
 
 
 def module_name(path: str) -> str:
@@ -44,7 +46,7 @@ def write_setup_cfg(module: dict) -> None:
         "source_paths =\n    home\n    publishing",
         f"only_mutate = {module['path']}",
         "also_copy =\n" + "\n".join(f"    {path}" for path in ALSO_COPY),
-        # One SQLite test database, kept between mutants (--reuse-db), one mutant at a time.
+        # SQLite test databases kept between mutants (--reuse-db; see run_module).
         "pytest_add_cli_args =\n    -p\n    no:cacheprovider\n    --reuse-db",
         "pytest_add_cli_args_test_selection =\n"
         + "\n".join(f"    {test}" for test in module["tests"]),
@@ -82,22 +84,23 @@ def run_module(module: dict, deadline: float) -> dict[str, str]:
     write_setup_cfg(module)
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     LOGS.mkdir(parents=True, exist_ok=True)
-    # One test database per module, migrated by the first run and reused by every mutant's
-    # (--reuse-db): migrating afresh took 8 of a mutant's 11 seconds.
-    database = LOGS / "test.sqlite3"
-    for path in LOGS.glob("test.sqlite3*"):
-        path.unlink()
+    # A test database per concurrent mutant (tests/conftest.py), migrated by the first
+    # mutant to use it and reused by the next ones (--reuse-db): migrating afresh took 8 of
+    # a mutant's 11 seconds. Fresh for each module, so no row outlives a module's run.
+    pool = LOGS / "databases"
+    shutil.rmtree(pool, ignore_errors=True)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "BROADSIDE_TEST_DATABASE_NAME": str(database),
+        "BROADSIDE_TEST_DATABASE_POOL": str(pool),
     }
     # mutmut's progress, per module, for whoever wonders where the time went.
     log = (LOGS / f"{module_name(module['path'])}.log").open("w")
     # Its own process group: at the time budget, mutmut and the mutants it forked all stop.
     mutmut = subprocess.Popen(
         # `mutants`: globs of mutant names (e.g. one function's) when only part of a file is a rule.
-        [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", "1", *module.get("mutants", [])],
+        [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", str(CHILDREN)]
+        + module.get("mutants", []),
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -54,7 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "What we ask of you": "Lo que les pedimos",
         "Your infrastructure carries a large share of the traffic now being blocked. We ask you to state publicly that you oppose the order, to tell your users in Russia what is happening to their service, and to refuse any request to weaken encryption.": "Su infraestructura transporta una gran parte del tráfico que ahora se bloquea. Les pedimos que declaren públicamente que se oponen a la orden, que informen a sus usuarios en Rusia de lo que está ocurriendo con su servicio y que rechacen cualquier solicitud de debilitar el cifrado.",
         "When one country blocks private messaging, every government that wants to read its citizens’ conversations takes note.": "Cuando un país bloquea la mensajería privada, todos los gobiernos que quieren leer las conversaciones de sus ciudadanos toman nota.",
-        "We stand with our colleagues in Russia and with everyone whose right to speak privately is under attack.": "Estamos con nuestros colegas en Rusia y con todas las personas cuyo derecho a comunicarse en privado está bajo ataque.",
+        "We stand with our colleagues in Russia and with everyone whose right to speak privately is under attack.": "Estamos con nuestros colegas en Rusia y con todas las personas cuyo derecho a comunicarse en privado está siendo atacado.",
         "Information rights programme manager": "Responsable del programa de derechos de la información",
         "Media enquiries": "Contacto de prensa",
         "Programme manager": "Responsable de programa",

@@ -213,3 +213,34 @@ def test_each_count_gets_its_languages_plural_form():
                 "counter": count
             }
         assert text == expected, (code, count)
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_no_plural_form_shows_its_count_in_parentheses(code):
+    # "שני פרסומים (2)", "لا منشورات (0)": a form for one number says it in words, or
+    # leaves it out; repeating it as a figure in brackets reads as a leftover.
+    wrong = [
+        form
+        for message in catalogue(code)
+        if isinstance(message.id, tuple)
+        for form in message.string
+        if re.search(r"\(\s*" + COUNT.pattern + r"\s*\)", form)
+    ]
+    assert not wrong
+
+
+@pytest.mark.parametrize("code", ["ar", "he"])
+def test_the_form_for_one_says_one_in_words(code):
+    # Arabic and Hebrew put "one" after the noun ("ארגון אחד", "منظمة واحدة"); the figure
+    # ("חתום על ידי ארגון 1", "תוצאה 1") reads as a page number, not a count. A "+1"
+    # badge (logos left off a card) is a figure in every language.
+    translations = catalogue(code)
+    rule = c2py(translations.plural_expr)
+    wrong = [
+        message.string[rule(1)]
+        for message in translations
+        if isinstance(message.id, tuple)
+        and not message.id[0].startswith("+")
+        and COUNT.search(message.string[rule(1)])
+    ]
+    assert not wrong

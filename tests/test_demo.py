@@ -109,3 +109,20 @@ def test_every_demo_page_renders(demo, client):
     for page in Page.objects.live().filter(depth__gt=1).specific():
         response = client.get(page.url)
         assert response.status_code == 200, page.url_path
+
+
+def test_the_demos_french_puts_a_no_break_space_before_high_punctuation():
+    # As the UI catalogues do (tests/test_catalogues.py): a plain space lets a line break
+    # leave ":" alone at the start of the next line.
+    import re
+
+    from home.demo.content import translations
+
+    wrong = [
+        text
+        for text in translations(("fr",))["fr"].values()
+        if re.search(
+            r"(?<![\u00a0\u202f])[:;!?»]|«(?![\u00a0\u202f])", re.sub(r"\S+://\S*", "", text)
+        )
+    ]
+    assert not wrong

@@ -7,6 +7,7 @@ is inherited, so a setting that only works because of a developer's shell fails.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -194,3 +195,25 @@ def test_a_preview_gets_the_admin_policy_so_that_the_admin_can_frame_it(
     policy = directives(response["Content-Security-Policy"])
     assert policy["frame-ancestors"] == ["'self'"]
     assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
+
+
+def timer_commands() -> set[str]:
+    """The management commands `make run` runs every minute (config/start.py)."""
+    from config.start import server_commands
+
+    timer = server_commands(sys.executable, "127.0.0.1", 8000)[2]
+    return set(re.findall(r"manage\.py (\w+)", timer))
+
+
+@pytest.mark.parametrize("procfile", ["Procfile", "Procfile.scaled"])
+def test_each_procfile_runs_every_command_of_make_runs_minute_timer(procfile):
+    # Without refresh_tokens a production installation let X's two-hour and Instagram's and
+    # Threads' 60-day tokens lapse, though make run kept them fresh.
+    lines = (BASE_DIR / procfile).read_text().splitlines()
+    (housekeeping,) = [line for line in lines if line.startswith("housekeeping:")]
+    assert timer_commands() <= set(re.findall(r"manage\.py (\w+)", housekeeping))
+
+
+def test_the_deploy_guide_lists_every_command_of_the_minute_timer():
+    guide = (BASE_DIR / "docs" / "deploy.md").read_text()
+    assert timer_commands() <= set(re.findall(r"^\| `manage\.py (\w+)", guide, re.MULTILINE))

@@ -251,6 +251,18 @@ def test_feeds_are_discoverable_from_pages(client, letters):
     assert 'href="http://testserver/en/feeds/organizations/ccla.atom"' in organization_html
 
 
+def test_autodiscovery_titles_name_the_formats_as_they_are_written(client, letters):
+    # "Atom" is a name, not an acronym: "Lettres (ATOM)" read as shouting.
+    from publishing.feeds.base import FORMAT_NAMES, FORMATS
+
+    assert set(FORMAT_NAMES) == set(FORMATS)
+    html = text_of(client.get(letters["fr"].url))
+    assert 'title="Lettres (Atom)"' in html
+    assert 'title="Lettres (RSS)"' in html
+    organization_html = text_of(client.get(letters["ccla"].url))
+    assert "(ATOM)" not in organization_html and "(Atom)" in organization_html
+
+
 def test_websub_hub_is_announced_and_pinged_after_publish(
     client, settings, letters, make_letter, django_capture_on_commit_callbacks
 ):

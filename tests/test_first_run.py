@@ -263,6 +263,30 @@ def test_the_quiet_worker_of_make_run_still_reports_failed_tasks():
             logger.setLevel(level)
 
 
+def test_the_worker_stops_quietly_on_its_first_signal_and_loudly_on_a_second(caplog):
+    # make run's Ctrl-C reaches the worker as SIGTERM from config/supervise.py: the normal
+    # way out, not a warning (and "press Ctrl+C again" would kill everything there).
+    from publishing.management.commands.db_worker import ResilientWorker
+
+    worker = ResilientWorker(
+        queue_names=["default"], interval=1, batch=False, backend_name="default",
+        startup_delay=False, max_tasks=None, worker_id="test", excluded_queue_names=[],
+    )  # fmt: skip
+    worker.running_task = True  # a task is running: the first signal lets it finish
+    with caplog.at_level(logging.INFO, logger="django_tasks_db"):
+        worker.shutdown(signal.SIGTERM, None)
+    assert worker.running is False
+    assert [record.levelno for record in caplog.records] == [logging.INFO]
+    caplog.clear()
+    try:
+        with caplog.at_level(logging.INFO, logger="django_tasks_db"), pytest.raises(SystemExit):
+            worker.shutdown(signal.SIGTERM, None)
+    finally:
+        worker.reset_signals()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    assert [record.levelno for record in caplog.records] == [logging.WARNING]
+
+
 # serialized_rollback, as every transactional test here: a plain one's flush re-runs the
 # post_migrate handlers, whose rows the next serialized test then inserts twice.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -36,3 +36,22 @@ def test_json_log_lines_are_objects_with_the_usual_fields():
 
 def test_plain_logs_by_default():
     assert run() == ["WARNING broadside.test: card 42 drawn"]
+
+
+def test_a_warning_of_django_is_printed_once_in_development():
+    # Django's own console handler (on the "django" logger, with DEBUG) and ours (on the
+    # root) both printed each of its lines: "Not Found: /robots.txt" twice, on every 404.
+    say = "import logging; logging.getLogger('django.request').warning('Not Found: /x.txt')"
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", say],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = (done.stdout + done.stderr).splitlines()
+    assert [line for line in lines if "Not Found: /x.txt" in line] == [
+        "WARNING django.request: Not Found: /x.txt"
+    ]

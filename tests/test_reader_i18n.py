@@ -94,3 +94,56 @@ def test_the_search_box_is_as_wide_as_its_placeholder_in_every_language(client, 
         placeholder = re.search(r'placeholder="([^"]*)"', field).group(1)
         size = int(re.search(r'size="(\d+)"', field).group(1))
         assert size >= len(placeholder), code
+
+
+def test_a_contacts_name_and_role_are_isolated_inside_a_letter_of_the_other_direction(
+    client, tree, make_letter, translate
+):
+    # "Jean-Luc (CCLA)" inside Arabic: without isolation the closing parenthesis joins the
+    # Arabic run and is drawn at the wrong end of the name.
+    letter = make_letter(
+        "with-a-contact",
+        contacts=[
+            {
+                "type": "contact",
+                "value": {
+                    "label": "Media enquiries",
+                    "name": "Jean-Luc (CCLA)",
+                    "role": "Press officer",
+                    "email": "press@example.org",
+                    "phone": "+1 555 0100",
+                },
+            }
+        ],
+    )
+    arabic = translate(
+        letter,
+        "ar",
+        {
+            "Jean-Luc (CCLA)": "Jean-Luc (CCLA)",
+            "Press officer": "مسؤول الصحافة",
+            "+1 555 0100": "+1 555 0100",
+        },
+    )
+    html = text_of(client.get(arabic.url))
+    assert '<bdi class="contact__name">Jean-Luc (CCLA)</bdi>' in html
+    assert '<bdi class="contact__role">مسؤول الصحافة</bdi>' in html
+    assert '<a href="tel:+15550100" dir="ltr">+1 555 0100</a>' in html
+
+
+def test_an_untranslated_organization_in_a_list_of_the_other_direction_keeps_its_own(
+    client, tree, make_organization
+):
+    # An English name ending in punctuation ("Example Inc.") in a right-to-left list: with
+    # `lang` but no `dir`, the full stop is drawn before the name.
+    make_organization("example", "Example Inc.")
+    synchronise_all()
+    html = text_of(client.get("/he/organizations/"))
+    assert re.search(r'<li lang="en" dir="ltr">\s*<a href="/he/organizations/example/">', html)
+
+
+def test_the_site_name_in_the_footer_is_isolated(client, tree):
+    # A Latin site name ending in a number or punctuation ("Broadside 2.0") inside Arabic.
+    html = text_of(client.get("/ar/"))
+    footer = html[html.index("<footer") :]
+    assert re.search(r"<bdi>[^<]+</bdi>", footer)

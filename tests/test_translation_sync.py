@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext, override
 from wagtail.models import Locale, Revision
+from wagtail.users.models import UserProfile
 from wagtail_localize.models import StringTranslation, Translation
 
 from home.models import LetterPage, LetterSignatory, SignatoryVisibility
@@ -279,6 +280,12 @@ def test_before_publishing_source_text_on_a_live_translation_it_says_so_per_lang
     assert "Français" in sync
     editor = text_of(client.get(reverse("wagtailadmin_pages:edit", args=[french.pk])))
     assert "Publishing now shows 1 passage in English" in editor and added in editor
+    # In a French admin the source language is "anglais", not its own name "English".
+    profile = UserProfile.get_for_user(get_user_model().objects.get(username="e"))
+    profile.preferred_language = "fr"
+    profile.save()
+    sync = text_of(client.get(reverse("wagtail_localize:update_translations", args=[source.pk])))
+    assert "1 passage en anglais sur la page en ligne" in sync
     assert LetterPage.objects.get(pk=french.pk).standfirst == TRANSLATED["fr"]
 
 
@@ -316,7 +323,8 @@ def test_the_publish_message_says_what_happened_to_the_translations(journey, rf)
             hook(request, journey["letter"])
     shown = [str(m) for m in get_messages(request)]
     assert any(
-        "facts of its 3 live translations were updated" in m and "fr, he, ru" in m for m in shown
+        "facts of its 3 live translations were updated" in m and "French, Hebrew, Russian" in m
+        for m in shown
     ), shown
 
 
@@ -330,7 +338,8 @@ def test_starting_a_translation_says_the_copy_goes_offline_until_published(make_
     form = text_of(
         client.get(reverse("wagtail_localize:submit_page_translation", args=[letter.pk]))
     )
-    assert "goes offline when the translation starts" in form and "Español" in form
+    # A language named inside a sentence is named in the editor's language (CLDR).
+    assert "Readers of Spanish see this page today" in form
     spanish_copy = LetterPage.objects.get(
         translation_key=letter.translation_key, locale__language_code="es"
     )

@@ -9,6 +9,8 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail_localize.models import Translation
 
+from home.templatetags.broadside import language_name_for_reader
+
 from .models import OutdatedSegment
 
 
@@ -105,7 +107,7 @@ def translations_summary(page: Page) -> str:
     ) % {"count": live}
     if languages:
         message += " " + _("Translations to review (translators were told): %(languages)s.") % {
-            "languages": ", ".join(languages)
+            "languages": ", ".join(language_name_for_reader(code) for code in languages)
         }
     return message
 

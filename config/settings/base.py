@@ -393,14 +393,24 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "plain",
-        }
+        },
+        # Django's own, as in its DEFAULT_LOGGING (errors mailed to ADMINS, if any).
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default gives "django" a console handler of its own (with DEBUG), so
+        # each of its lines was printed twice, once plain and once by the root's handler.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         # At DEBUG these print signed Authorization headers: never let them.
         "oauthlib": {"level": "WARNING"},

@@ -339,7 +339,7 @@ LETTERS = [
                 "paragraph",
                 T(
                     "A Moscow court has ordered an encrypted messaging service blocked across Russia. The order reaches far beyond one app: to enforce it, the authorities have cut off millions of internet addresses, and with them services that people in Russia rely on every day.",
-                    "Un tribunal de Moscou a ordonné le blocage d’un service de messagerie chiffrée dans toute la Russie. La décision dépasse de loin une seule application : pour l’appliquer, les autorités ont coupé l’accès à des millions d’adresses internet, et avec elles à des services dont les habitants de la Russie dépendent chaque jour.",
+                    "Un tribunal de Moscou a ordonné le blocage d’un service de messagerie chiffrée dans toute la Russie. La décision dépasse de loin une seule application\u00a0: pour l’appliquer, les autorités ont coupé l’accès à des millions d’adresses internet, et avec elles à des services dont les habitants de la Russie dépendent chaque jour.",
                     "أمرت محكمة في موسكو بحجب خدمة مراسلة مشفّرة في أنحاء روسيا كافة. ويتجاوز هذا الأمر تطبيقًا واحدًا بكثير: فلتنفيذه قطعت السلطات ملايين عناوين الإنترنت، ومعها خدمات يعتمد عليها الناس في روسيا كل يوم.",
                 ),
             ),
@@ -430,7 +430,7 @@ LETTERS = [
                 "paragraph",
                 T(
                     "International law is clear: the state must facilitate peaceful assemblies, not merely tolerate them. Restrictions must be necessary, proportionate and decided case by case.",
-                    "Le droit international est clair : l’État doit faciliter les rassemblements pacifiques, et non se contenter de les tolérer. Les restrictions doivent être nécessaires, proportionnées et décidées au cas par cas.",
+                    "Le droit international est clair\u00a0: l’État doit faciliter les rassemblements pacifiques, et non se contenter de les tolérer. Les restrictions doivent être nécessaires, proportionnées et décidées au cas par cas.",
                     "القانون الدولي واضح: على الدولة أن تيسّر التجمعات السلمية لا أن تكتفي بالتسامح معها. ويجب أن تكون القيود ضرورية ومتناسبة وأن تُقرَّر كل حالة على حدة.",
                 ),
             ),

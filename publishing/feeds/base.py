@@ -36,6 +36,8 @@ FORMATS = {
     "rss": "application/rss+xml; charset=utf-8",
     "atom": "application/atom+xml; charset=utf-8",
 }
+# How readers see each format named in link titles: "Atom" is a name, "RSS" an acronym.
+FORMAT_NAMES = {"rss": "RSS", "atom": "Atom"}
 CACHE_SECONDS = 24 * 60 * 60  # entries are keyed on the version; this only frees memory
 
 

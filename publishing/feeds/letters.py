@@ -28,7 +28,7 @@ from home.models import (
 )
 from home.signatories import letters_signed_by, signature_rows
 
-from .base import Alternate, Author, Category, Enclosure, Feed
+from .base import FORMAT_NAMES, Alternate, Author, Category, Enclosure, Feed
 from .text import absolutize_urls
 
 
@@ -64,7 +64,7 @@ class LetterFeed(Feed):
     @classmethod
     def discovery_title(cls, subject, format: str) -> str:
         """The title of an autodiscovery link to `subject`'s feed in `format`."""
-        return _("Letters (%(format)s)") % {"format": format.upper()}
+        return _("Letters (%(format)s)") % {"format": FORMAT_NAMES[format]}
 
     def get_object(self, request, **kwargs):
         self.locale = Locale.get_active()
@@ -224,7 +224,7 @@ class OrganizationLetterFeed(LetterFeed):
     def discovery_title(cls, organization: OrganizationPage, format: str) -> str:
         return _("Letters signed by %(name)s (%(format)s)") % {
             "name": organization.title,
-            "format": format.upper(),
+            "format": FORMAT_NAMES[format],
         }
 
     def get_object(self, request, slug: str = "", **kwargs):

@@ -45,14 +45,23 @@ class PostTooLong(CompositionError):
         self.limit = limit
 
 
+# An elided article or preposition before its word (French "d’expression", "l’homme",
+# "qu’il", Italian "dell’arte" aside): two words, whose second keeps its capital.
+ELISION = regex.compile(r"(?<![\p{L}\p{M}])([cdjlmnst]|qu)['\u2019](?=\p{L})", regex.IGNORECASE)
+
+
 def hashtag(name: str) -> str:
     """Topic name -> hashtag: "surveillance tech" -> "#SurveillanceTech".
 
     Words of cased scripts are joined in CamelCase, which keeps the word boundaries readable;
     scripts without case ("حرية التعبير") have no capitals to show them, so "_" joins them.
+    An apostrophe inside a word goes ("People's" -> "Peoples"); one after an elided French
+    article or preposition separates two words ("Liberté d’expression" ->
+    "#LibertéDExpression", not "#LibertéDexpression").
     Returns "" when nothing usable is left (only punctuation, or only digits).
     """
-    cleaned = unicodedata.normalize("NFC", name).replace("'", "").replace("\u2019", "")
+    cleaned = ELISION.sub(r"\1 ", unicodedata.normalize("NFC", name))
+    cleaned = cleaned.replace("'", "").replace("\u2019", "")
     body = ""
     for word in regex.findall(rf"[{TAG_CHARS}]+", cleaned):
         first = word[0]

@@ -1,5 +1,7 @@
 from django import template
 
+from home.templatetags.broadside import language_name_for_reader
+
 from ..status import outdated_counts, reviews_for
 
 register = template.Library()
@@ -40,9 +42,9 @@ def translation_fallbacks(translation):
 
 @register.simple_tag
 def languages_going_offline(instance):
-    """Languages in which `instance` (a page) is shown today as a live untranslated copy:
-    starting its translation takes that copy offline until the translation is published
-    (home.signal_handlers.unpublish_converted_alias)."""
+    """Languages in which `instance` (a page) is shown today as a live untranslated copy,
+    named in the editor's language: starting its translation takes that copy offline until
+    the translation is published (home.signal_handlers.unpublish_converted_alias)."""
     from wagtail.models import Page
 
     if not isinstance(instance, Page):
@@ -54,7 +56,8 @@ def languages_going_offline(instance):
         .select_related("locale")
         .order_by("locale__language_code")
     )
-    return [copy.locale.get_display_name() for copy in copies]
+    # Named inside a sentence: in the editor's language, as CLDR writes them mid-sentence.
+    return [language_name_for_reader(copy.locale.language_code) for copy in copies]
 
 
 @register.filter

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import sys
 import time
+from types import FrameType
 
 from django.db import InterfaceError, OperationalError, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
@@ -59,6 +62,20 @@ class ResilientWorker(db_worker.Worker):
                 pause = min(pause * 2, LONGEST_PAUSE_SECONDS)
                 # Skip the library's random start-up delay on the way back in.
                 self.startup_delay = False
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        """Stop after the running task. A first SIGINT or SIGTERM is how a supervised worker
+        is meant to stop (`make run`'s Ctrl-C, a deploy), so it is logged at INFO and a quiet
+        worker (-v 0) stops quietly; the library says it as a warning, with "press Ctrl+C
+        again", which under config/supervise.py kills every process. A second signal is the
+        library's forced stop, still a warning."""
+        if not self.running:
+            super().shutdown(signum, frame)
+            return
+        logger.info("Received %s - stopping after the current task.", signal.strsignal(signum))
+        self.running = False
+        if not self.running_task:
+            sys.exit(0)
 
 
 class Command(db_worker.Command):

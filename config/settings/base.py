@@ -200,6 +200,12 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+# Share cards on the filesystem: outside MEDIA_ROOT on purpose. The web server serves
+# MEDIA_ROOT to anyone (docs/deploy.md), and a card must answer readers only through its view,
+# which checks that its letter is public (publishing/share_images/views.py).
+BROADSIDE_SHARE_IMAGES_ROOT = Path(
+    os.environ.get("BROADSIDE_SHARE_IMAGES_ROOT", BASE_DIR / "var" / "share-images")
+)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

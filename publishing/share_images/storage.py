@@ -1,14 +1,15 @@
 """Where share cards are stored: Django's storage API, so object storage works.
 
 The `share_images` alias in settings.STORAGES selects the backend: the filesystem under
-BROADSIDE_SHARE_IMAGES_ROOT (`var/share-images`) by default, never under MEDIA_ROOT, which the
-web server gives to anyone (a private letter's cards would answer there at their old names), a bucket's `share-images/` prefix with object storage
-(config/object_storage.py; the class is in `object_storage.py` beside this module, so that
-boto3 is imported only when it is used). Either way a card's address is the site's
-`/share-images/<name>`, served by `publishing.share_images.views.share_image_file`, which reads
-the file through this storage and gives it to readers only while its letter is public, with
-immutable caching (the name changes whenever the image does). The bucket itself keeps cards
-private: a direct bucket URL would stay readable after the letter is made private.
+BROADSIDE_SHARE_IMAGES_ROOT (`var/share-images`) by default, never under MEDIA_ROOT, which
+the web server gives to anyone (a private letter's cards would answer there at their old
+names), or a bucket's `share-images/` prefix with object storage (config/object_storage.py;
+the class is in `object_storage.py` beside this module, so that boto3 is imported only when
+it is used). Either way a card's address is the site's `/share-images/<name>`, served by
+`publishing.share_images.views.share_image_file`, which reads the file through this storage
+and gives it to readers only while its letter is public, with immutable caching (the name
+changes whenever the image does). The bucket itself keeps cards private: a direct bucket URL
+would stay readable after the letter is made private.
 """
 
 from __future__ import annotations

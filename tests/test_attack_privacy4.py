@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from home.models import LetterSignatory
+from home.signatories import SignatoryVisibility, signature_rows
 from publishing.share_images.storage import (
     LEGACY_FOLDER,
     move_cards_out_of_media,
@@ -39,3 +41,79 @@ def test_attack_cards_left_in_media_by_an_earlier_version_move_out_after_migrate
     assert storage.open(f"ab/{'a' * 40}.png").read() == b"card"
     storage.delete(f"ab/{'a' * 40}.png")
     assert move_cards_out_of_media() == 0  # nothing left to move: a later migrate is a no-op
+
+
+# -- anonymous with its country -------------------------------------------------------------
+def _anonymous(organization, visibility=SignatoryVisibility.ANONYMOUS_WITH_COUNTRY):
+    return LetterSignatory(organization=organization, visibility=visibility)
+
+
+def test_attack_an_anonymous_signatorys_country_is_not_shown_when_it_names_the_organization(
+    client, make_organization, make_letter
+):
+    """The demo's case: "An organization in Egypt" while the organization index and the
+    API list one Egyptian organization (EIPR) name it to anyone who looks."""
+    eipr = make_organization("eipr", "Egyptian Initiative for Personal Rights", country="EG")
+    aclu = make_organization("aclu", "American Civil Liberties Union", country="US")
+    letter = make_letter("protest", [aclu, _anonymous(eipr)])
+
+    html = client.get(letter.url).content.decode()
+    assert "An organization whose name is withheld for its safety" in html
+    assert "Egypt" not in html
+    signatories = client.get(f"/api/v1/letters/{letter.pk}/").json()["signatories"]
+    assert [(s["anonymous"], s["country"], s["country_name"]) for s in signatories] == [
+        (False, "US", "United States"),
+        (True, "", ""),
+    ]
+
+
+def test_attack_a_country_whose_other_organizations_the_letter_names_is_not_shown(
+    make_organization, make_letter
+):
+    """Two Kenyan organizations on the site; the letter names one and has "an organization
+    in Kenya": by elimination, the other one."""
+    named = make_organization("khrc", "Kenya Human Rights Commission", country="KE")
+    hidden = make_organization("kenya-two", "Second Kenyan Org", country="KE")
+    letter = make_letter("kenya", [named, _anonymous(hidden)])
+
+    rows = signature_rows([letter])[letter.pk]
+    assert [(row.visibility, row.country) for row in rows] == [
+        (SignatoryVisibility.PUBLIC, "KE"),
+        (SignatoryVisibility.ANONYMOUS, ""),
+    ]
+
+
+def test_attack_a_country_shared_with_organizations_the_letter_does_not_name_is_shown(
+    make_organization, make_letter
+):
+    """What "anonymous with its country" is for: the country leaves the reader a choice."""
+    hidden = make_organization("kenya-one", "First Kenyan Org", country="KE")
+    make_organization("kenya-two", "Second Kenyan Org", country="KE")
+    two_anonymous = make_organization("kenya-three", "Third Kenyan Org", country="KE")
+    letter = make_letter("kenya", [_anonymous(hidden)])
+    rows = signature_rows([letter])[letter.pk]
+    assert [(row.visibility, row.country) for row in rows] == [
+        (SignatoryVisibility.ANONYMOUS_WITH_COUNTRY, "KE")
+    ]
+    # Two anonymous Kenyans among three: still a choice. Three among three: none.
+    both = make_letter("both", [_anonymous(hidden), _anonymous(two_anonymous)])
+    assert {row.country for row in signature_rows([both])[both.pk]} == {"KE"}
+
+
+def test_attack_an_anonymous_signatory_is_not_placed_among_the_named_in_the_editors_order(
+    client, make_organization, make_letter
+):
+    """An alphabetical list with an anonymous row between "Dejusticia" and "Hungarian Civil
+    Liberties Union" tells its name starts with D to H: anonymous rows follow the named."""
+    first = make_organization("dejusticia", "Dejusticia", country="CO")
+    hidden = make_organization("eipr", "Egyptian Initiative for Personal Rights", country="EG")
+    last = make_organization("hclu", "Hungarian Civil Liberties Union", country="HU")
+    letter = make_letter(
+        "alphabetical", [first, _anonymous(hidden, SignatoryVisibility.ANONYMOUS), last]
+    )
+
+    rows = signature_rows([letter])[letter.pk]
+    assert [row.organization_id for row in rows[:2]] == [first.pk, last.pk]
+    assert rows[2].visibility == SignatoryVisibility.ANONYMOUS
+    api = client.get(f"/api/v1/letters/{letter.pk}/").json()["signatories"]
+    assert [s["anonymous"] for s in api] == [False, False, True]

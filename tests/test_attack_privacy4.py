@@ -10,14 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
-from home.models import LetterSignatory
+from home.models import LetterIndexPage, LetterSignatory
 from home.signatories import SignatoryVisibility, signature_rows
 from publishing.share_images.storage import (
     LEGACY_FOLDER,
     move_cards_out_of_media,
     share_image_storage,
 )
+from tests.conftest import publish
 
 
 # -- share card files -----------------------------------------------------------------------
@@ -117,3 +120,55 @@ def test_attack_an_anonymous_signatory_is_not_placed_among_the_named_in_the_edit
     assert rows[2].visibility == SignatoryVisibility.ANONYMOUS
     api = client.get(f"/api/v1/letters/{letter.pk}/").json()["signatories"]
     assert [s["anonymous"] for s in api] == [False, False, True]
+
+
+# -- redirects from former addresses --------------------------------------------------------
+def _renamed(letter, slug: str, run_on_commit):
+    """The letter published under a new slug; Wagtail makes the redirect on commit."""
+    letter.slug = slug
+    return run_on_commit(publish, letter)
+
+
+def test_attack_a_public_letters_former_address_still_redirects_to_it(
+    client, make_letter, run_on_commit
+):
+    letter = _renamed(make_letter("first-name"), "second-name", run_on_commit)
+    response = client.get("/en/letters/first-name/")
+    assert response.status_code == 301 and response["Location"] == letter.url
+
+
+def test_attack_a_private_letters_former_address_does_not_give_its_new_one(
+    client, make_letter, run_on_commit
+):
+    """A letter made private (taken down for a signatory's safety) and renamed answered
+    its old, public address with a redirect to the new one, which names it."""
+    letter = make_letter("open-letter")
+    restriction = PageViewRestriction.objects.create(
+        page=letter, restriction_type=PageViewRestriction.PASSWORD, password="sesame"
+    )
+    letter = _renamed(letter, "plan-against-minister-x", run_on_commit)
+
+    response = client.get("/en/letters/open-letter/")
+    assert response.status_code == 404
+    assert "minister" not in response.get("Location", "") + response.content.decode()
+    # A reader who has the password may still follow the old link.
+    client.post(
+        reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, letter.pk]),
+        {"password": "sesame", "return_url": letter.url},
+    )
+    assert client.get("/en/letters/open-letter/")["Location"] == letter.url
+
+
+def test_attack_a_letter_moved_into_a_private_section_leaves_no_way_to_it(
+    client, tree, make_letter, run_on_commit
+):
+    section = LetterIndexPage(title="Partners only", slug="partners-only")
+    tree.home.add_child(instance=section)
+    publish(section)
+    PageViewRestriction.objects.create(page=section, restriction_type=PageViewRestriction.LOGIN)
+    letter = make_letter("encryption")
+    run_on_commit(letter.move, section, pos="last-child")
+
+    response = client.get("/en/letters/encryption/")
+    assert response.status_code == 404
+    assert "partners-only" not in response.get("Location", "")

@@ -88,7 +88,8 @@ MIDDLEWARE = [
     "security.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects, but never to a page the reader may not read (its address names it).
+    "config.middleware.PrivacyAwareRedirectMiddleware",
     # django-axes asks to be last: it turns a lockout into the lockout page (from __call__,
     # so the page-save middleware below, which answers from process_view, stays inside it).
     "axes.middleware.AxesMiddleware",

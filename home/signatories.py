@@ -305,6 +305,25 @@ def _signatory(row: SignatureRow, organization: OrganizationPage | None) -> Sign
     return Signatory(row.visibility, organization if row.is_named else None, row.country)
 
 
+def organizations_hidden_by(letter: LetterPage) -> set:
+    """Translation keys of the organizations `letter` lists anonymously or withholds, in
+    itself or in its source-language version (which rules it: see `signature_rows`).
+
+    What else the letter shows of organizations (its publisher and network, "About …")
+    must not name them: the editor hid them because they are at risk. One query.
+    """
+    source_rows = Q(
+        letter__translation_key=letter.translation_key,
+        letter__locale__language_code=settings.LANGUAGE_CODE,
+    )
+    return set(
+        _model("LetterSignatory")
+        .objects.filter(Q(letter=letter.pk) | source_rows)
+        .exclude(visibility=SignatoryVisibility.PUBLIC)
+        .values_list("organization__translation_key", flat=True)
+    )
+
+
 def count_signatories(letter: LetterPage) -> int:
     """How many organizations a reader is told signed (withheld ones are not counted)."""
     return len(signature_rows([letter])[letter.pk])

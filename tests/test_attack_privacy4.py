@@ -172,3 +172,36 @@ def test_attack_a_letter_moved_into_a_private_section_leaves_no_way_to_it(
     response = client.get("/en/letters/encryption/")
     assert response.status_code == 404
     assert "partners-only" not in response.get("Location", "")
+
+
+# -- the letter's publisher and network -----------------------------------------------------
+def test_attack_a_signatory_hidden_by_the_letter_is_not_named_as_its_publisher(
+    client, make_organization, make_letter
+):
+    """An organization at risk is withheld (or anonymised) after publication; it was also
+    the letter's publisher, so "About <it>" and the API's `published_by` still named it."""
+    network = make_organization(
+        "inclo", "Network of Liberties", description="<p>About the network.</p>"
+    )
+    at_risk = make_organization(
+        "eipr", "Egyptian Initiative", country="EG", member_of=network,
+        description="<p>Who we are.</p>",
+    )  # fmt: skip
+    named = make_organization("aclu", "American Union", country="US")
+    for visibility in (SignatoryVisibility.WITHHELD, SignatoryVisibility.ANONYMOUS):
+        letter = make_letter(
+            f"letter-{visibility}",
+            [named, _anonymous(at_risk, visibility)],
+            published_by=at_risk,
+        )
+        html = client.get(letter.url).content.decode()
+        assert "Egyptian Initiative" not in html and "Who we are" not in html, visibility
+        detail = client.get(f"/api/v1/letters/{letter.pk}/").json()
+        assert detail["published_by"] is None and detail["network"] is None, visibility
+        assert "Egyptian Initiative" not in str(detail)
+
+    # A hidden network is not named through a publisher the letter names.
+    publisher = make_organization("cels", "Centro", country="AR", member_of=network)
+    letter = make_letter("network-hidden", [publisher, _anonymous(network)], published_by=publisher)
+    assert client.get(f"/api/v1/letters/{letter.pk}/").json()["network"] is None
+    assert "Network of Liberties" not in client.get(letter.url).content.decode()

@@ -205,3 +205,39 @@ def test_attack_a_signatory_hidden_by_the_letter_is_not_named_as_its_publisher(
     letter = make_letter("network-hidden", [publisher, _anonymous(network)], published_by=publisher)
     assert client.get(f"/api/v1/letters/{letter.pk}/").json()["network"] is None
     assert "Network of Liberties" not in client.get(letter.url).content.decode()
+
+
+# -- shared caches ----------------------------------------------------------------------------
+def test_attack_a_page_rendered_for_a_signed_in_editor_is_marked_private(
+    superuser_client, make_letter
+):
+    """It carries the user bar (admin links); HTML pages send no Cache-Control of their own,
+    so a CDN whose rule missed the session cookie would keep it and serve it to everyone."""
+    letter = make_letter("public-letter")
+    response = superuser_client.get(letter.url)
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+
+
+def test_attack_every_private_surface_tells_shared_caches_not_to_keep_it(client, make_letter):
+    """What a reader gets of a private letter (the password form, the sign-in redirect)
+    and what the reader who passed gets must never be kept by a shared cache."""
+    letter = make_letter("private-letter")
+    restriction = PageViewRestriction.objects.create(
+        page=letter, restriction_type=PageViewRestriction.PASSWORD, password="sesame"
+    )
+    form = client.get(letter.url)
+    assert "no-store" in form["Cache-Control"] and "private" in form["Cache-Control"]
+    assert letter.title not in form.content.decode()  # Wagtail's form names no page
+    client.post(
+        reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, letter.pk]),
+        {"password": "sesame", "return_url": letter.url},
+    )
+    page = client.get(letter.url)
+    assert letter.title in page.content.decode()
+    assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
+    restriction.restriction_type = PageViewRestriction.LOGIN
+    restriction.save()
+    client.logout()
+    login = client.get(letter.url)
+    assert login.status_code == 302 and "no-store" in login["Cache-Control"]

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from tests/test_cdn_purge.py)
 """Attack (fourth outside review): what a reader can learn of private letters, anonymous
 signatories and embargoed drafts from surfaces the earlier reviews did not cover.
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
@@ -21,6 +23,7 @@ from publishing.share_images.storage import (
     share_image_storage,
 )
 from tests.conftest import publish
+from tests.test_cdn_purge import content, content_ids, varnish  # noqa: F401 (fixtures)
 
 
 # -- share card files -----------------------------------------------------------------------
@@ -241,3 +244,25 @@ def test_attack_every_private_surface_tells_shared_caches_not_to_keep_it(client,
     client.logout()
     login = client.get(letter.url)
     assert login.status_code == 302 and "no-store" in login["Cache-Control"]
+
+
+# -- CDN purges with two restrictions -------------------------------------------------------
+@pytest.mark.parametrize("other", ["section", "translation"])
+def test_attack_a_letter_still_private_after_one_of_its_two_restrictions_goes_is_not_named(
+    varnish, content, django_capture_on_commit_callbacks, other
+):
+    """Confirmation (no fault found): a letter private on its own and through its section
+    (or through its French translation's restriction); its own restriction removed, it is
+    still private, so neither it nor its signatories' API lists are sent to the CDN."""
+    holder = content.letter.get_parent() if other == "section" else content.french
+    with django_capture_on_commit_callbacks(execute=True):
+        own = PageViewRestriction.objects.create(
+            page=content.letter, restriction_type=PageViewRestriction.LOGIN
+        )
+        PageViewRestriction.objects.create(page=holder, restriction_type=PageViewRestriction.LOGIN)
+    varnish.purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        own.delete()
+    sent = "\n".join(varnish.purged)
+    for fragment in ("/encryption/", "/protegez-le-chiffrement/", "organization="):
+        assert fragment not in sent, (other, fragment)

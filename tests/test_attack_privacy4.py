@@ -8,6 +8,7 @@ tests/test_signatories.py.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -244,6 +245,58 @@ def test_attack_every_private_surface_tells_shared_caches_not_to_keep_it(client,
     client.logout()
     login = client.get(letter.url)
     assert login.status_code == 302 and "no-store" in login["Cache-Control"]
+
+
+# -- embargoed (scheduled) drafts -------------------------------------------------------------
+def test_attack_an_embargoed_letter_and_its_translation_show_nowhere_before_go_live(
+    client, make_organization, make_letter, translate, run_on_commit
+):
+    """Confirmation (no fault found): a draft only scheduled (page_published fires for it,
+    wagtail#13959), translated into French before its go-live (the translation takes the
+    go-live time), is in no reader's surface in either language, and no card answers."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from home.models import LetterPage
+    from publishing.models import ShareImage
+    from publishing.social.recording import shareable_letter
+
+    organization = make_organization("ccla", "Civil Liberties", country="CA")
+    make_letter("public-one", [organization])
+    index = LetterIndexPage.objects.get(slug="letters")
+    draft = LetterPage(
+        title="Quokka embargo", slug="quokka-embargo", standfirst="Quokka standfirst.",
+        publication_date=date(2025, 1, 1), live=False,
+    )  # fmt: skip
+    draft.signatories = [LetterSignatory(organization=organization)]
+    index.add_child(instance=draft)
+    draft.go_live_at = timezone.now() + timedelta(days=2)
+    run_on_commit(lambda: draft.save_revision().publish())
+    french = translate(LetterPage.objects.get(pk=draft.pk), "fr")
+    pages = [LetterPage.objects.get(pk=draft.pk), french]
+    assert not any(page.live for page in pages)
+
+    for language in ("en", "fr"):
+        for url in (
+            f"/api/v1/letters/?locale={language}",
+            f"/api/v1/letters/?locale={language}&search=quokka",
+            f"/api/v1/letters/?locale={language}&organization={organization.pk}",
+            f"/{language}/feeds/letters.rss",
+            "/en/feeds/organizations/ccla.atom",
+            organization.url,
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "quokka" not in response.content.decode().casefold(), url
+        found = client.get(f"/{language}/search/", {"query": "quokka"}).context["search_results"]
+        assert list(found) == [], language
+    for page in pages:
+        assert client.get(page.url).status_code == 404
+        assert client.get(f"/api/v1/letters/{page.pk}/").status_code == 404
+        assert shareable_letter(page.pk) is None
+    for name in ShareImage.objects.filter(page__in=pages).values_list("file_name", flat=True):
+        assert client.get(f"/share-images/{name}").status_code == 404
 
 
 # -- CDN purges with two restrictions -------------------------------------------------------

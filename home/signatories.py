@@ -400,6 +400,20 @@ def letters_naming(organizations: QuerySet[OrganizationPage]) -> QuerySet:
     return _model("LetterPage").objects.originals().filter(pk__in=rows.values("letter_id"))
 
 
+def letters_showing_countries(countries: set[str]) -> QuerySet:
+    """Letters, in any language, with an "anonymous with its country" signatory from one of
+    `countries`: whether they show that country depends on the other public organizations
+    from it (`_without_telling_details`), so an organization of that country published,
+    unpublished or made private changes them. Aliases are left out (they show their
+    original). A lazy queryset of LetterPage.
+    """
+    rows = _model("LetterSignatory").objects.filter(
+        visibility=SignatoryVisibility.ANONYMOUS_WITH_COUNTRY,
+        organization__country__in=[country for country in countries if country],
+    )
+    return _model("LetterPage").objects.originals().filter(pk__in=rows.values("letter_id"))
+
+
 def letters_ruled_by(letter: LetterPage) -> QuerySet:
     """The letters whose signatures `letter` decides: itself, and its translations too
     when it is the source-language version (see `signature_rows`). Aliases excluded.

@@ -319,3 +319,25 @@ def test_attack_a_letter_still_private_after_one_of_its_two_restrictions_goes_is
     sent = "\n".join(varnish.purged)
     for fragment in ("/encryption/", "/protegez-le-chiffrement/", "organization="):
         assert fragment not in sent, (other, fragment)
+
+
+def test_attack_an_organization_leaving_purges_letters_whose_anonymous_country_it_covered(
+    varnish, content, django_capture_on_commit_callbacks
+):
+    """The letter shows "an organization in Egypt" while another Egyptian organization is
+    public; once that one is unpublished, the country would name the signatory, and the
+    page no longer shows it: the CDN's copy, which still does, must go."""
+    from home.models import OrganizationPage
+
+    OrganizationPage.objects.filter(pk=content.eipr.pk).update(country="EG")
+    LetterSignatory.objects.filter(organization=content.eipr).update(
+        visibility=SignatoryVisibility.ANONYMOUS_WITH_COUNTRY
+    )
+    other = OrganizationPage(title="Other Egyptian", slug="other-eg", country="EG")
+    with django_capture_on_commit_callbacks(execute=True):
+        content.ccla.get_parent().add_child(instance=other)
+        publish(other)
+    varnish.purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        other.unpublish()
+    assert "http://localhost/en/letters/encryption/" in varnish.purged

@@ -440,3 +440,56 @@ def test_localized_organizations_come_with_their_language_and_logo(orgs, django_
             ("fr", "logo"),
             ("fr", "logo"),
         ]
+
+
+def test_an_anonymous_country_is_shown_only_while_it_leaves_readers_a_choice(letter, orgs):
+    assert rows_of(letter)[2] == ("withcountry", V.ANONYMOUS_WITH_COUNTRY, "EG")
+    # The other Egyptian organization named by the letter: by elimination, the anonymous one.
+    LetterSignatory.objects.create(letter=letter, organization=orgs["other-eg"], sort_order=9)
+    assert ("withcountry", V.ANONYMOUS, "") in rows_of(letter)
+    LetterSignatory.objects.filter(letter=letter, organization=orgs["other-eg"]).delete()
+    # ... or no longer public: the only Egyptian organization readers can see.
+    PageViewRestriction.objects.create(page=orgs["other-eg"], restriction_type="login")
+    assert ("withcountry", V.ANONYMOUS, "") in rows_of(letter)
+    assert [row.country for row in signature_rows([letter])[letter.pk]] == ["KE", "", "", ""]
+
+
+def test_two_anonymous_signatories_of_one_country_need_a_third_organization_from_it(letter, orgs):
+    set_visibility(letter, "named", V.ANONYMOUS_WITH_COUNTRY)  # KE, as "other-ke" is
+    assert {(slug, country) for slug, _v, country in rows_of(letter)} >= {("named", "KE")}
+    LetterSignatory.objects.create(
+        letter=letter, organization=orgs["other-ke"], visibility=V.ANONYMOUS_WITH_COUNTRY
+    )
+    shown = {slug: (v, country) for slug, v, country in rows_of(letter)}
+    assert shown["named"] == shown["other-ke"] == (V.ANONYMOUS, "")
+
+
+def test_anonymous_rows_follow_the_named_by_country_then_by_row_key(letter):
+    rows = signature_rows([letter])[letter.pk]
+    assert [row.visibility for row in rows] == [
+        V.PUBLIC,
+        V.PUBLIC,
+        V.ANONYMOUS_WITH_COUNTRY,
+        V.ANONYMOUS,
+    ]
+    # Their order does not follow the editor's: moving one first changes nothing.
+    LetterSignatory.objects.filter(letter=letter, organization__slug="anon").update(sort_order=-1)
+    assert signature_rows([letter])[letter.pk] == rows
+
+
+def test_organizations_hidden_by_a_letter_are_its_anonymous_and_withheld_ones(letter, orgs):
+    from home.signatories import organizations_hidden_by
+
+    keys = {slug: page.translation_key for slug, page in orgs.items()}
+    assert organizations_hidden_by(letter) == {keys["withcountry"], keys["anon"], keys["withheld"]}
+    french = version(letter, "fr")
+    set_visibility(letter, "named", V.ANONYMOUS)  # the source rules its translations
+    assert keys["named"] in organizations_hidden_by(french)
+    assert keys["second"] not in organizations_hidden_by(french)
+
+
+def test_letters_showing_a_country_are_those_with_an_anonymous_signatory_from_it(letter):
+    from home.signatories import letters_showing_countries
+
+    assert list(letters_showing_countries({"EG"})) == [letter]
+    assert list(letters_showing_countries({"KE", "RU", ""})) == []  # named, plainly anonymous

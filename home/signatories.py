@@ -183,12 +183,14 @@ def signature_rows(letters: Sequence[LetterPage], *, draft: bool = False) -> dic
         }
     by_id = {letter.pk: letter for letter in letters}
     named_ids = {org_id for _l, _k, org_id, visibility, *_rest in own if visibility == "public"}
-    # Countries an "anonymous with its country" row may show (a row shown no more openly
-    # than its own visibility: named or anonymous with its country).
+    # Countries an "anonymous with its country" row may show: its own visibility, or its
+    # source row's (which a named row in a lagging translation takes on).
+    with_country = SignatoryVisibility.ANONYMOUS_WITH_COUNTRY
     countries = {
         country
-        for *_row, visibility, country, _key in own
-        if country and visibility in COUNTRY_SHOWN
+        for letter_id, row_key, _org, visibility, country, _key in own
+        if country
+        and with_country in (visibility, reference.get((by_id[letter_id].translation_key, row_key)))
     }
     # One query: which named organizations may be listed, and which public organizations
     # readers can see in each of those countries (see `_without_telling_details`).

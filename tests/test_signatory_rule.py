@@ -493,3 +493,9 @@ def test_letters_showing_a_country_are_those_with_an_anonymous_signatory_from_it
 
     assert list(letters_showing_countries({"EG"})) == [letter]
     assert list(letters_showing_countries({"KE", "RU", ""})) == []  # named, plainly anonymous
+
+
+def test_a_lagging_translation_shows_the_country_its_source_allows(letter):
+    french = version(letter, "fr")
+    set_visibility(letter, "named", V.ANONYMOUS_WITH_COUNTRY)  # the French row stays named
+    assert ("named", V.ANONYMOUS_WITH_COUNTRY, "KE") in rows_of(french)

@@ -268,10 +268,10 @@ def test_a_draft_reads_its_rows_in_memory(letter, orgs):
     assert [
         (s.visibility, s.organization, s.country) for s in resolve_signatories(draft, draft=True)
     ] == [
-        (V.ANONYMOUS_WITH_COUNTRY, None, "HU"),
         (V.PUBLIC, orgs["named"], "KE"),
-        (V.ANONYMOUS_WITH_COUNTRY, None, "RU"),
         (V.PUBLIC, orgs["second"], ""),
+        (V.ANONYMOUS_WITH_COUNTRY, None, "HU"),
+        (V.ANONYMOUS_WITH_COUNTRY, None, "RU"),
     ]
 
 

@@ -1,9 +1,15 @@
+from urllib.parse import urlparse
+
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
+from wagtail.contrib.redirects import middleware as wagtail_redirects
+from wagtail.contrib.redirects.models import Redirect
+
+from home.privacy import readable_by
 
 
 class SiteLocaleMiddleware(LocaleMiddleware):
@@ -62,3 +68,35 @@ class RejectNulBytesMiddleware:
             if "\x00" in name or any("\x00" in value for value in values):
                 return name.replace("\x00", "\\x00")
         return None
+
+
+class PrivacyAwareRedirectMiddleware(wagtail_redirects.RedirectMiddleware):
+    """Wagtail's redirects, minus those to a page the reader may not read.
+
+    Wagtail makes a redirect from a page's former address whenever its slug changes or it
+    moves (and Broadside's aliases follow their source's slug): a letter renamed or moved
+    after it was made private or unpublished answered its old, public address with its new
+    one, which names it (`/en/letters/secret-plan-against-minister-x/`) or the private
+    section it went to. Such a redirect answers as if it did not exist: the 404 it replaces.
+    """
+
+    def process_response(self, request, response):
+        if response.status_code != 404:
+            return response
+        redirect = self.redirect_for(request)
+        if redirect is None or redirect.link is None:
+            return response
+        if redirect.redirect_page_id and not readable_by(redirect.redirect_page, request):
+            return response
+        if redirect.is_permanent:
+            return HttpResponsePermanentRedirect(redirect.link)
+        return HttpResponseRedirect(redirect.link)
+
+    @staticmethod
+    def redirect_for(request) -> Redirect | None:
+        """The redirect Wagtail's middleware would follow for this request, if any."""
+        path = Redirect.normalise_path(request.get_full_path(), decode_unicode=False)
+        redirect = wagtail_redirects.get_redirect(request, path)
+        if redirect is None and path != (bare := urlparse(path).path):
+            redirect = wagtail_redirects.get_redirect(request, bare)
+        return redirect

@@ -195,6 +195,20 @@ def restrictions_for(page: Page) -> QuerySet[PageViewRestriction]:
     )
 
 
+def readable_by(page: Page, request) -> bool:
+    """Whether the reader of `request` may be sent to `page`: it is live and the reader
+    passes every restriction THE RULE puts on it (a password entered, a sign-in, a group).
+
+    For what points a reader at a page by its address without serving it (a redirect from
+    its former address): the address names the page (its slug is often its title) and
+    tells where it is (a private section's slug), so a reader who may not read the page
+    must not be given it.
+    """
+    if not page.live:
+        return False
+    return all(restriction.accept_request(request) for restriction in restrictions_for(page))
+
+
 class PrivacyAwarePageQuerySet(PageQuerySet):
     """`public()` and `not_public()` follow THE RULE rather than Wagtail's narrower one."""
 

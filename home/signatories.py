@@ -13,6 +13,7 @@ registry when called, and `home.models` imports it, never the other way round.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -139,6 +140,7 @@ def signature_rows(letters: Sequence[LetterPage], *, draft: bool = False) -> dic
                 row.organization_id,
                 row.visibility,
                 row.organization.country,
+                row.organization.translation_key,
             )
             for letter in letters
             for row in sorted(letter.signatories.all(), key=lambda r: r.sort_order or 0)
@@ -154,6 +156,7 @@ def signature_rows(letters: Sequence[LetterPage], *, draft: bool = False) -> dic
                 "organization_id",
                 "visibility",
                 "organization__country",
+                "organization__translation_key",
             )
         )
     # The source-language version of each letter (absent for letters written elsewhere).
@@ -179,20 +182,33 @@ def signature_rows(letters: Sequence[LetterPage], *, draft: bool = False) -> dic
             .values_list("letter__translation_key", "translation_key", "visibility")
         }
     by_id = {letter.pk: letter for letter in letters}
-    named_ids = {org_id for _l, _k, org_id, visibility, _c in own if visibility == "public"}
-    listable = (
-        set(
+    named_ids = {org_id for _l, _k, org_id, visibility, *_rest in own if visibility == "public"}
+    # Countries an "anonymous with its country" row may show: its own visibility, or its
+    # source row's (which a named row in a lagging translation takes on).
+    with_country = SignatoryVisibility.ANONYMOUS_WITH_COUNTRY
+    countries = {
+        country
+        for letter_id, row_key, _org, visibility, country, _key in own
+        if country
+        and with_country in (visibility, reference.get((by_id[letter_id].translation_key, row_key)))
+    }
+    # One query: which named organizations may be listed, and which public organizations
+    # readers can see in each of those countries (see `_without_telling_details`).
+    listable: set[int] = set()
+    public_from: dict[str, set[str]] = defaultdict(set)
+    if named_ids or countries:
+        for pk, country, key in (
             _model("OrganizationPage")
             .objects.live()
             .public()
-            .filter(pk__in=named_ids)
-            .values_list("pk", flat=True)
-        )
-        if named_ids
-        else set()
-    )
-    result: dict[int, list[SignatureRow]] = {letter.pk: [] for letter in letters}
-    for letter_id, row_key, organization_id, visibility, country in own:
+            .filter(Q(pk__in=named_ids) | Q(country__in=countries))
+            .values_list("pk", "country", "translation_key")
+        ):
+            if pk in named_ids:
+                listable.add(pk)
+            public_from[country].add(str(key))
+    shown: dict[int, list[tuple[SignatureRow, str, str]]] = {letter.pk: [] for letter in letters}
+    for letter_id, row_key, organization_id, visibility, country, organization_key in own:
         letter = by_id[letter_id]
         if letter.translation_key in compared:
             source_visibility = reference.get((letter.translation_key, row_key))
@@ -204,11 +220,72 @@ def signature_rows(letters: Sequence[LetterPage], *, draft: bool = False) -> dic
             continue
         if visibility == SignatoryVisibility.PUBLIC and organization_id not in listable:
             continue
-        result[letter_id].append(
-            SignatureRow(
-                letter_id, organization_id, visibility, shown_country(visibility, country or "")
+        shown[letter_id].append(
+            (
+                SignatureRow(
+                    letter_id,
+                    organization_id,
+                    visibility,
+                    shown_country(visibility, country or ""),
+                ),
+                str(row_key),
+                str(organization_key),
             )
         )
+    return _without_telling_details(shown, public_from)
+
+
+def _without_telling_details(
+    shown: dict[int, list[tuple[SignatureRow, str, str]]], public_from: dict[str, set[str]]
+) -> dict:
+    """Each letter's rows, with nothing about an anonymous one that points at its organization.
+
+    - Its country, when it would single the organization out: readers see every public
+      organization's country (organization pages and index, the API), so "an organization in
+      Egypt" names the site's only Egyptian organization, and so does a country whose other
+      public organizations the letter names. The country is shown only while more public,
+      live organizations from it are left unnamed by the letter than the letter has anonymous
+      signatories from it; otherwise the row is shown as plainly anonymous.
+    - Its place in the list: the editor's order (often alphabetical) would tell its name's
+      neighbours. Named rows keep the editor's order; anonymous ones follow, those with a
+      country by country, then the others, each group in the order of their rows' random
+      translation keys (the same in every language version of the letter).
+    `shown`: per letter, (row, row translation key, organization translation key);
+    `public_from`: the translation keys of the live, public organizations of each country.
+    """
+    result: dict[int, list[SignatureRow]] = {}
+    for letter_id, rows in shown.items():
+        named = {org_key for row, _row_key, org_key in rows if row.is_named}
+        anonymous_from: dict[str, int] = {}
+        for row, *_keys in rows:
+            if row.visibility == SignatoryVisibility.ANONYMOUS_WITH_COUNTRY and row.country:
+                anonymous_from[row.country] = anonymous_from.get(row.country, 0) + 1
+        telling = {
+            country
+            for country, count in anonymous_from.items()
+            if len(public_from.get(country, set()) - named) <= count
+        }
+        kept = [
+            (
+                SignatureRow(letter_id, row.organization_id, SignatoryVisibility.ANONYMOUS, "")
+                if row.visibility == SignatoryVisibility.ANONYMOUS_WITH_COUNTRY
+                and row.country in telling
+                else row,
+                row_key,
+            )
+            for row, row_key, _org_key in rows
+        ]
+        result[letter_id] = [row for row, _key in kept if row.is_named] + [
+            row
+            for row, _key in sorted(
+                ((row, key) for row, key in kept if not row.is_named),
+                key=lambda item: (
+                    item[0].visibility != SignatoryVisibility.ANONYMOUS_WITH_COUNTRY,
+                    item[0].country,
+                    item[1],
+                ),
+            )
+        ]
     return result
 
 
@@ -228,6 +305,25 @@ def resolve_signatories(letter: LetterPage, *, draft: bool = False) -> list[Sign
 
 def _signatory(row: SignatureRow, organization: OrganizationPage | None) -> Signatory:
     return Signatory(row.visibility, organization if row.is_named else None, row.country)
+
+
+def organizations_hidden_by(letter: LetterPage) -> set:
+    """Translation keys of the organizations `letter` lists anonymously or withholds, in
+    itself or in its source-language version (which rules it: see `signature_rows`).
+
+    What else the letter shows of organizations (its publisher and network, "About …")
+    must not name them: the editor hid them because they are at risk. One query.
+    """
+    source_rows = Q(
+        letter__translation_key=letter.translation_key,
+        letter__locale__language_code=settings.LANGUAGE_CODE,
+    )
+    return set(
+        _model("LetterSignatory")
+        .objects.filter(Q(letter=letter.pk) | source_rows)
+        .exclude(visibility=SignatoryVisibility.PUBLIC)
+        .values_list("organization__translation_key", flat=True)
+    )
 
 
 def count_signatories(letter: LetterPage) -> int:
@@ -302,6 +398,20 @@ def letters_naming(organizations: QuerySet[OrganizationPage]) -> QuerySet:
         .filter(
             Q(translation_key__in=public_in_source) | ~Q(letter__translation_key__in=with_source)
         )
+    )
+    return _model("LetterPage").objects.originals().filter(pk__in=rows.values("letter_id"))
+
+
+def letters_showing_countries(countries: set[str]) -> QuerySet:
+    """Letters, in any language, with an "anonymous with its country" signatory from one of
+    `countries`: whether they show that country depends on the other public organizations
+    from it (`_without_telling_details`), so an organization of that country published,
+    unpublished or made private changes them. Aliases are left out (they show their
+    original). A lazy queryset of LetterPage.
+    """
+    rows = _model("LetterSignatory").objects.filter(
+        visibility=SignatoryVisibility.ANONYMOUS_WITH_COUNTRY,
+        organization__country__in=[country for country in countries if country],
     )
     return _model("LetterPage").objects.originals().filter(pk__in=rows.values("letter_id"))
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from .store import (
     StoredPage,
@@ -72,13 +73,27 @@ def may_store(request: HttpRequest, response: HttpResponse) -> bool:
     return not (user is not None and user.is_authenticated)
 
 
+def keep_personal_answers_private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Mark `private` an answer made for a signed-in user that says nothing of caching.
+
+    Such a page carries the Wagtail user bar (links into the admin) and may be rendered from
+    what only that user may read; a CDN whose rule misses the session cookie (docs/deploy.md,
+    "CDN") would otherwise keep it and give it to everyone. Answers that already state their
+    caching (feeds and API answers, the same for everyone; `no-store` drafts) are left alone.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True)
+    return response
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not enabled() or not may_answer_from_cache(request):
-            return self.get_response(request)
+            return keep_personal_answers_private(request, self.get_response(request))
         # Read once: what this request renders is stored under the generation it began in.
         generation = current_generation()
         key = page_key(generation, request)

@@ -24,6 +24,7 @@ def content(make_organization, make_letter, translate):
         "ccla", "Canadian Civil Liberties Association", acronym="CCLA", country="CA", logo=logo
     )
     eipr = make_organization("eipr", "Egyptian Initiative for Personal Rights", country="EG")
+    make_organization("other-eg", "Other Egyptian Org", country="EG")  # so Egypt names neither
     hidden = make_organization("hidden", "Hidden Org", country="RU")
     letter = make_letter(
         "encryption",

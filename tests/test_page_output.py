@@ -87,6 +87,7 @@ def test_untranslated_page_in_a_synchronised_tree_is_labelled_not_passed_off(
 def test_withheld_and_anonymous_signatories_reveal_nothing(client, make_organization, make_letter):
     named = make_organization("named", "Named Org", country="KE")
     anonymous = make_organization("anon", "Anonymous Org", country="EG")
+    make_organization("other-eg", "Other Egyptian Org", country="EG")  # so Egypt names neither
     hidden = make_organization("hidden", "Hidden Org", country="RU")
     letter = make_letter(
         "at-risk",

@@ -65,6 +65,12 @@ def signed_once(django_db_setup, django_db_blocker):
                 locale=english,
             )
             organizations[kind["slug"]] = organization
+        # Another public Kenyan organization, so that "an organization in Kenya" names
+        # neither (home.signatories._without_telling_details).
+        tree.organizations.add_child(
+            instance=OrganizationPage(title="Kenyan Bystander", slug="bystander", country="KE")
+        )
+        publish(OrganizationPage.objects.get(slug="bystander"))
         letter = LetterPage(
             title=TITLE,
             slug="spyware",
@@ -159,8 +165,8 @@ def test_the_api_shows_each_signatory_as_its_visibility_allows(client, signed):
     signatories = response.json()["signatories"]
     assert [(s["anonymous"], s["country"], s["country_name"]) for s in signatories] == [
         (False, "CA", "Canada"),
-        (True, "", ""),
         (True, "KE", "Kenya"),
+        (True, "", ""),
     ]
     assert signatories[0]["organization"]["name"] == NAMED["title"]
     assert [s["organization"] for s in signatories[1:]] == [None, None]
@@ -220,6 +226,6 @@ def test_signature_rows_carry_no_hidden_country(signed):
     rows = signature_rows([signed["letter"]])[signed["letter"].pk]
     assert [(row.visibility, row.country) for row in rows] == [
         (SignatoryVisibility.PUBLIC, "CA"),
-        (SignatoryVisibility.ANONYMOUS, ""),
         (SignatoryVisibility.ANONYMOUS_WITH_COUNTRY, "KE"),
+        (SignatoryVisibility.ANONYMOUS, ""),
     ]

@@ -70,6 +70,12 @@ ORGANIZATIONS = {
     "anon": ("Anonymous Org", "RU"),
     "withheld": ("Withheld Org", "HU"),
     "second": ("Second Org", ""),
+    # Not signatories: public organizations from the same countries, so that "anonymous
+    # with its country" does not single one out (home.signatories._without_telling_details).
+    "other-ke": ("Other Kenyan Org", "KE"),
+    "other-eg": ("Other Egyptian Org", "EG"),
+    "other-ru": ("Other Russian Org", "RU"),
+    "other-hu": ("Other Hungarian Org", "HU"),
 }
 ROWS = [
     ("named", V.PUBLIC),
@@ -136,17 +142,18 @@ def test_only_named_and_anonymous_with_country_show_a_country(visibility, shown)
 
 
 def test_each_row_shows_what_its_visibility_allows_in_order(letter):
+    # The named in the editor's order, then the anonymous: their place would tell their name.
     assert rows_of(letter) == [
         ("named", V.PUBLIC, "KE"),
+        ("second", V.PUBLIC, ""),
         ("withcountry", V.ANONYMOUS_WITH_COUNTRY, "EG"),
         ("anon", V.ANONYMOUS, ""),
-        ("second", V.PUBLIC, ""),
     ]
     rows = signature_rows([letter])[letter.pk]
-    assert [row.is_named for row in rows] == [True, False, False, True]
+    assert [row.is_named for row in rows] == [True, True, False, False]
     # the editor's order, not the order rows were made in
     LetterSignatory.objects.filter(letter=letter, organization__slug="named").update(sort_order=9)
-    assert [slug for slug, _v, _c in rows_of(letter)] == ["withcountry", "anon", "second", "named"]
+    assert [slug for slug, _v, _c in rows_of(letter)] == ["second", "named", "withcountry", "anon"]
     assert {row.letter_id for row in rows} == {letter.pk}
     assert count_signatories(letter) == 4
 
@@ -172,14 +179,11 @@ def test_a_translation_shows_no_row_more_openly_than_the_source(letter):
     # The source hides "named" and drops "withcountry"; the translation was not synchronised.
     set_visibility(letter, "named", V.ANONYMOUS)
     LetterSignatory.objects.filter(letter=letter, organization__slug="withcountry").delete()
-    assert rows_of(french) == [
-        ("named", V.ANONYMOUS, ""),
-        ("anon", V.ANONYMOUS, ""),
-        ("second", V.PUBLIC, ""),
-    ]
+    assert rows_of(french)[0] == ("second", V.PUBLIC, "")
+    assert sorted(rows_of(french)[1:]) == [("anon", V.ANONYMOUS, ""), ("named", V.ANONYMOUS, "")]
     # withheld at the source: gone from the translation too
     set_visibility(letter, "second", V.WITHHELD)
-    assert [slug for slug, _v, _c in rows_of(french)] == ["named", "anon"]
+    assert sorted(slug for slug, _v, _c in rows_of(french)) == ["anon", "named"]
     # a translation may be more careful than its source
     set_visibility(french, "anon", V.WITHHELD)
     set_visibility(french, "named", V.ANONYMOUS_WITH_COUNTRY)
@@ -246,28 +250,28 @@ def test_a_draft_reads_its_rows_in_memory(letter, orgs):
         (row.organization_id, row.visibility, row.country)
         for row in signature_rows([draft], draft=True)[draft.pk]
     ] == [
-        (orgs["withheld"].pk, V.ANONYMOUS_WITH_COUNTRY, "HU"),
         (orgs["named"].pk, V.PUBLIC, "KE"),
-        (orgs["anon"].pk, V.ANONYMOUS_WITH_COUNTRY, "RU"),
         (orgs["second"].pk, V.PUBLIC, ""),
+        (orgs["withheld"].pk, V.ANONYMOUS_WITH_COUNTRY, "HU"),
+        (orgs["anon"].pk, V.ANONYMOUS_WITH_COUNTRY, "RU"),
     ]
-    assert rows_of(letter)[1] == ("withcountry", V.ANONYMOUS_WITH_COUNTRY, "EG")  # untouched
+    assert rows_of(letter)[2] == ("withcountry", V.ANONYMOUS_WITH_COUNTRY, "EG")  # untouched
     # without `draft`, the stored rows rule, whatever the instance holds in memory
     assert [s.visibility for s in resolve_signatories(draft)] == [
         V.PUBLIC,
+        V.PUBLIC,
         V.ANONYMOUS_WITH_COUNTRY,
         V.ANONYMOUS,
-        V.PUBLIC,
     ]
     # with it, the preview shows the draft's rows: the newly withheld one gone, the others
     # as the draft has them
     assert [
         (s.visibility, s.organization, s.country) for s in resolve_signatories(draft, draft=True)
     ] == [
-        (V.ANONYMOUS_WITH_COUNTRY, None, "HU"),
         (V.PUBLIC, orgs["named"], "KE"),
-        (V.ANONYMOUS_WITH_COUNTRY, None, "RU"),
         (V.PUBLIC, orgs["second"], ""),
+        (V.ANONYMOUS_WITH_COUNTRY, None, "HU"),
+        (V.ANONYMOUS_WITH_COUNTRY, None, "RU"),
     ]
 
 
@@ -276,13 +280,13 @@ def test_resolved_signatories_name_the_organization_in_the_letters_language(lett
     french = version(letter, "fr")
     assert resolve_signatories(letter) == [
         Signatory(V.PUBLIC, orgs["named"], "KE"),
+        Signatory(V.PUBLIC, orgs["second"], ""),
         Signatory(V.ANONYMOUS_WITH_COUNTRY, None, "EG"),
         Signatory(V.ANONYMOUS, None, ""),
-        Signatory(V.PUBLIC, orgs["second"], ""),
     ]
     resolved = resolve_signatories(french)
-    assert [s.organization for s in resolved] == [french_named, None, None, orgs["second"]]
-    assert [s.is_named for s in resolved] == [True, False, False, True]
+    assert [s.organization for s in resolved] == [french_named, orgs["second"], None, None]
+    assert [s.is_named for s in resolved] == [True, True, False, False]
 
 
 def test_localized_pages_are_live_public_real_translations_or_the_source(tree, orgs):
@@ -436,3 +440,62 @@ def test_localized_organizations_come_with_their_language_and_logo(orgs, django_
             ("fr", "logo"),
             ("fr", "logo"),
         ]
+
+
+def test_an_anonymous_country_is_shown_only_while_it_leaves_readers_a_choice(letter, orgs):
+    assert rows_of(letter)[2] == ("withcountry", V.ANONYMOUS_WITH_COUNTRY, "EG")
+    # The other Egyptian organization named by the letter: by elimination, the anonymous one.
+    LetterSignatory.objects.create(letter=letter, organization=orgs["other-eg"], sort_order=9)
+    assert ("withcountry", V.ANONYMOUS, "") in rows_of(letter)
+    LetterSignatory.objects.filter(letter=letter, organization=orgs["other-eg"]).delete()
+    # ... or no longer public: the only Egyptian organization readers can see.
+    PageViewRestriction.objects.create(page=orgs["other-eg"], restriction_type="login")
+    assert ("withcountry", V.ANONYMOUS, "") in rows_of(letter)
+    assert [row.country for row in signature_rows([letter])[letter.pk]] == ["KE", "", "", ""]
+
+
+def test_two_anonymous_signatories_of_one_country_need_a_third_organization_from_it(letter, orgs):
+    set_visibility(letter, "named", V.ANONYMOUS_WITH_COUNTRY)  # KE, as "other-ke" is
+    assert {(slug, country) for slug, _v, country in rows_of(letter)} >= {("named", "KE")}
+    LetterSignatory.objects.create(
+        letter=letter, organization=orgs["other-ke"], visibility=V.ANONYMOUS_WITH_COUNTRY
+    )
+    shown = {slug: (v, country) for slug, v, country in rows_of(letter)}
+    assert shown["named"] == shown["other-ke"] == (V.ANONYMOUS, "")
+
+
+def test_anonymous_rows_follow_the_named_by_country_then_by_row_key(letter):
+    rows = signature_rows([letter])[letter.pk]
+    assert [row.visibility for row in rows] == [
+        V.PUBLIC,
+        V.PUBLIC,
+        V.ANONYMOUS_WITH_COUNTRY,
+        V.ANONYMOUS,
+    ]
+    # Their order does not follow the editor's: moving one first changes nothing.
+    LetterSignatory.objects.filter(letter=letter, organization__slug="anon").update(sort_order=-1)
+    assert signature_rows([letter])[letter.pk] == rows
+
+
+def test_organizations_hidden_by_a_letter_are_its_anonymous_and_withheld_ones(letter, orgs):
+    from home.signatories import organizations_hidden_by
+
+    keys = {slug: page.translation_key for slug, page in orgs.items()}
+    assert organizations_hidden_by(letter) == {keys["withcountry"], keys["anon"], keys["withheld"]}
+    french = version(letter, "fr")
+    set_visibility(letter, "named", V.ANONYMOUS)  # the source rules its translations
+    assert keys["named"] in organizations_hidden_by(french)
+    assert keys["second"] not in organizations_hidden_by(french)
+
+
+def test_letters_showing_a_country_are_those_with_an_anonymous_signatory_from_it(letter):
+    from home.signatories import letters_showing_countries
+
+    assert list(letters_showing_countries({"EG"})) == [letter]
+    assert list(letters_showing_countries({"KE", "RU", ""})) == []  # named, plainly anonymous
+
+
+def test_a_lagging_translation_shows_the_country_its_source_allows(letter):
+    french = version(letter, "fr")
+    set_visibility(letter, "named", V.ANONYMOUS_WITH_COUNTRY)  # the French row stays named
+    assert ("named", V.ANONYMOUS_WITH_COUNTRY, "KE") in rows_of(french)

@@ -88,7 +88,8 @@ MIDDLEWARE = [
     "security.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects, but never to a page the reader may not read (its address names it).
+    "config.middleware.PrivacyAwareRedirectMiddleware",
     # django-axes asks to be last: it turns a lockout into the lockout page (from __call__,
     # so the page-save middleware below, which answers from process_view, stays inside it).
     "axes.middleware.AxesMiddleware",
@@ -200,6 +201,12 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+# Share cards on the filesystem: outside MEDIA_ROOT on purpose. The web server serves
+# MEDIA_ROOT to anyone (docs/deploy.md), and a card must answer readers only through its view,
+# which checks that its letter is public (publishing/share_images/views.py).
+BROADSIDE_SHARE_IMAGES_ROOT = Path(
+    os.environ.get("BROADSIDE_SHARE_IMAGES_ROOT", BASE_DIR / "var" / "share-images")
+)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

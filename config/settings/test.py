@@ -11,6 +11,7 @@ SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="broadside-test-media-"))
+BROADSIDE_SHARE_IMAGES_ROOT = Path(f"{MEDIA_ROOT}-share-images")
 # Tests run tasks in-process unless a test selects a real backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
@@ -35,6 +36,7 @@ if os.environ.get("BROADSIDE_WORKER_DATABASE_NAME"):
     # and the test's media (share cards), as a worker shares storage with the site.
     if os.environ.get("BROADSIDE_WORKER_MEDIA_ROOT"):
         MEDIA_ROOT = Path(os.environ["BROADSIDE_WORKER_MEDIA_ROOT"])
+        BROADSIDE_SHARE_IMAGES_ROOT = Path(f"{MEDIA_ROOT}-share-images")
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     # A shorter SQLite busy timeout, so that a test can outlast it quickly.
     if os.environ.get("BROADSIDE_WORKER_DATABASE_TIMEOUT") and DATABASES["default"][  # noqa: F405

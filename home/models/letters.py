@@ -18,7 +18,12 @@ from home.blocks import ContactsBlock, LetterBodyBlock
 from home.networks import NetworkSelect, known_network
 from home.organization_copies import organization_copy
 from home.privacy import PrivacyAwarePageMixin
-from home.signatories import SignatoryVisibility, localize_pages, resolve_signatories
+from home.signatories import (
+    SignatoryVisibility,
+    localize_pages,
+    organizations_hidden_by,
+    resolve_signatories,
+)
 
 from .organizations import OrganizationPage
 from .pages import PAGE_TRANSLATABLE_FIELDS, ContentPageManager, NumberedChildrenMixin
@@ -152,7 +157,12 @@ class LetterPage(PrivacyAwarePageMixin, NumberedChildrenMixin, Page):
         return context
 
     def publisher_and_network(self):
-        """The publishing organization and its network, in the page's language (two queries)."""
+        """The publishing organization and its network, in the page's language (three queries).
+
+        Neither is shown when it is private, or when the letter lists it anonymously or
+        withholds it (`organizations_hidden_by`): "About …" would name the signatory the
+        editor hid; nor is the network of a publisher so hidden.
+        """
         if not self.published_by_id:
             return None, None
         publisher = (
@@ -168,9 +178,12 @@ class LetterPage(PrivacyAwarePageMixin, NumberedChildrenMixin, Page):
             .filter(pk__in=[publisher.pk, publisher.member_of_id])
             .values_list("pk", flat=True)
         )
-        if publisher.pk not in shown:
+        hidden = organizations_hidden_by(self)
+        if publisher.pk not in shown or publisher.translation_key in hidden:
             return None, None
         network = publisher.member_of if publisher.member_of_id in shown else None
+        if network is not None and network.translation_key in hidden:
+            network = None
         pages = [publisher, network] if network else [publisher]
         localized = localize_pages(pages, self.locale_id)
         return localized[0], (localized[1] if len(localized) > 1 else None)

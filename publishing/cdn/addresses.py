@@ -18,7 +18,9 @@ or was touched or is an alias of a touched page (as one just unpublished is):
 
 ORGANIZATION, for each live language version: its page, its organization index, its
 feeds, its API answer, its language's organization list; and everything of every letter
-that names it (letters show their signatories' names).
+that names it (letters show their signatories' names), and of every letter with an
+"anonymous with its country" signatory from its country (whether that country is shown
+depends on the public organizations from it: home.signatories).
 
 ANY OTHER PAGE (home, index pages): each live language version's page.
 
@@ -48,7 +50,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from home.models import LetterPage, OrganizationPage
 from home.privacy import exclude_private, private_sections, restrictions_read_once
-from home.signatories import letters_naming
+from home.signatories import letters_naming, letters_showing_countries
 from publishing.feeds.changes import feed_urls
 from publishing.feeds.registry import feeds_about, feeds_listing
 
@@ -234,6 +236,9 @@ class _Collector:
             self._api(root, "list_letters", query={"locale": language, "organization": version.pk})
         if with_letters:
             for letter in letters_naming(OrganizationPage.objects.filter(pk=organization.pk)):
+                self._letter(letter.specific)
+            # Letters whose anonymous signatory's country shows or not with this organization.
+            for letter in letters_showing_countries({organization.country}):
                 self._letter(letter.specific)
 
     def _page(self, page: Page) -> str | None:

@@ -12,6 +12,7 @@ from home.signals import facts_synchronised
 from publishing.models import ShareCardSettings
 
 from . import changes as cards
+from .storage import move_cards_out_of_media
 
 
 def register_signal_handlers() -> None:
@@ -43,4 +44,8 @@ def register_signal_handlers() -> None:
         signal.connect(
             cards.on_site_changed, sender=Site, dispatch_uid=f"share-images-site-{id(signal)}"
         )
-    post_migrate.connect(cards.on_migrated, sender=apps.get_app_config("publishing"))
+    publishing = apps.get_app_config("publishing")
+    post_migrate.connect(
+        move_cards_out_of_media, sender=publishing, dispatch_uid="share-images-out-of-media"
+    )
+    post_migrate.connect(cards.on_migrated, sender=publishing)

@@ -326,10 +326,14 @@ def pytest_runtest_teardown(item, nextitem):
     first test, are loaded back. Their primary keys are kept, so the next serialized
     test's own reload updates them rather than inserting twice. Every transactional test
     here rolls back serialized, but the one that migrates back and forth, which runs last
-    (its flush re-runs post_migrate, whose rows a reload would then duplicate).
+    (its flush re-runs post_migrate, whose rows a reload would then duplicate). Nothing is
+    loaded after a process's last test.
     """
     result = yield
-    if _restores_serialized_rows(item):
+    # After the session's last test (nextitem None) the session's fixtures are torn down in
+    # this same teardown: the test databases are gone and the connections point at the
+    # databases they were made from, which a reload would write into.
+    if nextitem is not None and _restores_serialized_rows(item):
         from django.db import connections
         from pytest_django.plugin import blocking_manager_key
 

@@ -499,3 +499,64 @@ def test_a_lagging_translation_shows_the_country_its_source_allows(letter):
     french = version(letter, "fr")
     set_visibility(letter, "named", V.ANONYMOUS_WITH_COUNTRY)  # the French row stays named
     assert ("named", V.ANONYMOUS_WITH_COUNTRY, "KE") in rows_of(french)
+
+
+def test_a_named_signatory_from_a_country_leaves_its_other_organizations_unnamed(letter, orgs):
+    # Kenya: "named" is named; "other-ke" and "second" (made Kenyan) are not, so the one
+    # anonymous Kenyan signatory is one of two unnamed ones and keeps its country (the named
+    # row's own country does not count as one more anonymous signatory from there).
+    set_visibility(letter, "second", V.ANONYMOUS_WITH_COUNTRY)
+    OrganizationPage.objects.filter(pk=orgs["second"].pk).update(country="KE")
+    assert ("second", V.ANONYMOUS_WITH_COUNTRY, "KE") in rows_of(letter)
+
+
+def test_every_row_is_the_letters_own_even_when_its_country_is_hidden(letter, orgs):
+    LetterSignatory.objects.create(letter=letter, organization=orgs["other-eg"], sort_order=9)
+    rows = signature_rows([letter])[letter.pk]
+    assert ("withcountry", V.ANONYMOUS, "") in rows_of(letter)  # downgraded
+    assert {row.letter_id for row in rows} == {letter.pk}
+
+
+def test_anonymous_rows_are_ordered_by_their_row_keys_not_by_the_editor(letter, orgs):
+    for slug in ("other-ru", "other-hu", "other-ke"):
+        LetterSignatory.objects.create(
+            letter=letter, organization=orgs[slug], visibility=V.ANONYMOUS, sort_order=5
+        )
+    keys = dict(
+        LetterSignatory.objects.filter(letter=letter).values_list("organization", "translation_key")
+    )
+    plain = [
+        row.organization_id
+        for row in signature_rows([letter])[letter.pk]
+        if row.visibility == V.ANONYMOUS
+    ]
+    assert plain == sorted(plain, key=lambda pk: str(keys[pk]))
+    for order, pk in enumerate(sorted(plain, key=lambda pk: str(keys[pk]), reverse=True)):
+        LetterSignatory.objects.filter(letter=letter, organization=pk).update(sort_order=order)
+    again = [
+        row.organization_id
+        for row in signature_rows([letter])[letter.pk]
+        if row.visibility == V.ANONYMOUS
+    ]
+    assert again == plain
+
+
+def test_a_publisher_is_hidden_by_its_own_letter_or_the_source_only(letter, orgs):
+    from home.signatories import organizations_hidden_by
+
+    keys = {slug: page.translation_key for slug, page in orgs.items()}
+    french = version(letter, "fr")
+    spanish = version(letter, "es")
+    # A translation more careful than its source hides the organization there ...
+    set_visibility(french, "named", V.ANONYMOUS)
+    assert keys["named"] in organizations_hidden_by(french)
+    # ... and only there: the source and its other translations name it anyway.
+    assert keys["named"] not in organizations_hidden_by(spanish)
+    assert keys["named"] not in organizations_hidden_by(letter)
+    # Anonymous in another English letter: not hidden by this one.
+    other = LetterPage(
+        title="Other", slug="other", publication_date=date(2025, 1, 1), standfirst="Other."
+    )
+    other.signatories = [LetterSignatory(organization=orgs["second"], visibility=V.ANONYMOUS)]
+    publish(letter.get_parent().add_child(instance=other))
+    assert keys["second"] not in organizations_hidden_by(letter)

@@ -55,13 +55,17 @@ def write_setup_cfg(module: dict) -> None:
 
 
 def results() -> dict[str, str]:
-    output = subprocess.run(
+    """Each mutant's status as mutmut reports it, by mutant name; exits saying mutmut's
+    own error when it cannot report."""
+    answer = subprocess.run(
         [str(ROOT / ".venv/bin/mutmut"), "results", "--all", "true"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
+    )
+    if answer.returncode:
+        sys.exit(f"mutmut results failed ({answer.returncode}):\n{answer.stderr[-3000:]}")
+    output = answer.stdout
     found = {}
     for line in output.splitlines():
         name, _, status = line.strip().rpartition(": ")

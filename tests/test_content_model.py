@@ -7,7 +7,8 @@ from django.utils import translation
 
 from home.countries import country_name, validate_country_code
 from home.models import LetterPage, LetterSignatory, SignatoryVisibility
-from home.signatories import count_signatories, letters_signed_by, resolve_signatories
+from home.signatories import count_signatories, resolve_signatories
+from home.signed_letters import letters_signed_by
 from tests.responses import text_of
 
 

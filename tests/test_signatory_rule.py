@@ -1,5 +1,6 @@
-"""home.signatories' rules, called directly (fast enough for mutation testing): who is
-named, counted and shown with a country, in every language version of a letter.
+"""home.signatories' rules and home.signed_letters' queries, called directly (fast enough
+for mutation testing): who is named, counted and shown with a country, in every language
+version of a letter, and which letters an organization's signatures touch.
 
 tests/test_signatories.py reads the same rules through every surface (page, feeds, API,
 cards, posts, organization pages, search); these check the rules themselves.
@@ -22,14 +23,12 @@ from home.signatories import (
     SignatoryVisibility,
     SignatureRow,
     count_signatories,
-    letters_naming,
-    letters_ruled_by,
-    letters_signed_by,
     localize_pages,
     resolve_signatories,
     shown_country,
     signature_rows,
 )
+from home.signed_letters import letters_naming, letters_ruled_by, letters_signed_by
 from tests.conftest import Tree, build_tree, publish, rolled_back_after
 
 pytestmark = pytest.mark.django_db
@@ -489,7 +488,7 @@ def test_organizations_hidden_by_a_letter_are_its_anonymous_and_withheld_ones(le
 
 
 def test_letters_showing_a_country_are_those_with_an_anonymous_signatory_from_it(letter):
-    from home.signatories import letters_showing_countries
+    from home.signed_letters import letters_showing_countries
 
     assert list(letters_showing_countries({"EG"})) == [letter]
     assert list(letters_showing_countries({"KE", "RU", ""})) == []  # named, plainly anonymous

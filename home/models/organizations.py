@@ -17,7 +17,7 @@ from home.countries import country_name, validate_country_code
 from home.links import validate_http_url
 from home.networks import NetworkSelect, clean_handle, network_label
 from home.privacy import PrivacyAwarePageMixin
-from home.signatories import letters_signed_by
+from home.signed_letters import letters_signed_by
 from home.widgets import CountrySelect
 
 from .pages import (

@@ -190,7 +190,7 @@ def list_letters(request, filters: Query[LetterFilters]):
         if filters.published_before:
             letters = letters.filter(publication_date__lte=filters.published_before)
         if filters.organization:
-            from home.signatories import letters_signed_by
+            from home.signed_letters import letters_signed_by
 
             # A private organization is unknown: its id must not tell which letters it signed.
             organization = (

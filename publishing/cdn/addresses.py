@@ -50,7 +50,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from home.models import LetterPage, OrganizationPage
 from home.privacy import exclude_private, private_sections, restrictions_read_once
-from home.signatories import letters_naming, letters_showing_countries
+from home.signed_letters import letters_naming, letters_showing_countries
 from publishing.feeds.changes import feed_urls
 from publishing.feeds.registry import feeds_about, feeds_listing
 

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch
 from wagtail.models import Page, PageViewRestriction
 
 from home.models import LetterPage, OrganizationPage
-from home.signatories import letters_naming, letters_ruled_by
+from home.signed_letters import letters_naming, letters_ruled_by
 from publishing.models import ContentVersion
 
 from .registry import feed_paths, feeds_about, feeds_listing

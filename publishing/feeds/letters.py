@@ -26,7 +26,8 @@ from home.models import (
     Topic,
     letters_for_listing,
 )
-from home.signatories import letters_signed_by, signature_rows
+from home.signatories import signature_rows
+from home.signed_letters import letters_signed_by
 
 from .base import FORMAT_NAMES, Alternate, Author, Category, Enclosure, Feed
 from .text import absolutize_urls

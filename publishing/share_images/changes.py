@@ -20,7 +20,7 @@ from django.db.models.signals import pre_delete
 from wagtail.models import Page, PageViewRestriction, Site
 
 from home.models import LetterPage, OrganizationPage
-from home.signatories import letters_naming, letters_ruled_by
+from home.signed_letters import letters_naming, letters_ruled_by
 
 
 def enqueue_render(page_ids: Iterable[int]) -> None:

@@ -131,7 +131,7 @@ def run_module(module: dict, deadline: float) -> dict[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--budget", type=float, default=float(os.environ.get("MUTATION_BUDGET", 600))
+        "--budget", type=float, default=float(os.environ.get("MUTATION_BUDGET", 1800))
     )
     parser.add_argument("--module", action="append", help="only these module paths")
     parser.add_argument(

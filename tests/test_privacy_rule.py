@@ -19,6 +19,7 @@ from home.privacy import (
     exclude_private,
     forget_private_sections,
     private_sections,
+    readable_by,
     restrictions_for,
 )
 
@@ -157,3 +158,23 @@ def test_sections_are_worked_out_once_per_request_and_again_after_a_change(
     with CaptureQueriesContext(connection) as queries:
         private_sections()
     assert len(queries) >= 1
+
+
+def test_a_reader_is_sent_only_to_a_live_page_whose_restrictions_they_pass(make_letter):
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user, request.session = AnonymousUser(), {}
+    letter = make_letter("moved")
+    assert readable_by(letter, request)
+    letter.live = False
+    assert not readable_by(letter, request)
+    letter.live = True
+    # A password on its French version covers it too (THE RULE), until the reader enters it.
+    restriction = restrict(version(letter, "fr"), PageViewRestriction.PASSWORD)
+    assert not readable_by(letter, request)
+    request.session[restriction.passed_view_restrictions_session_key] = [restriction.pk]
+    assert readable_by(letter, request)
+    restrict(letter)  # and a sign-in on the page itself: both are asked for
+    assert not readable_by(letter, request)
